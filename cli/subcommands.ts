@@ -1,0 +1,8 @@
+// The list of subcommands, one file each. Add a new one here.
+import type { Command } from "commander";
+import type { CliIo } from "./io.js";
+import type { CommandResult } from "./main.js";
+
+export type SubcommandFactory = (io: CliIo, result: CommandResult) => Command;
+
+export const subcommands: SubcommandFactory[] = [];

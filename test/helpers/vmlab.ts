@@ -1,0 +1,47 @@
+// Drives the whole `vmlab` command in-process, as a user would from a shell, with captured streams.
+import { type CliIo, readUserFile, writeUserFile } from "../../cli/io.js";
+import { main } from "../../cli/main.js";
+
+export interface VmlabResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+  stdoutBytes: Uint8Array;
+}
+
+/** Runs `vmlab ...args` with `stdin` as its standard input; never touches the real streams. */
+export async function runVmlab(
+  args: readonly string[],
+  stdin: Uint8Array | string = "",
+): Promise<VmlabResult> {
+  const out: Uint8Array[] = [];
+  const err: Uint8Array[] = [];
+  const enc = new TextEncoder();
+  let input = typeof stdin === "string" ? enc.encode(stdin) : stdin;
+  const io: CliIo = {
+    stdout: (d) => out.push(typeof d === "string" ? enc.encode(d) : d.slice()),
+    stderr: (d) => err.push(typeof d === "string" ? enc.encode(d) : d.slice()),
+    readStdin(max) {
+      const chunk = input.subarray(0, max);
+      input = input.subarray(chunk.length);
+      return chunk;
+    },
+    readFile: readUserFile,
+    writeFile: writeUserFile,
+  };
+  const status = await main(args, io);
+  const stdoutBytes = concat(out);
+  const dec = new TextDecoder();
+  return { status, stdout: dec.decode(stdoutBytes), stderr: dec.decode(concat(err)), stdoutBytes };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
+}

@@ -1,0 +1,482 @@
+// The RV32IM CPU, user mode only: the kernel is host code and meets the CPU only through traps.
+//
+// run() is the hot loop: one decode switch on the major opcode, registers and memory in typed
+// arrays, no allocation per instruction. Every fetch, load and store is translated by the MMU's
+// fast tables (a hit is one read and one compare); a miss calls Mmu.translate. A trapping
+// instruction writes no register or memory; run() returns the trap and leaves pc at it.
+import { type Mmu, NO_TLB_SLOT } from "./mmu.js";
+import type { Ram } from "./ram.js";
+import { Access, Cause, FaultReason, type Trap } from "./trap.js";
+
+// Major opcodes (bits 6..0), RISC-V unprivileged spec, "RV32/64G Instruction Set Listings".
+export const Opcode = {
+  Load: 0x03,
+  MiscMem: 0x0f,
+  OpImm: 0x13,
+  Auipc: 0x17,
+  Store: 0x23,
+  Op: 0x33,
+  Lui: 0x37,
+  Branch: 0x63,
+  Jalr: 0x67,
+  Jal: 0x6f,
+  System: 0x73,
+} as const;
+
+/** Accesses counted by the CPU; TLB hits are lookups minus the MMU's misses. */
+export interface CpuCounters {
+  instret: number;
+  loads: number;
+  stores: number;
+}
+
+export class Cpu {
+  /** x0..x31; x0 is never written. */
+  readonly x = new Int32Array(32);
+  pc = 0;
+  /** Instructions completed (ecall and ebreak count when they trap to the kernel). */
+  instret = 0;
+  /** Instruction attempts, completed or trapped: the clock behind TLB LRU stamps. */
+  ticks = 0;
+  loads = 0;
+  stores = 0;
+  readonly mmu: Mmu;
+  readonly ram: Ram;
+
+  constructor(mmu: Mmu) {
+    this.mmu = mmu;
+    this.ram = mmu.ram;
+  }
+
+  /** Runs one instruction; returns its trap, or null if it completed. */
+  step(): Trap | null {
+    return this.run(1);
+  }
+
+  /**
+   * Runs until an instruction traps (returned, with pc left at it) or `budget` instructions have
+   * completed (returns null).
+   */
+  run(budget: number): Trap | null {
+    const x = this.x;
+    const mmu = this.mmu;
+    const fastX = mmu.fastX;
+    const fastR = mmu.fastR;
+    const fastW = mmu.fastW;
+    const stamps = mmu.tlb.stamps;
+    const ram = this.ram;
+    const u8 = ram.u8;
+    const i8 = ram.i8;
+    const u16 = ram.u16;
+    const i16 = ram.i16;
+    const i32 = ram.i32;
+    const k0 = this.ticks;
+    let pc = this.pc | 0;
+    let fetchPage = -1;
+    let fetchXor = 0;
+    let fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
+    let loads = 0;
+    let stores = 0;
+    let n = 0;
+    let trap: Trap | null = null;
+    outer: for (; n < budget; n++) {
+      const t = 2 * (k0 + n);
+      // Fetch: the current page's translation is kept in fetchXor until pc leaves the page.
+      if (pc >>> 12 !== fetchPage) {
+        if (pc & 3) {
+          trap = {
+            cause: Cause.InstructionMisaligned,
+            tval: pc >>> 0,
+            epc: pc >>> 0,
+            reason: FaultReason.Misaligned,
+          };
+          break;
+        }
+        const e = fastX[pc >>> 12]!;
+        stamps[fetchSlot] = t - 2;
+        if (e !== 0) {
+          fetchSlot = e & 0xfff;
+          stamps[fetchSlot] = t;
+          fetchXor = e & -4096;
+          fetchPage = pc >>> 12;
+        } else {
+          mmu.fetchSlot = fetchSlot;
+          const pa = mmu.translate(pc, Access.Fetch, t);
+          fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
+          if (pa < 0) {
+            trap = {
+              cause: mmu.faultCause,
+              tval: pc >>> 0,
+              epc: pc >>> 0,
+              reason: mmu.faultReason,
+            };
+            break;
+          }
+          fetchXor = (pa ^ pc) & -4096;
+          fetchPage = mmu.cacheable ? pc >>> 12 : -1;
+        }
+      }
+      const inst = i32[(pc ^ fetchXor) >>> 2]!;
+      const rd = (inst >> 7) & 31;
+      const f3 = (inst >> 12) & 7;
+      const rs1 = (inst >> 15) & 31;
+      const rs2 = (inst >> 20) & 31;
+      switch (inst & 0x7f) {
+        case Opcode.OpImm: {
+          if ((f3 === 1 && inst >>> 25 !== 0) || (f3 === 5 && (inst >>> 25) & ~0x20)) {
+            trap = illegal(inst, pc);
+            break outer;
+          }
+          if (rd !== 0) x[rd] = opImm(f3, inst >> 20, x[rs1]!);
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case Opcode.Op: {
+          const f7 = inst >>> 25;
+          const a = x[rs1]!;
+          const b = x[rs2]!;
+          let v: number;
+          if (f7 === 0) v = op(f3, a, b);
+          else if (f7 === 0x20 && (f3 === 0 || f3 === 5)) v = f3 === 0 ? (a - b) | 0 : a >> b;
+          else if (f7 === 1) v = opMul(f3, a, b);
+          else {
+            trap = illegal(inst, pc);
+            break outer;
+          }
+          if (rd !== 0) x[rd] = v;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case Opcode.Load: {
+          if (f3 === 3 || f3 > 5) {
+            trap = illegal(inst, pc);
+            break outer;
+          }
+          const va = (x[rs1]! + (inst >> 20)) | 0;
+          const size = 1 << (f3 & 3);
+          if (va & (size - 1)) {
+            trap = {
+              cause: Cause.LoadMisaligned,
+              tval: va >>> 0,
+              epc: pc >>> 0,
+              reason: FaultReason.Misaligned,
+            };
+            break outer;
+          }
+          const e = fastR[va >>> 12]!;
+          let pa: number;
+          if (e !== 0) {
+            pa = (e & -4096) ^ va;
+            stamps[e & 0xfff] = t + 1;
+          } else {
+            mmu.fetchSlot = fetchSlot;
+            pa = mmu.translate(va, Access.Load, t + 1, size);
+            fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
+            if (fetchSlot === NO_TLB_SLOT) fetchPage = -1;
+            if (pa < 0) {
+              trap = {
+                cause: mmu.faultCause,
+                tval: va >>> 0,
+                epc: pc >>> 0,
+                reason: mmu.faultReason,
+              };
+              break outer;
+            }
+          }
+          loads++;
+          let v: number;
+          if (f3 === 2) v = i32[pa >>> 2]!;
+          else if (f3 === 0) v = i8[pa]!;
+          else if (f3 === 4) v = u8[pa]!;
+          else if (f3 === 1) v = i16[pa >>> 1]!;
+          else v = u16[pa >>> 1]!;
+          if (rd !== 0) x[rd] = v;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case Opcode.Store: {
+          if (f3 > 2) {
+            trap = illegal(inst, pc);
+            break outer;
+          }
+          const va = (x[rs1]! + (((inst >> 20) & -32) | rd)) | 0;
+          const size = 1 << f3;
+          if (va & (size - 1)) {
+            trap = {
+              cause: Cause.StoreMisaligned,
+              tval: va >>> 0,
+              epc: pc >>> 0,
+              reason: FaultReason.Misaligned,
+            };
+            break outer;
+          }
+          const e = fastW[va >>> 12]!;
+          let pa: number;
+          if (e !== 0) {
+            pa = (e & -4096) ^ va;
+            stamps[e & 0xfff] = t + 1;
+          } else {
+            mmu.fetchSlot = fetchSlot;
+            pa = mmu.translate(va, Access.Store, t + 1, size);
+            fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
+            if (fetchSlot === NO_TLB_SLOT) fetchPage = -1;
+            if (pa < 0) {
+              trap = {
+                cause: mmu.faultCause,
+                tval: va >>> 0,
+                epc: pc >>> 0,
+                reason: mmu.faultReason,
+              };
+              break outer;
+            }
+          }
+          stores++;
+          const v = x[rs2]!;
+          if (f3 === 2) i32[pa >>> 2] = v;
+          else if (f3 === 0) u8[pa] = v;
+          else u16[pa >>> 1] = v;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case Opcode.Branch: {
+          const a = x[rs1]!;
+          const b = x[rs2]!;
+          let taken: boolean;
+          switch (f3) {
+            case 0:
+              taken = a === b;
+              break;
+            case 1:
+              taken = a !== b;
+              break;
+            case 4:
+              taken = a < b;
+              break;
+            case 5:
+              taken = a >= b;
+              break;
+            case 6:
+              taken = a >>> 0 < b >>> 0;
+              break;
+            case 7:
+              taken = a >>> 0 >= b >>> 0;
+              break;
+            default:
+              trap = illegal(inst, pc);
+              break outer;
+          }
+          if (!taken) {
+            pc = (pc + 4) | 0;
+            break;
+          }
+          const target = (pc + branchOffset(inst)) | 0;
+          if (target & 3) {
+            trap = {
+              cause: Cause.InstructionMisaligned,
+              tval: target >>> 0,
+              epc: pc >>> 0,
+              reason: FaultReason.Misaligned,
+            };
+            break outer;
+          }
+          pc = target;
+          break;
+        }
+        case Opcode.Jal: {
+          const target = (pc + jumpOffset(inst)) | 0;
+          if (target & 3) {
+            trap = {
+              cause: Cause.InstructionMisaligned,
+              tval: target >>> 0,
+              epc: pc >>> 0,
+              reason: FaultReason.Misaligned,
+            };
+            break outer;
+          }
+          if (rd !== 0) x[rd] = (pc + 4) | 0;
+          pc = target;
+          break;
+        }
+        case Opcode.Jalr: {
+          const target = ((x[rs1]! + (inst >> 20)) & ~1) | 0;
+          if (f3 !== 0) {
+            trap = illegal(inst, pc);
+            break outer;
+          }
+          if (target & 3) {
+            trap = {
+              cause: Cause.InstructionMisaligned,
+              tval: target >>> 0,
+              epc: pc >>> 0,
+              reason: FaultReason.Misaligned,
+            };
+            break outer;
+          }
+          if (rd !== 0) x[rd] = (pc + 4) | 0;
+          pc = target;
+          break;
+        }
+        case Opcode.Lui:
+          if (rd !== 0) x[rd] = inst & -4096;
+          pc = (pc + 4) | 0;
+          break;
+        case Opcode.Auipc:
+          if (rd !== 0) x[rd] = (pc + (inst & -4096)) | 0;
+          pc = (pc + 4) | 0;
+          break;
+        case Opcode.MiscMem:
+          // fence and fence.i: memory is coherent and in order here, so they do nothing.
+          if (f3 > 1) {
+            trap = illegal(inst, pc);
+            break outer;
+          }
+          pc = (pc + 4) | 0;
+          break;
+        case Opcode.System:
+          trap = system(inst, pc);
+          break outer;
+        default:
+          trap = illegal(inst, pc);
+          break outer;
+      }
+    }
+    // ecall and ebreak complete by trapping; other traps leave the instruction undone.
+    const completed =
+      trap !== null && (trap.cause === Cause.EcallFromU || trap.cause === Cause.Breakpoint)
+        ? n + 1
+        : n;
+    this.instret += completed;
+    this.ticks = k0 + (trap ? n + 1 : n);
+    this.loads += loads;
+    this.stores += stores;
+    this.pc = pc;
+    mmu.fetchSlot = fetchSlot === NO_TLB_SLOT ? 0 : fetchSlot;
+    return trap;
+  }
+}
+
+function illegal(inst: number, pc: number): Trap {
+  return {
+    cause: Cause.IllegalInstruction,
+    tval: inst >>> 0,
+    epc: pc >>> 0,
+    reason: FaultReason.None,
+  };
+}
+
+/** ecall (0x00000073) and ebreak (0x00100073); any other SYSTEM encoding is illegal in U-mode. */
+function system(inst: number, pc: number): Trap {
+  if (inst === 0x73)
+    return { cause: Cause.EcallFromU, tval: 0, epc: pc >>> 0, reason: FaultReason.None };
+  if (inst === 0x0010_0073)
+    return { cause: Cause.Breakpoint, tval: pc >>> 0, epc: pc >>> 0, reason: FaultReason.None };
+  return illegal(inst, pc);
+}
+
+/** addi slti sltiu xori ori andi slli srli srai (shift encodings already checked). */
+function opImm(f3: number, imm: number, a: number): number {
+  switch (f3) {
+    case 0:
+      return (a + imm) | 0;
+    case 1:
+      return a << imm;
+    case 2:
+      return a < imm ? 1 : 0;
+    case 3:
+      return a >>> 0 < imm >>> 0 ? 1 : 0;
+    case 4:
+      return a ^ imm;
+    case 5:
+      return imm & 0x400 ? a >> imm : (a >>> imm) | 0;
+    case 6:
+      return a | imm;
+    default:
+      return a & imm;
+  }
+}
+
+/** add sll slt sltu xor srl or and (funct7 = 0). */
+function op(f3: number, a: number, b: number): number {
+  switch (f3) {
+    case 0:
+      return (a + b) | 0;
+    case 1:
+      return a << b;
+    case 2:
+      return a < b ? 1 : 0;
+    case 3:
+      return a >>> 0 < b >>> 0 ? 1 : 0;
+    case 4:
+      return a ^ b;
+    case 5:
+      return (a >>> b) | 0;
+    case 6:
+      return a | b;
+    default:
+      return a & b;
+  }
+}
+
+/** The M extension, with the spec's results for division by zero and signed overflow. */
+function opMul(f3: number, a: number, b: number): number {
+  switch (f3) {
+    case 0:
+      return Math.imul(a, b);
+    case 1:
+      return mulh(a, b);
+    case 2:
+      return mulhsu(a, b);
+    case 3:
+      return mulhu(a, b);
+    case 4:
+      if (b === 0) return -1;
+      if (a === -0x8000_0000 && b === -1) return a;
+      return (a / b) | 0;
+    case 5:
+      if (b === 0) return -1;
+      return ((a >>> 0) / (b >>> 0)) | 0;
+    case 6:
+      if (b === 0) return a;
+      if (a === -0x8000_0000 && b === -1) return 0;
+      return (a % b) | 0;
+    default:
+      if (b === 0) return a;
+      return ((a >>> 0) % (b >>> 0)) | 0;
+  }
+}
+
+/** High 32 bits of the unsigned 64-bit product, from 16-bit halves (exact in doubles). */
+export function mulhu(a: number, b: number): number {
+  const al = a & 0xffff;
+  const ah = a >>> 16;
+  const bl = b & 0xffff;
+  const bh = b >>> 16;
+  const lh = al * bh;
+  const hl = ah * bl;
+  const mid = ((al * bl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+  return (ah * bh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) | 0;
+}
+
+/** High 32 bits of the signed 64-bit product. */
+export function mulh(a: number, b: number): number {
+  return (mulhu(a, b) - (a < 0 ? b : 0) - (b < 0 ? a : 0)) | 0;
+}
+
+/** High 32 bits of signed `a` times unsigned `b`. */
+export function mulhsu(a: number, b: number): number {
+  return (mulhu(a, b) - (a < 0 ? b : 0)) | 0;
+}
+
+/** The B-type immediate: imm[12|10:5] in bits 31..25, imm[4:1|11] in bits 11..7. */
+function branchOffset(inst: number): number {
+  return (
+    ((inst >> 19) & -4096) | ((inst << 4) & 0x800) | ((inst >>> 20) & 0x7e0) | ((inst >>> 7) & 0x1e)
+  );
+}
+
+/** The J-type immediate: imm[20|10:1|11|19:12] in bits 31..12. */
+function jumpOffset(inst: number): number {
+  return (
+    ((inst >> 11) & -1048576) | (inst & 0xff000) | ((inst >>> 9) & 0x800) | ((inst >>> 20) & 0x7fe)
+  );
+}

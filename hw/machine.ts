@@ -1,0 +1,102 @@
+// The whole machine: RAM, MMU (with its TLB) and CPU, built from one configuration, with one
+// seeded PRNG. This is the surface the kernel drives.
+import { Cpu } from "./cpu.js";
+import { AdMode, Mmu, type MmuConfig, RefillMode } from "./mmu.js";
+import { Prng } from "./prng.js";
+import { checkRamSize, Ram } from "./ram.js";
+import { checkTlbConfig, TlbPolicy } from "./tlb.js";
+
+/** Cycle costs of the timing model (effective access time = cycles / accesses). */
+export interface CycleCosts {
+  instruction: number;
+  tlbHit: number;
+  memory: number;
+  /** Each page-table level read during a walk. */
+  walkLevel: number;
+}
+
+export interface MachineConfig {
+  ramSize: number;
+  mmu: MmuConfig;
+  seed: number;
+  costs: CycleCosts;
+}
+
+export const defaultMachineConfig: MachineConfig = {
+  ramSize: 16 * 1024 * 1024,
+  mmu: {
+    tlb: { entries: 64, ways: 64, policy: TlbPolicy.Lru },
+    refill: RefillMode.Hardware,
+    ad: AdMode.Hardware,
+    segmentBits: 2,
+  },
+  seed: 1,
+  costs: { instruction: 1, tlbHit: 1, memory: 100, walkLevel: 100 },
+};
+
+/** Why a machine configuration is not acceptable, or undefined. */
+export function checkMachineConfig(c: MachineConfig): string | undefined {
+  return checkRamSize(c.ramSize) ?? checkTlbConfig(c.mmu.tlb);
+}
+
+/** Hardware counters, as reported by `--stats`. */
+export interface HwStats {
+  instructions: number;
+  loads: number;
+  stores: number;
+  /** Fetches, loads and stores translated (one TLB lookup each in paged mode). */
+  translations: number;
+  tlbHits: number;
+  tlbMisses: number;
+  walkReads: number;
+  pageFaults: number;
+  accessFaults: number;
+  adUpdates: number;
+  tlbRefillTraps: number;
+  cycles: number;
+  /** Average cycles per memory access under the timing model. */
+  effectiveAccessTime: number;
+}
+
+export class Machine {
+  readonly config: MachineConfig;
+  readonly rng: Prng;
+  readonly ram: Ram;
+  readonly mmu: Mmu;
+  readonly cpu: Cpu;
+
+  /** `config` must pass checkMachineConfig. */
+  constructor(config: MachineConfig) {
+    this.config = config;
+    this.rng = new Prng(config.seed);
+    this.ram = new Ram(config.ramSize);
+    this.mmu = new Mmu(this.ram, config.mmu, this.rng);
+    this.cpu = new Cpu(this.mmu);
+  }
+
+  /** The counters so far. */
+  stats(): HwStats {
+    const { cpu, mmu } = this;
+    const c = this.config.costs;
+    const translations = cpu.ticks + cpu.loads + cpu.stores;
+    const paged = mmu.mode === "paged";
+    const tlbHits = paged ? Math.max(0, translations - mmu.tlbMisses) : 0;
+    const memoryCycles =
+      translations * c.memory + (paged ? tlbHits * c.tlbHit + mmu.walkReads * c.walkLevel : 0);
+    return {
+      instructions: cpu.instret,
+      loads: cpu.loads,
+      stores: cpu.stores,
+      translations,
+      tlbHits,
+      tlbMisses: mmu.tlbMisses,
+      walkReads: mmu.walkReads,
+      pageFaults: mmu.pageFaults,
+      accessFaults: mmu.accessFaults,
+      adUpdates: mmu.adUpdates,
+      tlbRefillTraps: mmu.tlbRefillTraps,
+      cycles: cpu.instret * c.instruction + memoryCycles,
+      effectiveAccessTime: translations === 0 ? 0 : memoryCycles / translations,
+    };
+  }
+}

@@ -1,0 +1,121 @@
+// Traps: how the hardware tells the kernel that an instruction could not complete. A trap is a
+// value returned by the CPU, never a thrown exception; the trapping instruction has written nothing
+// and is restarted (or skipped, for ecall) by the kernel.
+
+/** mcause/scause exception codes from the RISC-V privileged spec, plus one custom code. */
+export const Cause = {
+  InstructionMisaligned: 0,
+  InstructionAccessFault: 1,
+  IllegalInstruction: 2,
+  Breakpoint: 3,
+  LoadMisaligned: 4,
+  LoadAccessFault: 5,
+  StoreMisaligned: 6,
+  StoreAccessFault: 7,
+  EcallFromU: 8,
+  InstructionPageFault: 12,
+  LoadPageFault: 13,
+  StorePageFault: 15,
+  /** Software-refilled TLB missed (MIPS/OS161 style); 24 is in the spec's "custom use" range. */
+  TlbMiss: 24,
+} as const;
+export type Cause = (typeof Cause)[keyof typeof Cause];
+
+/** The kind of memory access a translation is for. */
+export const Access = { Fetch: 0, Load: 1, Store: 2 } as const;
+export type Access = (typeof Access)[keyof typeof Access];
+
+export const accessName: Record<Access, string> = { 0: "fetch", 1: "load", 2: "store" };
+
+/** Why a memory access faulted; travels with the trap for messages and traces. */
+export const FaultReason = {
+  None: "none",
+  BusError: "bus error",
+  NotMapped: "not mapped",
+  NoPermission: "no permission",
+  UserBit: "U-bit clear",
+  Reserved: "reserved encoding",
+  BadSuperpage: "misaligned superpage",
+  Limit: "limit",
+  AccessedClear: "A bit clear",
+  DirtyClear: "D bit clear",
+  Misaligned: "misaligned",
+  TlbMiss: "TLB miss",
+} as const;
+export type FaultReason = (typeof FaultReason)[keyof typeof FaultReason];
+
+/** What the CPU returns when an instruction traps. `epc` is the trapping instruction's pc. */
+export interface Trap {
+  cause: Cause;
+  /** The faulting address (memory faults), the instruction bits (illegal instruction), or 0. */
+  tval: number;
+  epc: number;
+  reason: FaultReason;
+}
+
+const pageFaultCause: Record<Access, Cause> = {
+  0: Cause.InstructionPageFault,
+  1: Cause.LoadPageFault,
+  2: Cause.StorePageFault,
+};
+const accessFaultCause: Record<Access, Cause> = {
+  0: Cause.InstructionAccessFault,
+  1: Cause.LoadAccessFault,
+  2: Cause.StoreAccessFault,
+};
+
+/** The page-fault cause for an access kind (12, 13, 15). */
+export function pageFault(access: Access): Cause {
+  return pageFaultCause[access];
+}
+
+/** The access-fault cause for an access kind (1, 5, 7): bus errors and base/limit violations. */
+export function accessFault(access: Access): Cause {
+  return accessFaultCause[access];
+}
+
+const causeNames: Record<Cause, string> = {
+  0: "instruction address misaligned",
+  1: "instruction access fault",
+  2: "illegal instruction",
+  3: "breakpoint",
+  4: "load address misaligned",
+  5: "load access fault",
+  6: "store address misaligned",
+  7: "store access fault",
+  8: "environment call",
+  12: "instruction page fault",
+  13: "load page fault",
+  15: "store page fault",
+  24: "TLB miss",
+};
+
+/** A human name for a cause, as used in kernel messages and traces. */
+export function causeName(cause: Cause): string {
+  return causeNames[cause];
+}
+
+/** The access kind a memory-fault cause is about, or undefined for non-memory causes. */
+export function causeAccess(cause: Cause): Access | undefined {
+  switch (cause) {
+    case Cause.InstructionAccessFault:
+    case Cause.InstructionPageFault:
+    case Cause.InstructionMisaligned:
+      return Access.Fetch;
+    case Cause.LoadAccessFault:
+    case Cause.LoadPageFault:
+    case Cause.LoadMisaligned:
+      return Access.Load;
+    case Cause.StoreAccessFault:
+    case Cause.StorePageFault:
+    case Cause.StoreMisaligned:
+      return Access.Store;
+    default:
+      return undefined;
+  }
+}
+
+/** Formats an address as 0x%08x. */
+export function hex32(n: number): string {
+  return `0x${(n >>> 0).toString(16).padStart(8, "0")}`;
+}

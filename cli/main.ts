@@ -7,11 +7,13 @@ import { subcommands } from "./subcommands.js";
 /** What an action reports back: the exit status of the whole command. */
 export interface CommandResult {
   status: number;
+  /** The whole command line as given to main (for arguments after a bare `--`). */
+  argv: readonly string[];
 }
 
 /** Runs `vmlab` with `argv` (without node and script) and returns the exit status. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  const result: CommandResult = { status: 0 };
+  const result: CommandResult = { status: 0, argv };
   const program = new Command("vmlab")
     .description("An emulated RISC-V computer and a small kernel for learning memory management")
     .version("0.1.0")

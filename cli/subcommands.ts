@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import type { CliIo } from "./io.js";
 import type { CommandResult } from "./main.js";
+import { quizCommand } from "./quiz.js";
 
 export type SubcommandFactory = (io: CliIo, result: CommandResult) => Command;
 
-export const subcommands: SubcommandFactory[] = [];
+export const subcommands: SubcommandFactory[] = [quizCommand];

@@ -1,0 +1,51 @@
+// `vmlab quiz <kind> [OSTEP flags...]`: the flags are the simulator's own, so commander hands
+// everything after the kind to quiz/'s optparse-like parser untouched.
+import { Command } from "commander";
+import { QuizUsageError, quizHelp, runQuizCommand } from "../quiz/index.js";
+import { type CliIo, UserError } from "./io.js";
+import type { CommandResult } from "./main.js";
+
+/** Builds the `quiz` subcommand; its exit status is the simulator's (or 2 for a bad flag). */
+export function quizCommand(io: CliIo, result: CommandResult): Command {
+  return new Command("quiz")
+    .description("seeded practice problems, byte-identical to the OSTEP homework simulators")
+    .argument(
+      "[kind]",
+      "relocation, segmentation, paging-linear, paging-multilevel, policy, malloc",
+    )
+    .argument("[flags...]", "the OSTEP simulator's flags (vmlab quiz <kind> -h lists them)")
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      const [kind, ...args] = quizArgs(result.argv);
+      if (kind === undefined || kind === "-h" || kind === "--help") {
+        (kind === undefined ? io.stderr : io.stdout)(quizHelp());
+        result.status = kind === undefined ? 2 : 0;
+        return;
+      }
+      try {
+        const out = runQuizCommand(kind, args, { readFile: (p) => decode(io.readFile(p), p) });
+        if (out.stdout) io.stdout(out.stdout);
+        if (out.stderr) io.stderr(out.stderr);
+        result.status = out.status;
+      } catch (e) {
+        if (e instanceof QuizUsageError) throw new UserError(e.message, 2);
+        throw e;
+      }
+    });
+}
+
+/** The words after `quiz` exactly as typed (commander would drop a bare `--`). */
+function quizArgs(argv: readonly string[]): string[] {
+  const at = argv.indexOf("quiz");
+  return at >= 0 ? argv.slice(at + 1) : [];
+}
+
+function decode(bytes: Uint8Array, path: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new UserError(`${path}: not a text file`);
+  }
+}

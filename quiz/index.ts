@@ -1,0 +1,176 @@
+// `vmlab quiz`: the kinds, and running one from a command line — OSTEP's text, or the problems
+// and answers as JSON (--json), or a student's answers graded (--check FILE). No Node APIs here:
+// the caller passes file reading in and writes the streams out.
+
+import type { QuizHost, QuizKind, QuizOutcome, QuizProblem } from "./kind.js";
+import { mallocKind } from "./malloc.js";
+import { formatHelp, OptionError, type OptionSpec, parseOptions } from "./optparse.js";
+import { pagingLinearKind } from "./paging-linear.js";
+import { pagingMultilevelKind } from "./paging-multilevel.js";
+import { policyKind } from "./policy.js";
+import { relocationKind } from "./relocation.js";
+import { segmentationKind } from "./segmentation.js";
+
+/** Every quiz kind, in the order of the OSTEP chapters. */
+export const quizKinds: readonly QuizKind[] = [
+  relocationKind,
+  segmentationKind,
+  pagingLinearKind,
+  pagingMultilevelKind,
+  policyKind,
+  mallocKind,
+];
+
+/** vmlab's own options, accepted by every kind, only when spelled out in full. */
+const vmlabOptions: readonly OptionSpec[] = [
+  {
+    long: "--json",
+    dest: "vmlab_json",
+    kind: "flag",
+    default: false,
+    help: "print the problems and answers as JSON instead",
+    exact: true,
+  },
+  {
+    long: "--check",
+    dest: "vmlab_check",
+    kind: "string",
+    default: "",
+    help: "grade the answers in FILE (one per line, in order)",
+    exact: true,
+  },
+];
+
+/** What a quiz command prints and its exit status. */
+export interface QuizCommandResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly status: number;
+}
+
+/** A mistake on the quiz command line: one line for the user, with optparse's exit status 2. */
+export class QuizUsageError extends Error {
+  override name = "QuizUsageError";
+}
+
+/** The help of `vmlab quiz`: the kinds and what they reproduce. */
+export function quizHelp(): string {
+  const width = Math.max(...quizKinds.map((k) => k.name.length));
+  const lines = [
+    "Usage: vmlab quiz <kind> [OSTEP flags...] [--json | --check FILE]",
+    "",
+    "Seeded practice problems, printed byte for byte as the OSTEP homework simulators print them",
+    "for the same flags (e.g. vmlab quiz relocation -s 1 -c). Kinds:",
+    "",
+    ...quizKinds.map((k) => `  ${k.name.padEnd(width)}  ${k.summary} (${k.simulator})`),
+    "",
+    "vmlab quiz <kind> -h lists the kind's flags and defaults.",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+/** The help of one kind: its OSTEP flags, then vmlab's own. */
+export function kindHelp(kind: QuizKind): string {
+  const extra = [
+    "",
+    "vmlab options (spelled out in full):",
+    "  --json                print the problems and answers as JSON instead",
+    "  --check FILE          grade the answers in FILE (one per line, in order); exit 1 if any is wrong",
+    "",
+  ].join("\n");
+  return formatHelp(`vmlab quiz ${kind.name} [options]`, kind.options, extra);
+}
+
+/**
+ * Runs `vmlab quiz <kind> args...`. Throws QuizUsageError for an unknown kind or a bad flag;
+ * everything else (OSTEP's own errors, vmlab's refusals) comes back as output and status.
+ */
+export function runQuizCommand(
+  kindName: string,
+  args: readonly string[],
+  host: QuizHost,
+): QuizCommandResult {
+  const kind = quizKinds.find((k) => k.name === kindName);
+  if (!kind) {
+    throw new QuizUsageError(
+      `quiz: unknown kind '${kindName}' (one of ${quizKinds.map((k) => k.name).join(", ")})`,
+    );
+  }
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions([...kind.options, ...vmlabOptions], args);
+  } catch (e) {
+    if (e instanceof OptionError) throw new QuizUsageError(`quiz ${kind.name}: ${e.message}`);
+    throw e;
+  }
+  if (parsed.help) return { stdout: kindHelp(kind), stderr: "", status: 0 };
+  const json = parsed.values.get("vmlab_json") === true;
+  const checkFile = parsed.values.get("vmlab_check");
+  if (json && checkFile)
+    throw new QuizUsageError(`quiz ${kind.name}: --json and --check exclude each other`);
+  const outcome = kind.run(parsed, host, json || Boolean(checkFile));
+  const stderr = outcome.refusal ? `vmlab: quiz ${kind.name}: ${outcome.refusal}\n` : "";
+  if (json) return { stdout: quizJson(kind, args, outcome), stderr, status: outcome.status };
+  if (typeof checkFile === "string" && checkFile !== "") {
+    if (outcome.status !== 0) return { stdout: outcome.stdout, stderr, status: outcome.status };
+    return gradeAnswers(outcome.problems, host.readFile(checkFile));
+  }
+  return { stdout: outcome.stdout, stderr, status: outcome.status };
+}
+
+/** The problems and answers as one JSON document (pretty-printed, newline-terminated). */
+export function quizJson(kind: QuizKind, args: readonly string[], outcome: QuizOutcome): string {
+  const doc = {
+    kind: kind.name,
+    simulator: kind.simulator,
+    args: args.filter((a) => a !== "--json"),
+    status: outcome.status,
+    ...(outcome.refusal ? { refusal: outcome.refusal } : {}),
+    setup: outcome.setup,
+    problems: outcome.problems.map((p, i) => ({
+      number: i + 1,
+      question: p.question,
+      answer: p.answer,
+      explain: p.explain,
+      ...p.data,
+    })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/**
+ * Grades a student's answers, one line per problem in order (blank lines and lines starting
+ * with '#' are skipped). Status 0 if every answer is right, 1 otherwise.
+ */
+export function gradeAnswers(problems: readonly QuizProblem[], answers: string): QuizCommandResult {
+  const lines = answers
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
+  const report: string[] = [];
+  let right = 0;
+  problems.forEach((p, i) => {
+    const line = lines[i];
+    const wrong = line === undefined ? "no answer" : p.grade(line);
+    if (wrong === undefined) {
+      right++;
+      report.push(`${i + 1}: ok     ${p.question}: ${line}`);
+    } else {
+      report.push(
+        `${i + 1}: WRONG  ${p.question}: ${line ?? "(none)"} -- ${wrong}; answer: ${p.answer}`,
+      );
+    }
+  });
+  if (lines.length > problems.length) {
+    report.push(
+      `(${lines.length - problems.length} answer line(s) beyond the ${problems.length} problems ignored)`,
+    );
+  }
+  report.push(`${right} of ${problems.length} right`);
+  return {
+    stdout: `${report.join("\n")}\n`,
+    stderr: "",
+    status: right === problems.length ? 0 : 1,
+  };
+}

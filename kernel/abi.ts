@@ -24,13 +24,17 @@ export const Errno = {
   ENOENT: 2,
   ESRCH: 3,
   EINTR: 4,
+  E2BIG: 7,
+  ENOEXEC: 8,
   EBADF: 9,
   ECHILD: 10,
   EAGAIN: 11,
   ENOMEM: 12,
   EACCES: 13,
   EFAULT: 14,
+  ENODEV: 19,
   EINVAL: 22,
+  ENAMETOOLONG: 36,
   ENOSYS: 38,
 } as const;
 

@@ -1,157 +1,320 @@
-// The kernel's first path: load one program into a bare-mode machine, give it the Linux initial
-// stack, run it, and serve its syscalls. The trap loop hands every trap here; the kernel decides.
+// The kernel: boot, the process table, the scheduler and the trap loop. The CPU runs a process
+// until it traps or its quantum ends; the trap comes back here as a value and the kernel decides:
+// serve the syscall, fix the fault and restart the instruction, or end the process.
 import type { Machine } from "../hw/machine.js";
 import { MmuMode } from "../hw/mmu.js";
 import { PAGE_SIZE } from "../hw/ram.js";
-import { Cause, causeName, hex32, type Trap } from "../hw/trap.js";
-import { Signal, signalName } from "./abi.js";
+import { Cause, causeAccess, causeName, hex32, type Trap } from "../hw/trap.js";
+import { Signal as Sig, type Signal, signalName } from "./abi.js";
+import { BareMemory } from "./bare.js";
 import type { ElfImage } from "./elf.js";
+import { FrameTable } from "./frames.js";
 import type { KernelHost } from "./host.js";
-import { buildInitialStack } from "./stack.js";
-import { type SyscallOutcome, syscall } from "./syscall.js";
+import type { MemoryModel } from "./memory.js";
+import { PagedMemory } from "./paged.js";
+import type { VmCounters } from "./paging.js";
+import { AsidPool, newProc, type Proc, type ProcessExit, ProcState } from "./proc.js";
+import { refillTlb } from "./refill.js";
+import { syscall } from "./syscall.js";
+
+export { exitStatus, type ProcessExit } from "./proc.js";
 
 /** Linux's default stack limit (ulimit -s). */
 export const STACK_LIMIT = 8 * 1024 * 1024;
 
 export interface KernelOptions {
-  /** Stop a process after this many instructions (0: no limit). */
+  mm: MmuMode;
+  /** Stop everything after this many instructions in all (0: no limit). */
   maxSteps: number;
+  /** Instructions a process runs before the next runnable one gets the CPU. */
+  quantum: number;
+  maxProcs: number;
+  stackLimit: number;
+  /** Copy all pages at fork instead of copy-on-write. */
+  eagerFork: boolean;
+  /** Frames kept for the kernel at the bottom of RAM. */
+  reservedFrames: number;
+  /** Verify the frame table and page tables after every trap (slow; for tests and debugging). */
+  check: boolean;
 }
 
-export interface Process {
-  pid: number;
-  /** Set when the process has ended. */
-  exit?: ProcessExit;
-}
+export const defaultKernelOptions: KernelOptions = {
+  mm: MmuMode.Paged,
+  maxSteps: 0,
+  quantum: 10_000,
+  maxProcs: 64,
+  stackLimit: STACK_LIMIT,
+  eagerFork: false,
+  reservedFrames: 16,
+  check: false,
+};
 
-export type ProcessExit =
-  | { kind: "exited"; code: number }
-  | { kind: "killed"; signal: Signal; reason: string };
+export interface KernelCounters extends VmCounters {
+  killed: number;
+  processes: number;
+  syscalls: number;
+  contextSwitches: number;
+  tlbRefills: number;
+}
 
 /** A refusal to start a program, worded for the user. */
 export class ExecError extends Error {
   override name = "ExecError";
 }
 
-/** How many instructions the trap loop runs between checks of the step limit. */
-const BATCH = 1 << 20;
-
 export class Kernel {
   readonly machine: Machine;
   readonly host: KernelHost;
   readonly options: KernelOptions;
-  current: Process | null = null;
+  readonly frames: FrameTable;
+  readonly memory: MemoryModel;
+  readonly procs = new Map<number, Proc>();
+  readonly counters: KernelCounters = {
+    minorFaults: 0,
+    cowCopies: 0,
+    zeroFills: 0,
+    killed: 0,
+    processes: 0,
+    syscalls: 0,
+    contextSwitches: 0,
+    tlbRefills: 0,
+  };
+  /** Peak resident pages of every process that has ended, by pid. */
+  readonly rssPeaks = new Map<number, number>();
+  /** How each process started by the host (not forked) ended, in start order. */
+  readonly topLevelExits = new Map<number, ProcessExit>();
+  /** Loads a program for execve; set by the host. */
+  loadProgram: (path: string) => ElfImage | string = () => "execve is not available here";
+  /** The process on the CPU. */
+  current: Proc | null = null;
+  /** Set by sched_yield: end the running process's slice now. */
+  yieldNow = false;
+  private readonly runQueue: Proc[] = [];
+  private readonly asids = new AsidPool();
   private nextPid = 1;
+  /** Set by the invariant checker's caller, so kernel/ does not depend on it. */
+  checker: ((k: Kernel) => string | undefined) | null = null;
 
   constructor(machine: Machine, host: KernelHost, options: KernelOptions) {
     this.machine = machine;
     this.host = host;
     this.options = options;
+    const reserved = options.mm === MmuMode.Bare ? 0 : options.reservedFrames;
+    this.frames = new FrameTable(machine.ram.size, reserved);
+    this.memory = this.makeMemory();
   }
 
-  /** Loads `image` as a new process with `argv`/`envp`; throws ExecError if it cannot fit. */
-  spawn(image: ElfImage, argv: readonly string[], envp: readonly string[]): Process {
-    const { ram, mmu, cpu, rng } = this.machine;
-    mmu.setMode(MmuMode.Bare);
-    const top = ram.size;
-    let end = 0;
-    for (const seg of image.segments) {
-      end = Math.max(end, seg.vaddr + seg.memsz);
-      if (seg.vaddr + seg.memsz > top) {
-        throw new ExecError(
-          `segment at ${hex32(seg.vaddr)} (${seg.memsz} bytes) does not fit in ${ram.size / 1024} KiB of RAM (bare mode loads at the linked address): raise --ram`,
-        );
-      }
-      ram.writeBytes(seg.vaddr, seg.data);
-      ram.zero(seg.vaddr + seg.data.length, seg.memsz - seg.data.length);
+  private makeMemory(): MemoryModel {
+    const ctx = {
+      machine: this.machine,
+      frames: this.frames,
+      counters: this.counters,
+      adTrap: this.machine.mmu.ad === "trap",
+    };
+    switch (this.options.mm) {
+      case MmuMode.Bare:
+        return new BareMemory(this.machine, this.options.stackLimit);
+      case MmuMode.Paged:
+        return new PagedMemory(ctx, {
+          stackLimit: this.options.stackLimit,
+          eagerFork: this.options.eagerFork,
+        });
+      default:
+        throw new ExecError(`--mm ${this.options.mm} is not implemented yet`);
     }
-    const random = new Uint8Array(16).map(() => rng.next() & 0xff);
-    const room = Math.min(STACK_LIMIT, top - alignUp(end));
-    const stack = buildInitialStack({ top, argv, envp, entry: image.entry, random }, room);
-    if (!stack)
-      throw new ExecError(
-        `no room for the stack between the program's end (${hex32(end)}) and the top of RAM: raise --ram`,
-      );
-    ram.writeBytes(stack.sp, stack.bytes);
-    cpu.x.fill(0);
-    cpu.x[2] = stack.sp;
-    cpu.pc = image.entry;
-    const proc: Process = { pid: this.nextPid++ };
-    this.current = proc;
-    return proc;
   }
 
-  /** Runs the current process until it ends; returns how it ended. */
-  run(): ProcessExit {
-    const proc = this.current;
-    if (!proc) throw new Error("Kernel.run: no process");
+  /** Starts `image` as a new top-level process; throws ExecError if it cannot be loaded. */
+  spawn(image: ElfImage, argv: readonly string[], envp: readonly string[]): Proc {
+    if (this.procs.size >= this.options.maxProcs)
+      throw new ExecError(`too many processes (--max-procs ${this.options.maxProcs})`);
+    const p = this.newProcess(0, argv[0] ?? "?");
+    if (!p) throw new ExecError("no address-space id left");
+    const error = this.memory.exec(p, { image, argv, envp, random: this.randomBytes() });
+    if (error) {
+      this.memory.release(p);
+      this.forget(p);
+      throw new ExecError(error);
+    }
+    this.runQueue.push(p);
+    return p;
+  }
+
+  /** A new process-table entry with an ASID, or undefined if none is free. */
+  newProcess(ppid: number, name: string): Proc | undefined {
+    const asid = this.asids.alloc();
+    if (asid === undefined) return undefined;
+    const p = newProc(this.nextPid++, ppid, name);
+    p.asid = asid;
+    this.procs.set(p.pid, p);
+    this.counters.processes++;
+    return p;
+  }
+
+  /** Makes a process runnable (a forked child, a woken parent). */
+  makeRunnable(p: Proc): void {
+    p.state = ProcState.Runnable;
+    if (!this.runQueue.includes(p)) this.runQueue.push(p);
+  }
+
+  randomBytes(): Uint8Array {
+    return new Uint8Array(16).map(() => this.machine.rng.next() & 0xff);
+  }
+
+  /** Runs processes round-robin until none is left. */
+  run(): void {
+    for (let p = this.runQueue.shift(); p; p = this.runQueue.shift()) {
+      if (p.state !== ProcState.Runnable) continue;
+      this.switchTo(p);
+      this.runSlice(p);
+      if (this.current === p) this.save(p);
+      if (p.state === ProcState.Runnable) this.runQueue.push(p);
+    }
+    const stuck = [...this.procs.values()].filter((p) => p.state === ProcState.Blocked);
+    for (const p of stuck) this.kill(p, Sig.SIGKILL, "deadlock: every process is waiting");
+  }
+
+  /** Runs `p` for one quantum, handling its traps, until it blocks, ends or the quantum is used. */
+  private runSlice(p: Proc): void {
     const cpu = this.machine.cpu;
     const limit = this.options.maxSteps;
-    while (!proc.exit) {
-      const left = limit > 0 ? limit - cpu.instret : BATCH;
+    const sliceEnd = cpu.instret + this.options.quantum;
+    this.yieldNow = false;
+    while (
+      p.state === ProcState.Runnable &&
+      this.current === p &&
+      cpu.instret < sliceEnd &&
+      !this.yieldNow
+    ) {
+      const left = limit > 0 ? limit - cpu.instret : Number.POSITIVE_INFINITY;
       if (left <= 0) {
-        this.kill(proc, Signal.SIGXCPU, `instruction limit reached (--max-steps ${limit})`);
-        break;
-      }
-      const trap = cpu.run(Math.min(left, BATCH));
-      if (trap) this.handleTrap(proc, trap);
-    }
-    return proc.exit!;
-  }
-
-  private handleTrap(proc: Process, trap: Trap): void {
-    const cpu = this.machine.cpu;
-    switch (trap.cause) {
-      case Cause.EcallFromU: {
-        cpu.pc = (trap.epc + 4) | 0;
-        this.applySyscall(proc, syscall(this, cpu.x));
+        for (const q of this.procs.values())
+          if (!q.exit)
+            this.kill(q, Sig.SIGXCPU, `instruction limit reached (--max-steps ${limit})`);
         return;
       }
+      const before = cpu.instret;
+      const trap = cpu.run(Math.min(sliceEnd - cpu.instret, left));
+      p.instructions += cpu.instret - before;
+      if (!trap) continue;
+      this.handleTrap(p, trap);
+      if (this.checker) this.runChecker();
+    }
+  }
+
+  private runChecker(): void {
+    const problem = this.checker?.(this);
+    if (problem) throw new Error(`kernel invariant broken: ${problem}`);
+  }
+
+  /** Puts `p` on the CPU: its registers, pc and address space. */
+  switchTo(p: Proc): void {
+    if (this.current === p) return;
+    const cpu = this.machine.cpu;
+    cpu.x.set(p.regs);
+    cpu.pc = p.pc;
+    this.memory.activate(p);
+    this.current = p;
+    this.counters.contextSwitches++;
+  }
+
+  /** Copies the CPU's registers back into `p`. */
+  save(p: Proc): void {
+    p.regs.set(this.machine.cpu.x);
+    p.pc = this.machine.cpu.pc;
+  }
+
+  private handleTrap(p: Proc, trap: Trap): void {
+    switch (trap.cause) {
+      case Cause.EcallFromU:
+        this.counters.syscalls++;
+        syscall(this, p, trap.epc);
+        return;
+      case Cause.InstructionPageFault:
+      case Cause.LoadPageFault:
+      case Cause.StorePageFault: {
+        const r = this.memory.fault(p, trap.tval, causeAccess(trap.cause)!);
+        if (!r.ok)
+          this.kill(
+            p,
+            Sig.SIGSEGV,
+            `${causeName(trap.cause)} at ${hex32(trap.tval)} (${r.reason}), pc ${hex32(trap.epc)}`,
+          );
+        return;
+      }
+      case Cause.TlbMiss:
+        this.counters.tlbRefills++;
+        refillTlb(this, p, trap);
+        return;
       case Cause.IllegalInstruction:
         this.kill(
-          proc,
-          Signal.SIGILL,
+          p,
+          Sig.SIGILL,
           `illegal instruction ${hex32(trap.tval)} at pc ${hex32(trap.epc)}`,
         );
         return;
       case Cause.Breakpoint:
-        this.kill(proc, Signal.SIGTRAP, `breakpoint (ebreak) at pc ${hex32(trap.epc)}`);
+        this.kill(p, Sig.SIGTRAP, `breakpoint (ebreak) at pc ${hex32(trap.epc)}`);
         return;
       case Cause.InstructionMisaligned:
       case Cause.LoadMisaligned:
       case Cause.StoreMisaligned:
         this.kill(
-          proc,
-          Signal.SIGBUS,
+          p,
+          Sig.SIGBUS,
           `${causeName(trap.cause)} at ${hex32(trap.tval)}, pc ${hex32(trap.epc)}`,
         );
         return;
       default:
         this.kill(
-          proc,
-          Signal.SIGSEGV,
+          p,
+          Sig.SIGSEGV,
           `${causeName(trap.cause)} at ${hex32(trap.tval)} (${trap.reason}), pc ${hex32(trap.epc)}`,
         );
     }
   }
 
-  private applySyscall(proc: Process, out: SyscallOutcome): void {
-    if (out.kind === "return") this.machine.cpu.x[10] = out.value;
-    else proc.exit = { kind: "exited", code: out.code & 0xff };
+  /** Ends `p` as if by `signal`, telling the user why on the kernel's message line. */
+  kill(p: Proc, signal: Signal, reason: string): void {
+    if (p.exit) return;
+    this.counters.killed++;
+    this.host.message(`pid ${p.pid} killed: ${reason} (${signalName(signal)})`);
+    this.exit(p, { kind: "killed", signal, reason });
   }
 
-  /** Ends `proc` as if by `signal`, telling the user why on the kernel's message line. */
-  kill(proc: Process, signal: Signal, reason: string): void {
-    proc.exit = { kind: "killed", signal, reason };
-    this.host.message(`pid ${proc.pid} killed: ${reason} (${signalName(signal)})`);
+  /** Ends `p`: frees its memory and ASID, hands its children over, and wakes or tells its parent. */
+  exit(p: Proc, how: ProcessExit): void {
+    if (p.exit) return;
+    p.exit = how;
+    this.rssPeaks.set(p.pid, p.rssPeak);
+    if (this.current === p) this.current = null;
+    this.memory.release(p);
+    this.machine.mmu.sfenceVma(undefined, p.asid);
+    this.asids.release(p.asid);
+    p.state = ProcState.Zombie;
+    for (const c of this.procs.values()) {
+      if (c.ppid !== p.pid) continue;
+      c.ppid = 0;
+      if (c.state === ProcState.Zombie) this.forget(c);
+    }
+    const parent = this.procs.get(p.ppid);
+    if (!parent) {
+      this.topLevelExits.set(p.pid, how);
+      this.forget(p);
+    } else if (parent.state === ProcState.Blocked) {
+      this.makeRunnable(parent);
+    }
+  }
+
+  /** Removes a zombie from the process table (reaping). */
+  forget(p: Proc): void {
+    this.procs.delete(p.pid);
+  }
+
+  /** Pages still in use by live processes' page tables and memory, for the leak check. */
+  framesInUse(): number {
+    return this.frames.freeAtBoot - this.frames.free;
   }
 }
 
-function alignUp(n: number): number {
-  return Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
-}
-
-/** The shell-style exit status of an ended process: the code, or 128 + signal. */
-export function exitStatus(e: ProcessExit): number {
-  return e.kind === "exited" ? e.code : 128 + e.signal;
-}
+export { PAGE_SIZE };

@@ -1,61 +1,88 @@
-// Moving bytes between the kernel and a user address space, page by page through the MMU's
-// side-effect-free translation, so every mode (bare, base-limit, segmented, paged) and every
-// permission is honoured. A bad pointer is a failed result (the syscall returns -EFAULT), never a
-// host exception.
-import type { Mmu } from "../hw/mmu.js";
+// Moving bytes between the kernel and a process's memory: every pointer a syscall receives goes
+// through here. Pages are translated one at a time by the memory model, which faults lazy pages
+// in as the hardware would; a bad pointer is a failed result (-EFAULT), never a host exception.
 import { PAGE_SIZE } from "../hw/ram.js";
 import { Access } from "../hw/trap.js";
+import type { MemoryModel } from "./memory.js";
+import type { Proc } from "./proc.js";
 
-/** Copies `len` bytes from user address `va`; null if any byte is not readable by the user. */
-export function copyIn(mmu: Mmu, va: number, len: number): Uint8Array | null {
+const ADDRESS_END = 0x1_0000_0000;
+
+/** Copies `len` bytes from user address `va`; null if any byte may not be read by `p`. */
+export function copyIn(mem: MemoryModel, p: Proc, va: number, len: number): Uint8Array | null {
+  if (va + len > ADDRESS_END) return null;
   const out = new Uint8Array(len);
-  let done = 0;
-  while (done < len) {
-    const at = (va + done) >>> 0;
-    if (va + done > 0xffff_ffff) return null;
-    const r = mmu.translateQuietly(at, Access.Load);
-    if (!r.ok) return null;
-    const chunk = Math.min(len - done, PAGE_SIZE - (at % PAGE_SIZE));
-    out.set(mmu.ram.u8.subarray(r.pa, r.pa + chunk), done);
-    done += chunk;
+  const u8 = ramOf(mem);
+  for (let done = 0; done < len; ) {
+    const pa = mem.userPa(p, va + done, Access.Load);
+    if (pa < 0) return null;
+    const n = Math.min(len - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
+    out.set(u8.subarray(pa, pa + n), done);
+    done += n;
   }
   return out;
 }
 
-/** Copies `bytes` to user address `va`; false (nothing promised about a prefix) if not writable. */
-export function copyOut(mmu: Mmu, va: number, bytes: Uint8Array): boolean {
-  let done = 0;
-  while (done < bytes.length) {
-    const at = (va + done) >>> 0;
-    if (va + done > 0xffff_ffff) return false;
-    const r = mmu.translateQuietly(at, Access.Store);
-    if (!r.ok) return false;
-    const chunk = Math.min(bytes.length - done, PAGE_SIZE - (at % PAGE_SIZE));
-    mmu.ram.u8.set(bytes.subarray(done, done + chunk), r.pa);
-    done += chunk;
+/** Copies `bytes` to user address `va`; false if any byte may not be written (a prefix may be). */
+export function copyOut(mem: MemoryModel, p: Proc, va: number, bytes: Uint8Array): boolean {
+  if (va + bytes.length > ADDRESS_END) return false;
+  const u8 = ramOf(mem);
+  for (let done = 0; done < bytes.length; ) {
+    const pa = mem.userPa(p, va + done, Access.Store);
+    if (pa < 0) return false;
+    const n = Math.min(bytes.length - done, PAGE_SIZE - ((va + done) % PAGE_SIZE));
+    u8.set(bytes.subarray(done, done + n), pa);
+    done += n;
   }
   return true;
 }
 
-/** Reads a NUL-terminated string of at most `max` bytes; null if unreadable or too long. */
-export function copyInStr(mmu: Mmu, va: number, max: number): string | null {
+/** Writes 32-bit little-endian words at `va`; false if not writable. */
+export function copyOutWords(
+  mem: MemoryModel,
+  p: Proc,
+  va: number,
+  words: readonly number[],
+): boolean {
+  const bytes = new Uint8Array(words.length * 4);
+  const dv = new DataView(bytes.buffer);
+  words.forEach((w, i) => {
+    dv.setUint32(i * 4, w >>> 0, true);
+  });
+  return copyOut(mem, p, va, bytes);
+}
+
+/** Reads a 32-bit word at `va`; null if not readable. */
+export function copyInWord(mem: MemoryModel, p: Proc, va: number): number | null {
+  const b = copyIn(mem, p, va, 4);
+  return b ? new DataView(b.buffer).getUint32(0, true) : null;
+}
+
+/** A NUL-terminated string of at most `max` bytes at `va`: the text, "fault", or "too long". */
+export function copyInStr(
+  mem: MemoryModel,
+  p: Proc,
+  va: number,
+  max: number,
+): string | "fault" | "too long" {
+  const u8 = ramOf(mem);
   const bytes: number[] = [];
-  for (let i = 0; i < max; i++) {
-    const r = mmu.translateQuietly((va + i) >>> 0, Access.Load);
-    if (!r.ok || va + i > 0xffff_ffff) return null;
-    const b = mmu.ram.u8[r.pa]!;
-    if (b === 0) return new TextDecoder().decode(new Uint8Array(bytes));
-    bytes.push(b);
+  for (let at = va; bytes.length < max; ) {
+    if (at >= ADDRESS_END) return "fault";
+    const pa = mem.userPa(p, at, Access.Load);
+    if (pa < 0) return "fault";
+    const n = Math.min(PAGE_SIZE - (at % PAGE_SIZE), max - bytes.length);
+    for (let i = 0; i < n; i++) {
+      const b = u8[pa + i]!;
+      if (b === 0) return new TextDecoder().decode(new Uint8Array(bytes));
+      bytes.push(b);
+    }
+    at += n;
   }
-  return null;
+  return "too long";
 }
 
-/** True if every byte of [va, va+len) may be accessed by the user as `access`. */
-export function userRangeOk(mmu: Mmu, va: number, len: number, access: Access): boolean {
-  if (len === 0) return true;
-  if (va + len > 0x1_0000_0000) return false;
-  for (let page = va - (va % PAGE_SIZE); page < va + len; page += PAGE_SIZE) {
-    if (!mmu.translateQuietly(Math.max(page, va) >>> 0, access).ok) return false;
-  }
-  return true;
+/** The RAM bytes behind a memory model (all models share the machine's RAM). */
+function ramOf(mem: MemoryModel): Uint8Array {
+  return mem.ram.u8;
 }

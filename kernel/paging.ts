@@ -1,0 +1,272 @@
+// Paged virtual memory for user processes (the default `--mm paged`): building and tearing down
+// mappings, the page-fault handler (demand zero, lazy loading, stack growth, copy-on-write, A/D in
+// trap mode), fork's copy, brk/mmap/munmap/mprotect on the page table, and user-memory access.
+import type { Machine } from "../hw/machine.js";
+import { PAGE_SIZE } from "../hw/ram.js";
+import { makePte, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, ptePpn } from "../hw/sv32.js";
+import { Access } from "../hw/trap.js";
+import { pageDown, type Region, RegionKind, type SharedObject } from "./aspace.js";
+import { type FrameTable, FrameUse, NO_FRAME } from "./frames.js";
+import type { Proc } from "./proc.js";
+import { forEachPte, NO_PTE, PTE_COW, readPte, walk } from "./vm.js";
+
+/** User space is [0, USER_TOP); the upper half of the address space belongs to the kernel. */
+export const USER_TOP = 0x8000_0000;
+
+export interface VmCounters {
+  minorFaults: number;
+  cowCopies: number;
+  zeroFills: number;
+}
+
+/** What paged memory needs from the kernel. */
+export interface VmContext {
+  readonly machine: Machine;
+  readonly frames: FrameTable;
+  readonly counters: VmCounters;
+  /** A/D bits are set by the kernel on faults (`--ad trap`). */
+  readonly adTrap: boolean;
+}
+
+export type FaultResult = { ok: true } | { ok: false; reason: string };
+const OK: FaultResult = { ok: true };
+const fail = (reason: string): FaultResult => ({ ok: false, reason });
+
+/** The PTE permission bit an access needs. */
+export function permFor(access: Access): number {
+  return access === Access.Fetch ? PTE_X : access === Access.Load ? PTE_R : PTE_W;
+}
+
+/** Flushes one page of `p` from the TLB (sfence.vma va, asid). */
+function flushPage(ctx: VmContext, p: Proc, va: number): void {
+  ctx.machine.mmu.sfenceVma(va, p.asid);
+}
+
+/** Counts one more mapped page of `p`. */
+function gained(p: Proc): void {
+  p.rss++;
+  if (p.rss > p.rssPeak) p.rssPeak = p.rss;
+}
+
+/**
+ * Handles a fault by `p` at `va` for `access` (from the trap path or a kernel copy). Returns ok
+ * once the access can be retried, or why it is illegal. Out of memory is such a reason too.
+ */
+export function handlePageFault(ctx: VmContext, p: Proc, va: number, access: Access): FaultResult {
+  if (va >= USER_TOP) return fail("kernel address");
+  const page = pageDown(va);
+  const r = p.space.find(page) ?? growStack(p, page);
+  if (!r)
+    return fail(
+      p.stackLow - PAGE_SIZE <= page && page < p.stackLow
+        ? "stack overflow into the guard page"
+        : "not mapped",
+    );
+  if ((r.perm & permFor(access)) === 0)
+    return fail(access === Access.Store ? "write to a read-only page" : "no permission");
+  const ram = ctx.machine.ram;
+  const pteAddr = walk(ram, ctx.frames, p.root, page, true, p.pid);
+  if (pteAddr === NO_PTE) return fail("out of memory");
+  const pte = ram.i32[pteAddr >>> 2]! >>> 0;
+  if ((pte & PTE_V) === 0) return populate(ctx, p, r, page, pteAddr, access);
+  if (access === Access.Store && pte & PTE_COW) return breakCow(ctx, p, page, pteAddr, pte);
+  if ((pte & permFor(access)) === 0) return fail("no permission");
+  // Present and permitted: the A/D bits (trap mode) or a stale TLB entry caused it.
+  const ad = PTE_A | (access === Access.Store ? PTE_D : 0);
+  if ((pte & ad) !== ad) ram.i32[pteAddr >>> 2] = pte | ad;
+  flushPage(ctx, p, page);
+  ctx.counters.minorFaults++;
+  return OK;
+}
+
+/** Extends the stack region down to `page` if it lies between the stack and its limit. */
+function growStack(p: Proc, page: number): Region | undefined {
+  const stack = p.space.regions.find((r) => r.kind === RegionKind.Stack);
+  if (!stack || page >= stack.start || page < p.stackLow) return undefined;
+  if (!p.space.isFree(page, stack.start)) return undefined;
+  stack.start = page;
+  return stack;
+}
+
+/** Maps a fresh frame for `page` of region `r`: zeroed, from the image, or the shared object's. */
+function populate(
+  ctx: VmContext,
+  p: Proc,
+  r: Region,
+  page: number,
+  pteAddr: number,
+  access: Access,
+): FaultResult {
+  const flags = PTE_V | PTE_U | PTE_A | r.perm | (access === Access.Store ? PTE_D : 0);
+  let ppn: number;
+  if (r.shared) {
+    ppn = sharedPage(ctx, r.shared.object, r.shared.firstPage + (page - r.start) / PAGE_SIZE);
+  } else {
+    ppn = ctx.frames.alloc(FrameUse.User, p.pid);
+    if (ppn !== NO_FRAME) fillPage(ctx, r, page, ppn);
+  }
+  if (ppn === NO_FRAME) return fail("out of memory");
+  ctx.machine.ram.i32[pteAddr >>> 2] = makePte(ppn, flags);
+  gained(p);
+  ctx.counters.minorFaults++;
+  return OK;
+}
+
+/** The frame holding page `index` of a shared object, allocating a zeroed one; NO_FRAME if none. */
+function sharedPage(ctx: VmContext, obj: SharedObject, index: number): number {
+  const have = obj.pages.get(index);
+  if (have !== undefined) return have;
+  const ppn = ctx.frames.alloc(FrameUse.Shared, 0);
+  if (ppn === NO_FRAME) return NO_FRAME;
+  ctx.machine.ram.zero(ppn * PAGE_SIZE, PAGE_SIZE);
+  ctx.counters.zeroFills++;
+  obj.pages.set(index, ppn);
+  return ppn;
+}
+
+/** Fills a new frame with the region's image bytes for `page`, zeroing the rest. */
+function fillPage(ctx: VmContext, r: Region, page: number, ppn: number): void {
+  const ram = ctx.machine.ram;
+  const pa = ppn * PAGE_SIZE;
+  ram.zero(pa, PAGE_SIZE);
+  const img = r.image;
+  if (!img) {
+    ctx.counters.zeroFills++;
+    return;
+  }
+  const from = Math.max(page, img.va);
+  const to = Math.min(page + PAGE_SIZE, img.va + img.data.length);
+  if (from < to) ram.writeBytes(pa + (from - page), img.data.subarray(from - img.va, to - img.va));
+  else ctx.counters.zeroFills++;
+}
+
+/** A store to a copy-on-write page: copy it unless this is its last sharer. */
+function breakCow(
+  ctx: VmContext,
+  p: Proc,
+  page: number,
+  pteAddr: number,
+  pte: number,
+): FaultResult {
+  const { ram, frames } = { ram: ctx.machine.ram, frames: ctx.frames };
+  const old = ptePpn(pte);
+  let ppn = old;
+  if (frames.refs[old]! > 1) {
+    ppn = frames.alloc(FrameUse.User, p.pid);
+    if (ppn === NO_FRAME) return fail("out of memory (copy-on-write)");
+    ram.u8.copyWithin(ppn * PAGE_SIZE, old * PAGE_SIZE, old * PAGE_SIZE + PAGE_SIZE);
+    frames.unref(old);
+    ctx.counters.cowCopies++;
+  } else {
+    frames.pid[old] = p.pid;
+  }
+  const flags = ((pte & 0x3ff & ~PTE_COW) | PTE_W | PTE_A | PTE_D) >>> 0;
+  ram.i32[pteAddr >>> 2] = makePte(ppn, flags);
+  flushPage(ctx, p, page);
+  ctx.counters.minorFaults++;
+  return OK;
+}
+
+/**
+ * Copies `parent`'s page table into `child` for fork: private pages become copy-on-write shared
+ * (or are copied at once when `eager`), shared mappings are shared. False if out of memory (the
+ * caller frees what the child got).
+ */
+export function copyPages(ctx: VmContext, parent: Proc, child: Proc, eager: boolean): boolean {
+  const { ram, frames } = { ram: ctx.machine.ram, frames: ctx.frames };
+  let ok = true;
+  forEachPte(ram, parent.root, 0, USER_TOP, (va, addr, pte) => {
+    if (!ok || (pte & PTE_V) === 0) return;
+    const dst = walk(ram, frames, child.root, va, true, child.pid);
+    if (dst === NO_PTE) {
+      ok = false;
+      return;
+    }
+    const ppn = ptePpn(pte);
+    if (frames.use[ppn] === FrameUse.Shared) {
+      ram.i32[dst >>> 2] = pte;
+    } else if (eager) {
+      const copy = frames.alloc(FrameUse.User, child.pid);
+      if (copy === NO_FRAME) {
+        ok = false;
+        return;
+      }
+      ram.u8.copyWithin(copy * PAGE_SIZE, ppn * PAGE_SIZE, ppn * PAGE_SIZE + PAGE_SIZE);
+      ram.i32[dst >>> 2] = makePte(copy, pte & 0x3ff);
+    } else {
+      const shared = ((pte & ~PTE_W) | PTE_COW) >>> 0;
+      ram.i32[addr >>> 2] = shared;
+      ram.i32[dst >>> 2] = shared;
+      frames.refs[ppn]!++;
+    }
+    gained(child);
+  });
+  ctx.machine.mmu.sfenceVma(undefined, parent.asid);
+  return ok;
+}
+
+/** Unmaps [start, end) of `p`'s page table, dropping frames; regions are the caller's business. */
+export function unmapRange(ctx: VmContext, p: Proc, start: number, end: number): void {
+  const { ram, frames } = { ram: ctx.machine.ram, frames: ctx.frames };
+  forEachPte(ram, p.root, start, end, (va, addr, pte) => {
+    if (pte & PTE_V) {
+      frames.unref(ptePpn(pte));
+      p.rss--;
+    }
+    ram.i32[addr >>> 2] = 0;
+    flushPage(ctx, p, va);
+  });
+}
+
+/** Frees the frames of shared objects that no region uses any more. */
+export function releaseShared(ctx: VmContext, cut: readonly Region[]): void {
+  for (const r of cut) {
+    const obj = r.shared?.object;
+    if (!obj || obj.users > 0) continue;
+    for (const ppn of obj.pages.values()) ctx.frames.release(ppn);
+    obj.pages.clear();
+  }
+}
+
+/** Rewrites the permissions of present pages in [start, end) to `perm` (never W on COW pages). */
+export function protectRange(
+  ctx: VmContext,
+  p: Proc,
+  start: number,
+  end: number,
+  perm: number,
+): void {
+  const ram = ctx.machine.ram;
+  forEachPte(ram, p.root, start, end, (va, addr, pte) => {
+    if ((pte & PTE_V) === 0) return;
+    const w = pte & PTE_COW ? 0 : perm & PTE_W;
+    const flags = (pte & ~(PTE_R | PTE_W | PTE_X)) | (perm & (PTE_R | PTE_X)) | w;
+    ram.i32[addr >>> 2] = flags >>> 0;
+    flushPage(ctx, p, va);
+  });
+}
+
+/**
+ * The physical address for a kernel access to user `va` (copyIn/copyOut), faulting the page in
+ * as the hardware would; -1 if the user may not make that access there. Sets A/D like hardware.
+ */
+export function userPa(ctx: VmContext, p: Proc, va: number, access: Access): number {
+  const ram = ctx.machine.ram;
+  if (va >= USER_TOP) return -1;
+  let pte = readPte(ram, p.root, va);
+  if (!userMayAccess(pte, access)) {
+    if (!handlePageFault(ctx, p, va, access).ok) return -1;
+    pte = readPte(ram, p.root, va);
+    if (!userMayAccess(pte, access)) return -1;
+  }
+  const ad = PTE_A | (access === Access.Store ? PTE_D : 0);
+  if ((pte & ad) !== ad) {
+    const addr = walk(ram, ctx.frames, p.root, va, false, p.pid);
+    ram.i32[addr >>> 2] = pte | ad;
+  }
+  return ptePpn(pte) * PAGE_SIZE + (va % PAGE_SIZE);
+}
+
+function userMayAccess(pte: number, access: Access): boolean {
+  return (pte & (PTE_V | PTE_U)) === (PTE_V | PTE_U) && (pte & permFor(access)) !== 0;
+}

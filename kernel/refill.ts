@@ -1,0 +1,36 @@
+// The software TLB-miss handler (`--tlb-refill software`, MIPS/OS161 style): on a TlbMiss trap the
+// kernel walks its own page table and writes the entry into the TLB; a page that is not present
+// is handled as a page fault first.
+import { PTE_A, PTE_U, PTE_V } from "../hw/sv32.js";
+import { Access, hex32, type Trap } from "../hw/trap.js";
+import { Signal } from "./abi.js";
+import type { Kernel } from "./kernel.js";
+import type { Proc } from "./proc.js";
+import { readPte, walk } from "./vm.js";
+
+const OPCODE_STORE = 0x23;
+
+/** Refills the TLB for `trap.tval`, faulting the page in if needed; kills `p` if illegal. */
+export function refillTlb(k: Kernel, p: Proc, trap: Trap): void {
+  const { ram, mmu } = k.machine;
+  const va = trap.tval;
+  const pte = readPte(ram, p.root, va);
+  if ((pte & (PTE_V | PTE_U)) === (PTE_V | PTE_U)) {
+    const addr = walk(ram, k.frames, p.root, va, false, p.pid);
+    if ((pte & PTE_A) === 0) ram.i32[addr >>> 2] = pte | PTE_A;
+    mmu.tlbWrite(va, (pte | PTE_A) >>> 0, addr, 0);
+    return;
+  }
+  const access = missedAccess(k, p, trap);
+  const r = k.memory.fault(p, va, access);
+  if (!r.ok)
+    k.kill(p, Signal.SIGSEGV, `TLB miss at ${hex32(va)} (${r.reason}), pc ${hex32(trap.epc)}`);
+}
+
+/** Which access missed: the fetch if the address is the pc, else the load or store at the pc. */
+function missedAccess(k: Kernel, p: Proc, trap: Trap): Access {
+  if (trap.tval === trap.epc) return Access.Fetch;
+  const pa = k.memory.userPa(p, trap.epc, Access.Fetch);
+  if (pa < 0) return Access.Load;
+  return (k.machine.ram.i32[pa >>> 2]! & 0x7f) === OPCODE_STORE ? Access.Store : Access.Load;
+}

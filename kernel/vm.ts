@@ -1,0 +1,109 @@
+// Page tables in emulated RAM, in the real Sv32 format the hardware walker reads (see hw/sv32.ts
+// for the bit layout). Named after xv6's vm.c: walk, mapPage, unmapPages, freeWalk.
+//
+// The kernel uses the two RSW bits of a PTE for itself:
+//   PTE_COW  (bit 8)  a private page shared read-only after fork; a store copies it.
+//   PTE_SWAP (bit 9)  with V clear: the page is on swap, the PPN field holds the swap slot.
+import { PAGE_SIZE, type Ram } from "../hw/ram.js";
+import { isLeaf, makePte, PTE_V, ptePpn, vpnIndex } from "../hw/sv32.js";
+import { type FrameTable, FrameUse, NO_FRAME } from "./frames.js";
+
+export const PTE_COW = 1 << 8;
+export const PTE_SWAP = 1 << 9;
+
+/** Returned by walk when there is no PTE (and allocation was not asked for or failed). */
+export const NO_PTE = -1;
+
+/** Physical address of the PTE word for `ppn` (page-table page) and index. */
+function pteAt(tablePpn: number, index: number): number {
+  return tablePpn * PAGE_SIZE + index * 4;
+}
+
+/**
+ * The address of the level-0 PTE for `va` in the table rooted at `root`, creating the level-0
+ * table if `alloc` (owned by `pid`). NO_PTE if absent, or if allocation failed (out of memory).
+ */
+export function walk(
+  ram: Ram,
+  frames: FrameTable,
+  root: number,
+  va: number,
+  alloc: boolean,
+  pid: number,
+): number {
+  const l1 = pteAt(root, vpnIndex(va, 1));
+  const pde = ram.i32[l1 >>> 2]! >>> 0;
+  if (pde & PTE_V) {
+    if (isLeaf(pde)) throw new Error(`walk: unexpected megapage at ${hex(va)}`);
+    return pteAt(ptePpn(pde), vpnIndex(va, 0));
+  }
+  if (!alloc) return NO_PTE;
+  const table = frames.alloc(FrameUse.PageTable, pid);
+  if (table === NO_FRAME) return NO_PTE;
+  ram.zero(table * PAGE_SIZE, PAGE_SIZE);
+  ram.i32[l1 >>> 2] = makePte(table, PTE_V);
+  return pteAt(table, vpnIndex(va, 0));
+}
+
+/** The PTE for `va`, or 0 if there is no level-0 table. */
+export function readPte(ram: Ram, root: number, va: number): number {
+  const pde = ram.i32[pteAt(root, vpnIndex(va, 1)) >>> 2]! >>> 0;
+  if ((pde & PTE_V) === 0) return 0;
+  return ram.i32[pteAt(ptePpn(pde), vpnIndex(va, 0)) >>> 2]! >>> 0;
+}
+
+/** Allocates a zeroed root table for `pid`; NO_FRAME when out of memory. */
+export function newRoot(ram: Ram, frames: FrameTable, pid: number): number {
+  const root = frames.alloc(FrameUse.PageTable, pid);
+  if (root !== NO_FRAME) ram.zero(root * PAGE_SIZE, PAGE_SIZE);
+  return root;
+}
+
+/**
+ * Calls `visit(va, pteAddr, pte)` for every non-zero level-0 PTE under `root` in [start, end),
+ * in address order. The visitor may rewrite the PTE.
+ */
+export function forEachPte(
+  ram: Ram,
+  root: number,
+  start: number,
+  end: number,
+  visit: (va: number, pteAddr: number, pte: number) => void,
+): void {
+  for (let i1 = vpnIndex(start, 1); i1 < 1024 && i1 * 0x40_0000 < end; i1++) {
+    const pde = ram.i32[pteAt(root, i1) >>> 2]! >>> 0;
+    if ((pde & PTE_V) === 0) continue;
+    const table = ptePpn(pde);
+    for (let i0 = 0; i0 < 1024; i0++) {
+      const va = i1 * 0x40_0000 + i0 * PAGE_SIZE;
+      if (va < start || va >= end) continue;
+      const addr = pteAt(table, i0);
+      const pte = ram.i32[addr >>> 2]! >>> 0;
+      if (pte !== 0) visit(va, addr, pte);
+    }
+  }
+}
+
+/** Frees every page-table page under `root`, and the root (leaf frames must be gone already). */
+export function freeWalk(ram: Ram, frames: FrameTable, root: number): void {
+  for (let i1 = 0; i1 < 1024; i1++) {
+    const pde = ram.i32[pteAt(root, i1) >>> 2]! >>> 0;
+    if ((pde & PTE_V) === 0) continue;
+    frames.release(ptePpn(pde));
+  }
+  frames.release(root);
+}
+
+/** Level-1 entries (page-table pages) in use under `root`, for the invariant checker and dumps. */
+export function tablePages(ram: Ram, root: number): number[] {
+  const out: number[] = [];
+  for (let i1 = 0; i1 < 1024; i1++) {
+    const pde = ram.i32[pteAt(root, i1) >>> 2]! >>> 0;
+    if (pde & PTE_V) out.push(ptePpn(pde));
+  }
+  return out;
+}
+
+function hex(n: number): string {
+  return `0x${(n >>> 0).toString(16).padStart(8, "0")}`;
+}

@@ -1,0 +1,316 @@
+// The RV32IM instruction set as the assembler and the disassembler both see it: register names, the
+// six encoding formats, and one table of instructions (name, format, opcode, funct3, funct7). Both
+// tools derive everything from this file, so an encoding is written down exactly once.
+
+/** Register numbers by ABI name (x0..x31 are accepted too, and fp as another name for s0). */
+export const ABI_NAMES = [
+  "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
+  "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
+  "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7",
+  "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+] as const; // biome-ignore format: one row per eight registers reads like the ABI table
+
+export const REG_ZERO = 0;
+export const REG_RA = 1;
+export const REG_T0 = 5;
+export const REG_T1 = 6;
+export const REG_COUNT = 32;
+
+const registerNumbers: ReadonlyMap<string, number> = buildRegisterMap();
+
+function buildRegisterMap(): Map<string, number> {
+  const map = new Map<string, number>();
+  ABI_NAMES.forEach((name, n) => {
+    map.set(name, n);
+    map.set(`x${n}`, n);
+  });
+  map.set("fp", 8);
+  return map;
+}
+
+/** The register number for a name (case-sensitive, as in GNU as), or undefined. */
+export function registerNumber(name: string): number | undefined {
+  return registerNumbers.get(name);
+}
+
+/** The ABI name of register n (0..31). */
+export function registerName(n: number): string {
+  return ABI_NAMES[n & 31] ?? "?";
+}
+
+// Major opcodes (bits 6:0). All RV32 instructions have bits 1:0 = 11.
+export const Opcode = {
+  LOAD: 0x03,
+  MISC_MEM: 0x0f,
+  OP_IMM: 0x13,
+  AUIPC: 0x17,
+  STORE: 0x23,
+  OP: 0x33,
+  LUI: 0x37,
+  BRANCH: 0x63,
+  JALR: 0x67,
+  JAL: 0x6f,
+  SYSTEM: 0x73,
+} as const;
+
+/**
+ * Instruction formats. Bit layouts (bit 31 on the left):
+ *
+ *   R      funct7[31:25]        rs2[24:20] rs1[19:15] funct3[14:12] rd[11:7]          opcode[6:0]
+ *   I      imm[11:0][31:20]                rs1        funct3        rd                opcode
+ *   Shift  funct7[31:25]        shamt[24:20] rs1      funct3        rd                opcode
+ *   S      imm[11:5][31:25]     rs2        rs1        funct3        imm[4:0][11:7]    opcode
+ *   B      imm[12|10:5][31:25]  rs2        rs1        funct3        imm[4:1|11][11:7] opcode
+ *   U      imm[31:12][31:12]                                        rd                opcode
+ *   J      imm[20|10:1|11|19:12][31:12]                             rd                opcode
+ *
+ * Load and Jalr are I-format, Store is S; Fence is I-format with pred[27:24] succ[23:20] and
+ * fm[31:28]; Fixed instructions (ecall, ebreak, fence.tso, unimp) have one exact encoding.
+ */
+export const Format = {
+  R: "R",
+  I: "I",
+  Shift: "Shift",
+  Load: "Load",
+  Store: "Store",
+  Branch: "Branch",
+  U: "U",
+  J: "J",
+  Jalr: "Jalr",
+  Fence: "Fence",
+  Fixed: "Fixed",
+} as const;
+export type Format = (typeof Format)[keyof typeof Format];
+
+export interface InstructionSpec {
+  readonly name: string;
+  readonly format: Format;
+  readonly opcode: number;
+  readonly funct3: number;
+  /** funct7 for R and Shift formats; 0 elsewhere. */
+  readonly funct7: number;
+  /** The whole word, for Fixed-format instructions. */
+  readonly word: number;
+}
+
+function spec(
+  name: string,
+  format: Format,
+  opcode: number,
+  funct3 = 0,
+  funct7 = 0,
+): InstructionSpec {
+  return { name, format, opcode, funct3, funct7, word: 0 };
+}
+
+function fixed(name: string, word: number): InstructionSpec {
+  return { name, format: Format.Fixed, opcode: word & 0x7f, funct3: 0, funct7: 0, word };
+}
+
+const F7_ALT = 0x20; // funct7 of sub, sra, srai
+const F7_MULDIV = 0x01; // funct7 of the M extension
+
+/** Every RV32IM instruction (plus fence.tso and unimp), in the order of the ISA manual. */
+export const INSTRUCTIONS: readonly InstructionSpec[] = [
+  spec("lui", Format.U, Opcode.LUI),
+  spec("auipc", Format.U, Opcode.AUIPC),
+  spec("jal", Format.J, Opcode.JAL),
+  spec("jalr", Format.Jalr, Opcode.JALR, 0),
+  spec("beq", Format.Branch, Opcode.BRANCH, 0),
+  spec("bne", Format.Branch, Opcode.BRANCH, 1),
+  spec("blt", Format.Branch, Opcode.BRANCH, 4),
+  spec("bge", Format.Branch, Opcode.BRANCH, 5),
+  spec("bltu", Format.Branch, Opcode.BRANCH, 6),
+  spec("bgeu", Format.Branch, Opcode.BRANCH, 7),
+  spec("lb", Format.Load, Opcode.LOAD, 0),
+  spec("lh", Format.Load, Opcode.LOAD, 1),
+  spec("lw", Format.Load, Opcode.LOAD, 2),
+  spec("lbu", Format.Load, Opcode.LOAD, 4),
+  spec("lhu", Format.Load, Opcode.LOAD, 5),
+  spec("sb", Format.Store, Opcode.STORE, 0),
+  spec("sh", Format.Store, Opcode.STORE, 1),
+  spec("sw", Format.Store, Opcode.STORE, 2),
+  spec("addi", Format.I, Opcode.OP_IMM, 0),
+  spec("slti", Format.I, Opcode.OP_IMM, 2),
+  spec("sltiu", Format.I, Opcode.OP_IMM, 3),
+  spec("xori", Format.I, Opcode.OP_IMM, 4),
+  spec("ori", Format.I, Opcode.OP_IMM, 6),
+  spec("andi", Format.I, Opcode.OP_IMM, 7),
+  spec("slli", Format.Shift, Opcode.OP_IMM, 1, 0),
+  spec("srli", Format.Shift, Opcode.OP_IMM, 5, 0),
+  spec("srai", Format.Shift, Opcode.OP_IMM, 5, F7_ALT),
+  spec("add", Format.R, Opcode.OP, 0, 0),
+  spec("sub", Format.R, Opcode.OP, 0, F7_ALT),
+  spec("sll", Format.R, Opcode.OP, 1, 0),
+  spec("slt", Format.R, Opcode.OP, 2, 0),
+  spec("sltu", Format.R, Opcode.OP, 3, 0),
+  spec("xor", Format.R, Opcode.OP, 4, 0),
+  spec("srl", Format.R, Opcode.OP, 5, 0),
+  spec("sra", Format.R, Opcode.OP, 5, F7_ALT),
+  spec("or", Format.R, Opcode.OP, 6, 0),
+  spec("and", Format.R, Opcode.OP, 7, 0),
+  spec("fence", Format.Fence, Opcode.MISC_MEM, 0),
+  fixed("fence.tso", 0x8330000f),
+  fixed("ecall", 0x00000073),
+  fixed("ebreak", 0x00100073),
+  fixed("unimp", 0xc0001073), // csrrw x0, cycle, x0: a read-only CSR write, always illegal
+  spec("mul", Format.R, Opcode.OP, 0, F7_MULDIV),
+  spec("mulh", Format.R, Opcode.OP, 1, F7_MULDIV),
+  spec("mulhsu", Format.R, Opcode.OP, 2, F7_MULDIV),
+  spec("mulhu", Format.R, Opcode.OP, 3, F7_MULDIV),
+  spec("div", Format.R, Opcode.OP, 4, F7_MULDIV),
+  spec("divu", Format.R, Opcode.OP, 5, F7_MULDIV),
+  spec("rem", Format.R, Opcode.OP, 6, F7_MULDIV),
+  spec("remu", Format.R, Opcode.OP, 7, F7_MULDIV),
+];
+
+const byName: ReadonlyMap<string, InstructionSpec> = new Map(INSTRUCTIONS.map((s) => [s.name, s]));
+
+/** The table entry for a real (non-pseudo) instruction name, or undefined. */
+export function instructionSpec(name: string): InstructionSpec | undefined {
+  return byName.get(name);
+}
+
+// ---- immediate ranges ----
+export const IMM12_MIN = -2048;
+export const IMM12_MAX = 2047;
+export const IMM20_MAX = 0xfffff;
+export const SHAMT_MAX = 31;
+export const BRANCH_MIN = -4096;
+export const BRANCH_MAX = 4094;
+export const JAL_MIN = -(1 << 20);
+export const JAL_MAX = (1 << 20) - 2;
+
+// ---- field extraction ----
+export const rdOf = (w: number): number => (w >>> 7) & 31;
+export const rs1Of = (w: number): number => (w >>> 15) & 31;
+export const rs2Of = (w: number): number => (w >>> 20) & 31;
+export const funct3Of = (w: number): number => (w >>> 12) & 7;
+export const funct7Of = (w: number): number => w >>> 25;
+
+// ---- encoders: fields are masked, immediates are taken modulo their width ----
+
+export function encodeR(s: InstructionSpec, rd: number, rs1: number, rs2: number): number {
+  return (
+    ((s.funct7 << 25) | (rs2 << 20) | (rs1 << 15) | (s.funct3 << 12) | (rd << 7) | s.opcode) >>> 0
+  );
+}
+
+export function encodeI(s: InstructionSpec, rd: number, rs1: number, imm: number): number {
+  return withImmI((rs1 << 15) | (s.funct3 << 12) | (rd << 7) | s.opcode, imm);
+}
+
+export function encodeShift(s: InstructionSpec, rd: number, rs1: number, shamt: number): number {
+  return encodeR(s, rd, rs1, shamt & 31);
+}
+
+export function encodeS(s: InstructionSpec, rs2: number, rs1: number, imm: number): number {
+  return withImmS((rs2 << 20) | (rs1 << 15) | (s.funct3 << 12) | s.opcode, imm);
+}
+
+export function encodeB(s: InstructionSpec, rs1: number, rs2: number, offset: number): number {
+  return withImmB((rs2 << 20) | (rs1 << 15) | (s.funct3 << 12) | s.opcode, offset);
+}
+
+export function encodeU(s: InstructionSpec, rd: number, imm20: number): number {
+  return withImmU((rd << 7) | s.opcode, imm20);
+}
+
+export function encodeJ(s: InstructionSpec, rd: number, offset: number): number {
+  return withImmJ((rd << 7) | s.opcode, offset);
+}
+
+/** Replaces the I-format immediate of `w` with the low 12 bits of `imm`. */
+export function withImmI(w: number, imm: number): number {
+  return ((w & 0x000fffff) | ((imm & 0xfff) << 20)) >>> 0;
+}
+
+/** Replaces the S-format immediate of `w` with the low 12 bits of `imm`. */
+export function withImmS(w: number, imm: number): number {
+  const hi = ((imm >> 5) & 0x7f) << 25;
+  const lo = (imm & 0x1f) << 7;
+  return ((w & 0x01fff07f) | hi | lo) >>> 0;
+}
+
+/** Replaces the B-format offset of `w` (bit 0 of `offset` is dropped). */
+export function withImmB(w: number, offset: number): number {
+  const b12 = ((offset >> 12) & 1) << 31;
+  const b10to5 = ((offset >> 5) & 0x3f) << 25;
+  const b4to1 = ((offset >> 1) & 0xf) << 8;
+  const b11 = ((offset >> 11) & 1) << 7;
+  return ((w & 0x01fff07f) | b12 | b10to5 | b4to1 | b11) >>> 0;
+}
+
+/** Replaces the U-format immediate of `w` with the low 20 bits of `imm20`. */
+export function withImmU(w: number, imm20: number): number {
+  return ((w & 0xfff) | ((imm20 & IMM20_MAX) << 12)) >>> 0;
+}
+
+/** Replaces the J-format offset of `w` (bit 0 of `offset` is dropped). */
+export function withImmJ(w: number, offset: number): number {
+  const b20 = ((offset >> 20) & 1) << 31;
+  const b10to1 = ((offset >> 1) & 0x3ff) << 21;
+  const b11 = ((offset >> 11) & 1) << 20;
+  const b19to12 = ((offset >> 12) & 0xff) << 12;
+  return ((w & 0xfff) | b20 | b10to1 | b11 | b19to12) >>> 0;
+}
+
+// ---- decoders: immediates come back sign-extended (U unsigned, as objdump prints it) ----
+
+export const immI = (w: number): number => w >> 20;
+export const immS = (w: number): number => ((w >> 25) << 5) | ((w >>> 7) & 0x1f);
+export const immU = (w: number): number => w >>> 12;
+
+export function immB(w: number): number {
+  const b12 = (w >> 31) << 12; // sign
+  const b11 = ((w >>> 7) & 1) << 11;
+  const b10to5 = ((w >>> 25) & 0x3f) << 5;
+  const b4to1 = ((w >>> 8) & 0xf) << 1;
+  return b12 | b11 | b10to5 | b4to1;
+}
+
+export function immJ(w: number): number {
+  const b20 = (w >> 31) << 20; // sign
+  const b19to12 = ((w >>> 12) & 0xff) << 12;
+  const b11 = ((w >>> 20) & 1) << 11;
+  const b10to1 = ((w >>> 21) & 0x3ff) << 1;
+  return b20 | b19to12 | b11 | b10to1;
+}
+
+/** Splits a 32-bit value into the %hi part (for lui/auipc) and the sign-extended %lo part. */
+export function splitHiLo(value: number): { hi: number; lo: number } {
+  const lo = ((value & 0xfff) << 20) >> 20;
+  const hi = ((value - lo) >>> 12) & IMM20_MAX;
+  return { hi, lo };
+}
+
+// ---- fence sets: the pred and succ fields, bit 3..0 = i o r w ----
+export const FENCE_I = 8;
+export const FENCE_O = 4;
+export const FENCE_R = 2;
+export const FENCE_W = 1;
+export const FENCE_ALL = FENCE_I | FENCE_O | FENCE_R | FENCE_W;
+
+/** Encodes `fence pred,succ` (fm = 0, rd = rs1 = 0). */
+export function encodeFence(pred: number, succ: number): number {
+  return ((pred << 24) | (succ << 20) | Opcode.MISC_MEM) >>> 0;
+}
+
+/** The letters of a fence set ("iorw" order), or undefined for the empty set. */
+export function fenceSetName(bits: number): string | undefined {
+  const letters = [
+    [FENCE_I, "i"],
+    [FENCE_O, "o"],
+    [FENCE_R, "r"],
+    [FENCE_W, "w"],
+  ] as const;
+  const name = letters.map(([bit, ch]) => (bits & bit ? ch : "")).join("");
+  return name === "" ? undefined : name;
+}
+
+/** Parses a fence set like "rw" or "iorw" (letters in i, o, r, w order); undefined if malformed. */
+export function parseFenceSet(text: string): number | undefined {
+  const m = /^(i?)(o?)(r?)(w?)$/.exec(text);
+  if (m === null || text === "") return undefined;
+  return (m[1] ? FENCE_I : 0) | (m[2] ? FENCE_O : 0) | (m[3] ? FENCE_R : 0) | (m[4] ? FENCE_W : 0);
+}

@@ -10,7 +10,9 @@
 //                    |MODE|  ASID (9) |   PPN of the root    |
 //
 // A PTE with R, W or X set is a leaf; at level 1 a leaf maps a 4 MiB megapage, whose PPN[0] must
-// be zero. R=0 with W=1 is reserved. U-mode may touch only pages with U set.
+// be zero. R=0 with W=1 is reserved. U-mode may touch only pages with U set. In a pointer
+// (non-leaf) PTE, D, A and U are reserved and must be zero. G in a pointer makes every mapping
+// below it global. satp.MODE = 0 is Bare: no translation at all.
 
 export const PTE_V = 1 << 0; // valid
 export const PTE_R = 1 << 1; // readable
@@ -25,6 +27,7 @@ export const PTE_FLAGS_MASK = 0x3ff;
 export const PTE_PPN_SHIFT = 10;
 
 export const SATP_MODE_SV32 = 0x8000_0000 >>> 0;
+export const SATP_MODE_BARE = 0;
 export const SATP_ASID_SHIFT = 22;
 export const SATP_ASID_MASK = 0x1ff;
 export const SATP_PPN_MASK = 0x3f_ffff;
@@ -32,7 +35,10 @@ export const SATP_PPN_MASK = 0x3f_ffff;
 export const LEVELS = 2;
 export const PTE_SIZE = 4;
 export const VPN_BITS = 10;
+export const VPN_MASK = (1 << VPN_BITS) - 1;
 export const MEGAPAGE_SIZE = 1 << 22;
+/** Bits a pointer PTE must have clear (the spec reserves them for future use). */
+export const PTE_POINTER_RESERVED = PTE_D | PTE_A | PTE_U;
 
 /** The physical page number in a PTE (22 bits). */
 export function ptePpn(pte: number): number {
@@ -51,7 +57,7 @@ export function isLeaf(pte: number): boolean {
 
 /** VPN[level] of a virtual address: level 1 is bits 31..22, level 0 bits 21..12. */
 export function vpnIndex(va: number, level: number): number {
-  return (va >>> (12 + VPN_BITS * level)) & 0x3ff;
+  return (va >>> (12 + VPN_BITS * level)) & VPN_MASK;
 }
 
 /** A satp value selecting Sv32 with root table at physical page `ppn` and address space `asid`. */
@@ -61,15 +67,22 @@ export function makeSatp(ppn: number, asid: number): number {
   );
 }
 
+/** True if satp selects Sv32 (MODE = 1); MODE = 0 is Bare. */
+export function satpIsSv32(satp: number): boolean {
+  return (satp & SATP_MODE_SV32) !== 0;
+}
+
+/** The ASID field of satp (9 bits). */
 export function satpAsid(satp: number): number {
   return (satp >>> SATP_ASID_SHIFT) & SATP_ASID_MASK;
 }
 
+/** The root page table's physical page number in satp (22 bits). */
 export function satpPpn(satp: number): number {
   return satp & SATP_PPN_MASK;
 }
 
-/** The flags of a PTE as letters, e.g. "VRWXUGAD" with "-" for clear bits, "DAGUXWRV" order. */
+/** The flags of a PTE as letters in bit order from bit 0, e.g. "VR--U-A-" ("-" for a clear bit). */
 export function pteFlagString(pte: number): string {
   const names = "VRWXUGAD";
   let s = "";

@@ -1,10 +1,13 @@
-// The architectural TLB: a set-associative cache of translations tagged with ASIDs. It is exact:
-// every fetch, load and store is one lookup, and replacement state (LRU stamps, FIFO order) is kept
+// The architectural TLB: a set-associative cache of leaf PTEs tagged with ASIDs. It is exact: every
+// fetch, load and store is one lookup, and replacement state (LRU stamps, FIFO order) is kept
 // precisely. The MMU keeps a faster lookup structure in front of it (see mmu.ts) that caches only
 // entries present here and is invalidated with them.
 //
-// An entry maps one page (vpn -> ppn), or, for an Sv32 megapage, 1024 pages (tag on VPN[1] only).
-// A megapage entry lives in the set of the page whose miss filled it.
+// An entry maps one page (vpn -> ppn), or, for a superpage (an Sv32 megapage), 2^superpageBits
+// pages, tagged on the VPN bits above them. The set is chosen by the low bits of the full VPN
+// (vpn mod sets), so a megapage entry lives in the set of the page whose miss filled it, and a
+// megapage used from pages of several sets has one entry in each (as in a TLB that probes one set).
+// Sizes are in pages of the current page-table format.
 import type { Prng } from "./prng.js";
 
 export const TlbPolicy = { Lru: "lru", Fifo: "fifo", Random: "random" } as const;
@@ -37,19 +40,36 @@ export function checkTlbConfig(c: TlbConfig): string | undefined {
   return undefined;
 }
 
+/** What a fill writes: a leaf PTE as the walker (or the kernel) found it. */
+export interface TlbLeaf {
+  /** The leaf's PFN (for a superpage, its first page). */
+  ppn: number;
+  /** Sv32-style flags (V R W X U G A D, RSW) of the leaf, as checked on each hit. */
+  flags: number;
+  /** In every address space: G on the leaf or on a pointer above it. */
+  global: boolean;
+  megapage: boolean;
+  /** Where the leaf PTE lives, so A/D can be set in memory; and its raw value. */
+  pteAddr: number;
+  pte: number;
+}
+
 /** Decoded contents of one TLB entry, for dumps and tests. */
 export interface TlbEntryView {
   index: number;
   set: number;
   way: number;
+  /** Tag: the page number (for a megapage, its first page number). */
   vpn: number;
   ppn: number;
   asid: number;
   global: boolean;
   megapage: boolean;
-  /** Sv32 flag bits of the leaf PTE (R W X U G A D) as cached. */
+  /** Sv32-style flag bits of the leaf PTE as cached. */
   flags: number;
   pteAddr: number;
+  /** The leaf PTE's raw value as cached. */
+  pte: number;
 }
 
 export class Tlb {
@@ -60,19 +80,22 @@ export class Tlb {
   readonly valid: Uint8Array;
   /** Tag: the page number (for a megapage, the first page number of the megapage). */
   readonly vpn: Int32Array;
-  readonly ppn: Int32Array;
+  readonly ppn: Float64Array;
   readonly asid: Uint16Array;
   readonly global: Uint8Array;
   readonly mega: Uint8Array;
   readonly flags: Uint16Array;
-  /** Physical address of the leaf PTE, so a store can set D in it. */
+  /** Physical address and raw value of the leaf PTE, for A/D updates and the re-check. */
   readonly pteAddr: Float64Array;
+  readonly pte: Uint32Array;
   /** Last-use time per slot (slot = index + 1); written by the CPU's fast path too. */
   readonly stamps: Float64Array;
-  /** Fill time per entry, for FIFO. */
+  /** Fill order per entry, for FIFO. */
   private readonly filled: Float64Array;
   private fills = 0;
   private readonly rng: Prng;
+  /** A megapage tag keeps the VPN bits above this many. */
+  private megaTagMask = ~0x3ff;
   /** Called with an entry index just before it is overwritten or invalidated. */
   onInvalidate: (index: number) => void = () => {};
 
@@ -86,14 +109,20 @@ export class Tlb {
     const n = config.entries;
     this.valid = new Uint8Array(n);
     this.vpn = new Int32Array(n);
-    this.ppn = new Int32Array(n);
+    this.ppn = new Float64Array(n);
     this.asid = new Uint16Array(n);
     this.global = new Uint8Array(n);
     this.mega = new Uint8Array(n);
     this.flags = new Uint16Array(n);
     this.pteAddr = new Float64Array(n);
+    this.pte = new Uint32Array(n);
     this.stamps = new Float64Array(TLB_MAX_ENTRIES + 2);
     this.filled = new Float64Array(n);
+  }
+
+  /** Sets how many pages a megapage entry spans (2^bits); flush first, as entries keep theirs. */
+  setSuperpageBits(bits: number): void {
+    this.megaTagMask = -(2 ** bits) | 0;
   }
 
   /** The set a page number maps to. */
@@ -101,13 +130,22 @@ export class Tlb {
     return vpn % this.sets;
   }
 
-  /** Index of the entry translating page `vpn` in address space `asid`, or -1 on a miss. */
+  /** The entry's tag for page `vpn`: `vpn` itself, or for a megapage its first page. */
+  private tagOf(i: number, vpn: number): number {
+    return this.mega[i] === 1 ? vpn & this.megaTagMask : vpn;
+  }
+
+  /**
+   * Index of the entry translating page `vpn` in address space `asid` (a global entry matches any
+   * ASID), or -1 on a miss. Probes only the set of `vpn`; changes nothing.
+   */
   lookup(vpn: number, asid: number): number {
     const first = this.setOf(vpn) * this.ways;
     for (let i = first; i < first + this.ways; i++) {
       if (this.valid[i] !== 1) continue;
-      const tag = this.mega[i] === 1 ? vpn & ~0x3ff : vpn;
-      if (tag === this.vpn[i] && (this.global[i] === 1 || this.asid[i] === asid)) return i;
+      if (this.tagOf(i, vpn) === this.vpn[i] && (this.global[i] === 1 || this.asid[i] === asid)) {
+        return i;
+      }
     }
     return -1;
   }
@@ -117,42 +155,65 @@ export class Tlb {
     this.stamps[index + 1] = t;
   }
 
+  /** The physical page that page `vpn` maps to through entry `i`. */
+  ppnFor(i: number, vpn: number): number {
+    const ppn = this.ppn[i]!;
+    return this.mega[i] === 1 ? ppn + (vpn & ~this.megaTagMask) : ppn;
+  }
+
   /**
-   * Writes a translation into the set of `vpn`, replacing an invalid way or the policy's victim,
-   * and returns its index. For a megapage `vpn` may be any page inside it.
+   * Writes `leaf` as the translation of page `vpn` (any page inside a megapage) in `asid` into
+   * the set of `vpn`, replacing an invalid way or else the policy's victim, at time `t`. Returns
+   * the entry's index.
    */
-  fill(
-    vpn: number,
-    ppn: number,
-    asid: number,
-    flags: number,
-    megapage: boolean,
-    pteAddr: number,
-    t: number,
-  ): number {
+  fill(vpn: number, asid: number, leaf: TlbLeaf, t: number): number {
     const i = this.victim(this.setOf(vpn));
     if (this.valid[i] === 1) this.onInvalidate(i);
-    this.valid[i] = 1;
-    this.vpn[i] = megapage ? vpn & ~0x3ff : vpn;
-    this.ppn[i] = megapage ? ppn & ~0x3ff : ppn;
-    this.asid[i] = asid;
-    this.global[i] = (flags & 0x20) !== 0 ? 1 : 0;
-    this.mega[i] = megapage ? 1 : 0;
-    this.flags[i] = flags;
-    this.pteAddr[i] = pteAddr;
     this.filled[i] = ++this.fills;
-    this.stamps[i + 1] = t;
+    this.write(i, vpn, asid, leaf, t);
     return i;
+  }
+
+  /** Rewrites entry `i` in place (a software refill of a page already cached); FIFO order stays. */
+  overwrite(i: number, vpn: number, asid: number, leaf: TlbLeaf, t: number): void {
+    if (this.valid[i] === 1) this.onInvalidate(i);
+    this.write(i, vpn, asid, leaf, t);
+  }
+
+  private write(i: number, vpn: number, asid: number, leaf: TlbLeaf, t: number): void {
+    const mask = leaf.megapage ? this.megaTagMask : -1;
+    this.valid[i] = 1;
+    this.vpn[i] = vpn & mask;
+    this.ppn[i] = leaf.megapage ? leaf.ppn & mask : leaf.ppn;
+    this.asid[i] = asid;
+    this.global[i] = leaf.global ? 1 : 0;
+    this.mega[i] = leaf.megapage ? 1 : 0;
+    this.flags[i] = leaf.flags;
+    this.pteAddr[i] = leaf.pteAddr;
+    this.pte[i] = leaf.pte;
+    this.stamps[i + 1] = t;
+  }
+
+  /** Updates the cached PTE of entry `i` after the MMU set its A/D bits in memory. */
+  setPte(i: number, pte: number, flags: number): void {
+    this.pte[i] = pte;
+    this.flags[i] = flags;
   }
 
   /** The way to replace in `set`: an invalid one first, else the policy's choice. */
   private victim(set: number): number {
     const first = set * this.ways;
-    for (let i = first; i < first + this.ways; i++) if (this.valid[i] !== 1) return i;
+    const end = first + this.ways;
+    for (let i = first; i < end; i++) if (this.valid[i] !== 1) return i;
     if (this.policy === TlbPolicy.Random) return first + this.rng.below(this.ways);
-    const age = this.policy === TlbPolicy.Lru ? this.stamps.subarray(1) : this.filled;
+    const lru = this.policy === TlbPolicy.Lru;
     let best = first;
-    for (let i = first + 1; i < first + this.ways; i++) if (age[i]! < age[best]!) best = i;
+    for (let i = first + 1; i < end; i++) {
+      const older = lru
+        ? this.stamps[i + 1]! < this.stamps[best + 1]!
+        : this.filled[i]! < this.filled[best]!;
+      if (older) best = i;
+    }
     return best;
   }
 
@@ -165,19 +226,19 @@ export class Tlb {
 
   /**
    * sfence.vma: with neither argument, every entry; with `asid`, that space's non-global entries;
-   * with `vpn`, the entries translating that page (any ASID); with both, that page in that space
-   * except global entries.
+   * with `vpn`, the entries translating that page (any ASID, global too); with both, that page in
+   * that space except global entries.
    */
   flush(vpn?: number, asid?: number): void {
     for (let i = 0; i < this.entries; i++) {
       if (this.valid[i] !== 1) continue;
       if (asid !== undefined && (this.global[i] === 1 || this.asid[i] !== asid)) continue;
-      if (vpn !== undefined && (this.mega[i] === 1 ? vpn & ~0x3ff : vpn) !== this.vpn[i]) continue;
+      if (vpn !== undefined && this.tagOf(i, vpn) !== this.vpn[i]) continue;
       this.invalidate(i);
     }
   }
 
-  /** The valid entries, decoded. */
+  /** The valid entries, decoded, in index order. */
   contents(): TlbEntryView[] {
     const out: TlbEntryView[] = [];
     for (let i = 0; i < this.entries; i++) {
@@ -193,6 +254,7 @@ export class Tlb {
         megapage: this.mega[i] === 1,
         flags: this.flags[i]!,
         pteAddr: this.pteAddr[i]!,
+        pte: this.pte[i]!,
       });
     }
     return out;

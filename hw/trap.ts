@@ -30,12 +30,21 @@ export const accessName: Record<Access, string> = { 0: "fetch", 1: "load", 2: "s
 /** Why a memory access faulted; travels with the trap for messages and traces. */
 export const FaultReason = {
   None: "none",
+  /** The physical address (of the data or of a PTE) is outside RAM: an access fault. */
   BusError: "bus error",
+  /** A PTE on the walk has V clear. */
   NotMapped: "not mapped",
+  /** The walk reached the last level and found a pointer, not a leaf. */
+  NoLeaf: "no leaf PTE",
+  /** The virtual address is beyond the page-table format's address space. */
+  OutOfRange: "outside the address space",
+  /** The leaf (or segment) lacks R, W or X for the access. */
   NoPermission: "no permission",
   UserBit: "U-bit clear",
+  /** W without R, or reserved bits set in a pointer PTE (Sv32: D, A, U). */
   Reserved: "reserved encoding",
   BadSuperpage: "misaligned superpage",
+  /** Outside a base/limit partition or a segment. */
   Limit: "limit",
   AccessedClear: "A bit clear",
   DirtyClear: "D bit clear",
@@ -69,7 +78,7 @@ export function pageFault(access: Access): Cause {
   return pageFaultCause[access];
 }
 
-/** The access-fault cause for an access kind (1, 5, 7): bus errors and base/limit violations. */
+/** The access-fault cause for an access kind (1, 5, 7): bus errors, limit and segment violations. */
 export function accessFault(access: Access): Cause {
   return accessFaultCause[access];
 }
@@ -89,6 +98,24 @@ const causeNames: Record<Cause, string> = {
   15: "store page fault",
   24: "TLB miss",
 };
+
+/** True for the page-fault causes (12, 13, 15). */
+export function isPageFault(cause: Cause): boolean {
+  return (
+    cause === Cause.InstructionPageFault ||
+    cause === Cause.LoadPageFault ||
+    cause === Cause.StorePageFault
+  );
+}
+
+/** True for the access-fault causes (1, 5, 7). */
+export function isAccessFault(cause: Cause): boolean {
+  return (
+    cause === Cause.InstructionAccessFault ||
+    cause === Cause.LoadAccessFault ||
+    cause === Cause.StoreAccessFault
+  );
+}
 
 /** A human name for a cause, as used in kernel messages and traces. */
 export function causeName(cause: Cause): string {

@@ -1,0 +1,386 @@
+// Page-table formats: the shape of a page table, as the hardware walker needs to know it. A format
+// is data — levels, index bits per level, page size, PTE size and the PTE's bit layout — and one
+// walker (walkTable, the privileged spec's algorithm 4.3.2 with the numbers taken from the format)
+// reads every format from emulated RAM. Levels are numbered as in the spec: the root table is
+// level LEVELS-1, the last table level 0.
+//
+//   sv32              va  | VPN[1] 10 | VPN[0] 10 | offset 12 |      PTE 4 bytes, see sv32.ts
+//
+//   linear            va  |   VPN (vaBits - pageShift)  | offset |   one table, PTE 4 bytes:
+//   (OSTEP paging-    PTE 31 30                              0
+//    linear)             |V |          PFN (31 bits)       |
+//
+//   ostep-multilevel  va  14    10 9      5 4      0              32-byte pages, 128 of them;
+//   (OSTEP paging-       | PDindex | PTindex | offset |            PDE and PTE 1 byte each:
+//    multilevel)      PDE/PTE 7  6        0
+//                        |V | PFN (7)  |
+//
+// Formats without permission, user or accessed/dirty bits grant everything: the walker presents
+// every leaf to the MMU as Sv32-style flags (V R W X U G A D), with absent permission bits set.
+import type { Ram } from "./ram.js";
+import {
+  PTE_A,
+  PTE_D,
+  PTE_FLAGS_MASK,
+  PTE_G,
+  PTE_POINTER_RESERVED,
+  PTE_R,
+  PTE_U,
+  PTE_V,
+  PTE_W,
+  PTE_X,
+} from "./sv32.js";
+import { Access, FaultReason } from "./trap.js";
+
+export const FormatName = {
+  Sv32: "sv32",
+  Linear: "linear",
+  OstepMultilevel: "ostep-multilevel",
+} as const;
+export type FormatName = (typeof FormatName)[keyof typeof FormatName];
+
+/** Where a PTE keeps its fields. A flag mask of 0 means the format has no such bit. */
+export interface PteLayout {
+  readonly valid: number;
+  readonly read: number;
+  readonly write: number;
+  readonly execute: number;
+  readonly user: number;
+  readonly global: number;
+  readonly accessed: number;
+  readonly dirty: number;
+  /** The PFN is (pte >>> pfnShift) & pfnMask. */
+  readonly pfnShift: number;
+  readonly pfnMask: number;
+}
+
+export interface PageTableFormat {
+  readonly name: FormatName;
+  /** Virtual addresses at or above 2^vaBits are outside the address space (32: none are). */
+  readonly vaBits: number;
+  /** log2 of the page size. */
+  readonly pageShift: number;
+  /** Index bits of each level, root first (Sv32: [10, 10]). */
+  readonly indexBits: readonly number[];
+  /** Bytes per PTE: 4 (little-endian word) or 1. */
+  readonly pteSize: 1 | 4;
+  readonly pte: PteLayout;
+  /** Leaves may sit above level 0 (Sv32 megapages: a PTE with R, W or X set). */
+  readonly superpages: boolean;
+  /** Bits a pointer (non-leaf) PTE must have clear, else the walk faults (Sv32: D, A, U). */
+  readonly pointerReserved: number;
+}
+
+/** The real RISC-V Sv32 format (privileged spec 4.3). */
+export const SV32: PageTableFormat = {
+  name: FormatName.Sv32,
+  vaBits: 32,
+  pageShift: 12,
+  indexBits: [10, 10],
+  pteSize: 4,
+  pte: {
+    valid: PTE_V,
+    read: PTE_R,
+    write: PTE_W,
+    execute: PTE_X,
+    user: PTE_U,
+    global: PTE_G,
+    accessed: PTE_A,
+    dirty: PTE_D,
+    pfnShift: 10,
+    pfnMask: 0x3f_ffff,
+  },
+  superpages: true,
+  pointerReserved: PTE_POINTER_RESERVED,
+};
+
+/** OSTEP's linear-table valid bit (paging-linear-translate.py). */
+export const LINEAR_VALID = 0x8000_0000;
+const LINEAR_PFN_MASK = 0x7fff_ffff;
+
+/** A textbook PTE with only a valid bit and a PFN. */
+function validPfnLayout(valid: number, pfnMask: number): PteLayout {
+  return {
+    valid,
+    read: 0,
+    write: 0,
+    execute: 0,
+    user: 0,
+    global: 0,
+    accessed: 0,
+    dirty: 0,
+    pfnShift: 0,
+    pfnMask,
+  };
+}
+
+/**
+ * OSTEP's linear page table for an address space of `addressSpace` bytes in pages of `pageSize`
+ * bytes (both powers of two, pageSize <= addressSpace <= 4 GiB); throws RangeError otherwise
+ * (check user input with checkLinearFormat first).
+ */
+export function linearFormat(addressSpace: number, pageSize: number): PageTableFormat {
+  const problem = checkLinearFormat(addressSpace, pageSize);
+  if (problem) throw new RangeError(problem);
+  const vaBits = Math.log2(addressSpace);
+  const pageShift = Math.log2(pageSize);
+  return {
+    name: FormatName.Linear,
+    vaBits,
+    pageShift,
+    indexBits: [vaBits - pageShift],
+    pteSize: 4,
+    pte: validPfnLayout(LINEAR_VALID, LINEAR_PFN_MASK),
+    superpages: false,
+    pointerReserved: 0,
+  };
+}
+
+/** Why a linear format's sizes are not acceptable, or undefined. */
+export function checkLinearFormat(addressSpace: number, pageSize: number): string | undefined {
+  if (!isPowerOfTwo(pageSize) || pageSize < 4) {
+    return `page size must be a power of two of at least 4 bytes (got ${pageSize})`;
+  }
+  if (!isPowerOfTwo(addressSpace) || addressSpace > 2 ** 32) {
+    return `address-space size must be a power of two up to 4g (got ${addressSpace})`;
+  }
+  if (addressSpace < pageSize) return "the address space must hold at least one page";
+  if (addressSpace / pageSize > 2 ** 24) return "a linear table may have at most 2^24 entries";
+  return undefined;
+}
+
+/** OSTEP's small multi-level format (paging-multilevel-translate.py). */
+export const OSTEP_MULTILEVEL: PageTableFormat = {
+  name: FormatName.OstepMultilevel,
+  vaBits: 15,
+  pageShift: 5,
+  indexBits: [5, 5],
+  pteSize: 1,
+  pte: validPfnLayout(0x80, 0x7f),
+  superpages: false,
+  pointerReserved: 0,
+};
+
+function isPowerOfTwo(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && 2 ** Math.round(Math.log2(n)) === n;
+}
+
+/** Number of levels of a format. */
+export function levelsOf(fmt: PageTableFormat): number {
+  return fmt.indexBits.length;
+}
+
+/** Index bits of `level` (0 = last table). */
+function bitsAt(fmt: PageTableFormat, level: number): number {
+  return fmt.indexBits[fmt.indexBits.length - 1 - level] ?? 0;
+}
+
+/** How many VPN bits lie below `level`: a leaf there maps 2^superBits pages (0 at level 0). */
+export function superBits(fmt: PageTableFormat, level: number): number {
+  let bits = 0;
+  for (let l = 0; l < level; l++) bits += bitsAt(fmt, l);
+  return bits;
+}
+
+/** The index into the level-`level` table for `va`. */
+export function tableIndex(fmt: PageTableFormat, va: number, level: number): number {
+  const shift = fmt.pageShift + superBits(fmt, level);
+  return Math.floor(va / 2 ** shift) % 2 ** bitsAt(fmt, level);
+}
+
+/** The PFN field of a PTE. */
+export function pfnOf(fmt: PageTableFormat, pte: number): number {
+  return ((pte >>> fmt.pte.pfnShift) & fmt.pte.pfnMask) >>> 0;
+}
+
+/** Reads the PTE at `pa` (which must be inside RAM), zero-extended. */
+export function readPte(fmt: PageTableFormat, ram: Ram, pa: number): number {
+  return fmt.pteSize === 4 ? ram.i32[pa >>> 2]! >>> 0 : ram.u8[pa]!;
+}
+
+/** Writes the PTE at `pa` (which must be inside RAM). */
+export function writePte(fmt: PageTableFormat, ram: Ram, pa: number, pte: number): void {
+  if (fmt.pteSize === 4) ram.i32[pa >>> 2] = pte;
+  else ram.u8[pa] = pte;
+}
+
+/**
+ * A PTE of `fmt` for page `pfn` with Sv32-style `flags` (PTE_V, PTE_R, ...); flags the format
+ * lacks are dropped. For tests, quizzes and the kernel.
+ */
+export function encodePte(fmt: PageTableFormat, pfn: number, flags: number): number {
+  const l = fmt.pte;
+  if (fmt.name === FormatName.Sv32) return ((pfn << 10) | (flags & PTE_FLAGS_MASK)) >>> 0;
+  let pte = (pfn & l.pfnMask) * 2 ** l.pfnShift;
+  for (const [sv32Bit, mask] of layoutPairs(l)) if (flags & sv32Bit) pte += mask;
+  return pte >>> 0;
+}
+
+/** Each Sv32 flag bit paired with the format's mask for it (0 if absent). */
+function layoutPairs(l: PteLayout): [number, number][] {
+  return [
+    [PTE_V, l.valid],
+    [PTE_R, l.read],
+    [PTE_W, l.write],
+    [PTE_X, l.execute],
+    [PTE_U, l.user],
+    [PTE_G, l.global],
+    [PTE_A, l.accessed],
+    [PTE_D, l.dirty],
+  ];
+}
+
+/** Sv32 flags granted when a format has no bit for them (permissions, U, and A/D as if set). */
+const GRANTED_WHEN_ABSENT = PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D;
+
+/**
+ * A leaf PTE's flags as Sv32 flag bits (V R W X U G A D, and for Sv32 the two RSW bits), the
+ * form the TLB caches and checks. Bits the format lacks read as granted (G as clear).
+ */
+export function leafFlags(fmt: PageTableFormat, pte: number): number {
+  if (fmt.name === FormatName.Sv32) return pte & PTE_FLAGS_MASK;
+  let flags = 0;
+  for (const [sv32Bit, mask] of layoutPairs(fmt.pte)) {
+    if (mask === 0 ? (GRANTED_WHEN_ABSENT & sv32Bit) !== 0 : (pte & mask) !== 0) flags |= sv32Bit;
+  }
+  return flags;
+}
+
+/** The PTE's own flags as letters V R W X U G A D (only those the format has; "-" if clear). */
+export function pteFlagLetters(fmt: PageTableFormat, pte: number): string {
+  const letters = "VRWXUGAD";
+  let s = "";
+  layoutPairs(fmt.pte).forEach(([, mask], i) => {
+    if (mask !== 0) s += pte & mask ? letters[i] : "-";
+  });
+  return s;
+}
+
+/** The Sv32 permission bit an access needs: X to fetch, R to load, W to store. */
+export function permissionFor(access: Access): number {
+  return access === Access.Fetch ? PTE_X : access === Access.Load ? PTE_R : PTE_W;
+}
+
+/**
+ * Step 5 of the walk (and the re-check on a TLB hit) on Sv32-style `flags`: V, the reserved W-only
+ * encoding, a leaf at all, then U (vmlab's guests run in U-mode) and the access's permission.
+ */
+export function leafFault(flags: number, access: Access): FaultReason {
+  if ((flags & PTE_V) === 0) return FaultReason.NotMapped;
+  if ((flags & (PTE_R | PTE_W)) === PTE_W) return FaultReason.Reserved;
+  if ((flags & (PTE_R | PTE_W | PTE_X)) === 0) return FaultReason.NoLeaf;
+  if ((flags & PTE_U) === 0) return FaultReason.UserBit;
+  if ((flags & permissionFor(access)) === 0) return FaultReason.NoPermission;
+  return FaultReason.None;
+}
+
+/** Step 6: a leaf above level 0 whose PFN is not aligned to the superpage it maps. */
+export function superpageMisaligned(fmt: PageTableFormat, pte: number, level: number): boolean {
+  return level > 0 && pfnOf(fmt, pte) % 2 ** superBits(fmt, level) !== 0;
+}
+
+/** The Sv32 A/D bits an access needs but `flags` lacks (A for any access, D too for a store). */
+export function missingAccessedDirty(flags: number, access: Access): number {
+  const need = access === Access.Store ? PTE_A | PTE_D : PTE_A;
+  return need & ~flags;
+}
+
+/** `pte` with the format's A bit set, and D too for a store (unchanged if it has none). */
+export function withAccessedDirty(fmt: PageTableFormat, pte: number, access: Access): number {
+  const l = fmt.pte;
+  return (pte | l.accessed | (access === Access.Store ? l.dirty : 0)) >>> 0;
+}
+
+/**
+ * Step 8: the physical page (in the format's pages) that `va` lands in through a leaf `pte` at
+ * `level`. A superpage takes its low page bits from the virtual address.
+ */
+export function leafPpn(fmt: PageTableFormat, pte: number, level: number, va: number): number {
+  const pfn = pfnOf(fmt, pte);
+  if (level === 0) return pfn;
+  const span = 2 ** superBits(fmt, level);
+  return pfn - (pfn % span) + (Math.floor(va / 2 ** fmt.pageShift) % span);
+}
+
+/** The outcome of walkTable, in an object the caller reuses (no allocation per walk). */
+export class WalkResult {
+  reason: FaultReason = FaultReason.None;
+  /** Level of the leaf found, or of the PTE that stopped the walk. */
+  level = 0;
+  /** That PTE's value and physical address. */
+  pte = 0;
+  pteAddr = 0;
+  /** G was set in the leaf or in a pointer above it. */
+  global = false;
+  /** Page-table reads made. */
+  reads = 0;
+}
+
+/** Told about each PTE the walker reads. */
+export type PteReadHook = (level: number, index: number, pteAddr: number, pte: number) => void;
+
+/**
+ * Steps 1-4 of the privileged spec's translation algorithm for `fmt`: walks the table rooted at
+ * physical address `rootPa` for `va` down to a leaf, reading PTEs from `ram` and changing nothing.
+ * Fills `out` and returns out.reason: None with the leaf, or why the walk stopped (NotMapped,
+ * Reserved, NoLeaf, OutOfRange, or BusError for a PTE outside RAM — an access fault).
+ */
+export function walkTable(
+  fmt: PageTableFormat,
+  ram: Ram,
+  rootPa: number,
+  va: number,
+  out: WalkResult,
+  onRead: PteReadHook | null = null,
+): FaultReason {
+  out.reads = 0;
+  out.global = false;
+  out.level = levelsOf(fmt) - 1;
+  out.pte = 0;
+  out.pteAddr = 0;
+  if (va >= 2 ** fmt.vaBits) return (out.reason = FaultReason.OutOfRange);
+  const l = fmt.pte;
+  let table = rootPa;
+  for (let level = levelsOf(fmt) - 1; level >= 0; level--) {
+    const index = tableIndex(fmt, va, level);
+    const pteAddr = table + index * fmt.pteSize;
+    out.level = level;
+    out.pteAddr = pteAddr;
+    if (pteAddr + fmt.pteSize > ram.size) return (out.reason = FaultReason.BusError);
+    const pte = readPte(fmt, ram, pteAddr);
+    out.pte = pte;
+    out.reads++;
+    onRead?.(level, index, pteAddr, pte);
+    if ((pte & l.valid) === 0) return (out.reason = FaultReason.NotMapped);
+    if (l.read !== 0 && l.write !== 0 && (pte & (l.read | l.write)) === l.write) {
+      return (out.reason = FaultReason.Reserved);
+    }
+    if ((pte & l.global) !== 0) out.global = true;
+    if (isLeafAt(fmt, pte, level)) return (out.reason = FaultReason.None);
+    if ((pte & fmt.pointerReserved) !== 0) return (out.reason = FaultReason.Reserved);
+    table = pfnOf(fmt, pte) * 2 ** fmt.pageShift;
+  }
+  return (out.reason = FaultReason.NoLeaf);
+}
+
+/** Step 4: R or X (W alone is already rejected) marks a leaf; textbook formats end at level 0. */
+function isLeafAt(fmt: PageTableFormat, pte: number, level: number): boolean {
+  if (!fmt.superpages) return level === 0;
+  const l = fmt.pte;
+  return (pte & (l.read | l.write | l.execute)) !== 0;
+}
+
+/** Why a format descriptor cannot be walked, or undefined. */
+export function checkFormat(fmt: PageTableFormat): string | undefined {
+  const indexTotal = fmt.indexBits.reduce((a, b) => a + b, 0);
+  if (fmt.indexBits.length < 1 || fmt.indexBits.some((b) => !Number.isInteger(b) || b < 1)) {
+    return `${fmt.name}: each level needs at least one index bit`;
+  }
+  if (fmt.pageShift + indexTotal !== fmt.vaBits || fmt.vaBits > 32) {
+    return `${fmt.name}: page offset and index bits must add up to the address bits (at most 32)`;
+  }
+  if (fmt.superpages && fmt.indexBits.length > 2) {
+    return `${fmt.name}: superpages are supported in two-level formats only`;
+  }
+  return undefined;
+}

@@ -7,6 +7,8 @@ import { PAGE_SIZE } from "../hw/ram.js";
 import { Cause, causeAccess, causeName, hex32, type Trap } from "../hw/trap.js";
 import { Signal as Sig, type Signal, signalName } from "./abi.js";
 import { BareMemory } from "./bare.js";
+import { FitName, fitPolicies } from "./contig.js";
+import { ContiguousMemory } from "./contiguous.js";
 import type { ElfImage } from "./elf.js";
 import { FrameTable } from "./frames.js";
 import type { KernelHost } from "./host.js";
@@ -36,6 +38,11 @@ export interface KernelOptions {
   reservedFrames: number;
   /** Verify the frame table and page tables after every trap (slow; for tests and debugging). */
   check: boolean;
+  /** Hole-choosing policy for base-limit partitions and segments. */
+  fit: FitName;
+  /** base-limit/segmented: heap room beyond the image, and the (fixed) stack size. */
+  heapReserve: number;
+  stackReserve: number;
 }
 
 export const defaultKernelOptions: KernelOptions = {
@@ -47,6 +54,9 @@ export const defaultKernelOptions: KernelOptions = {
   eagerFork: false,
   reservedFrames: 16,
   check: false,
+  fit: FitName.First,
+  heapReserve: 1024 * 1024,
+  stackReserve: 256 * 1024,
 };
 
 export interface KernelCounters extends VmCounters {
@@ -119,8 +129,14 @@ export class Kernel {
           stackLimit: this.options.stackLimit,
           eagerFork: this.options.eagerFork,
         });
-      default:
-        throw new ExecError(`--mm ${this.options.mm} is not implemented yet`);
+      default: {
+        const { fit, heapReserve, stackReserve } = this.options;
+        return new ContiguousMemory(this.machine, this.frames, this.options.mm, {
+          fit: fitPolicies[fit],
+          heapReserve,
+          stackReserve,
+        });
+      }
     }
   }
 

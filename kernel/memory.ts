@@ -42,4 +42,6 @@ export interface MemoryModel {
   mmap(p: Proc, addr: number, len: number, prot: number, flags: number): number;
   munmap(p: Proc, addr: number, len: number): number;
   mprotect(p: Proc, addr: number, len: number, prot: number): number;
+  /** Scheme-specific figures for --stats (e.g. fragmentation). */
+  report?(): Record<string, number>;
 }

@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import type { CliIo } from "./io.js";
 import type { CommandResult } from "./main.js";
 import { quizCommand } from "./quiz.js";
+import { runCommand } from "./run.js";
 
 export type SubcommandFactory = (io: CliIo, result: CommandResult) => Command;
 
-export const subcommands: SubcommandFactory[] = [quizCommand];
+export const subcommands: SubcommandFactory[] = [runCommand, quizCommand];

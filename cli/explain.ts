@@ -1,0 +1,37 @@
+// Human-readable lines for the MMU's translation steps (--trace mmu,tlb and the stepper).
+import type { MmuEvent } from "../hw/mmu.js";
+import { accessName, causeName, hex32 } from "../hw/trap.js";
+
+/** One line for one translation step, or undefined for steps of a category not shown. */
+export function formatMmuEvent(
+  e: MmuEvent,
+  show: { mmu: boolean; tlb: boolean },
+): string | undefined {
+  switch (e.kind) {
+    case "start":
+      return show.mmu ? `${accessName[e.access]} ${hex32(e.va)} (${e.mode})` : undefined;
+    case "tlb":
+      if (!show.tlb && !show.mmu) return undefined;
+      return `  tlb: vpn 0x${e.vpn.toString(16)} asid ${e.asid} set ${e.set} -> ${e.hit ? `hit in way ${e.way}` : "miss"}`;
+    case "walk":
+      return show.mmu
+        ? `  walk L${e.level}: pte @ ${hex32(e.pteAddr)} = ${hex32(e.pte)} [${e.flags}]`
+        : undefined;
+    case "ad":
+      return show.mmu
+        ? `  set A/D: pte @ ${hex32(e.pteAddr)} ${hex32(e.old)} -> ${hex32(e.pte)}`
+        : undefined;
+    case "fill":
+      if (!show.tlb && !show.mmu) return undefined;
+      return `  tlb fill: entry ${e.index} (set ${e.set} way ${e.way}) vpn 0x${e.vpn.toString(16)} -> ppn 0x${e.ppn.toString(16)}${e.megapage ? " (megapage)" : ""}`;
+    case "relocate":
+      if (!show.mmu) return undefined;
+      return `  ${e.segment === undefined ? "" : `segment ${e.segment}: `}base ${hex32(e.base)} limit ${hex32(e.limit)} offset ${hex32(e.offset)}`;
+    case "done":
+      return show.mmu ? `  -> pa ${hex32(e.pa)}` : undefined;
+    case "fault":
+      return show.mmu || show.tlb ? `  -> ${causeName(e.cause)} (${e.reason})` : undefined;
+    default:
+      return undefined;
+  }
+}

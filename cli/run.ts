@@ -1,0 +1,219 @@
+// `vmlab run <prog...> [-- args]`: run programs as processes on a fresh machine. The guest owns
+// stdout; vmlab's own reports (kernel messages, traces, stats, the memory map) go to stderr.
+import { Command, Option } from "commander";
+import {
+  checkMachineConfig,
+  defaultMachineConfig,
+  Machine,
+  type MachineConfig,
+} from "../hw/machine.js";
+import { AdMode, MmuMode, RefillMode } from "../hw/mmu.js";
+import { TlbPolicy } from "../hw/tlb.js";
+import { checkKernel } from "../kernel/check.js";
+import { FitName } from "../kernel/contig.js";
+import type { KernelHost } from "../kernel/host.js";
+import { defaultKernelOptions, ExecError, exitStatus, Kernel } from "../kernel/kernel.js";
+import { renderMemoryMap } from "../kernel/memmap.js";
+import { formatMmuEvent } from "./explain.js";
+import { type CliIo, UserError } from "./io.js";
+import { parseChoice, parseCount, parseSize } from "./options.js";
+import { loadProgram } from "./program.js";
+import { collectStats, printStats } from "./stats.js";
+import type { SubcommandFactory } from "./subcommands.js";
+
+export const DEFAULT_MAX_STEPS = 5_000_000_000;
+const MODES = [MmuMode.Bare, MmuMode.BaseLimit, MmuMode.Segmented, MmuMode.Paged] as const;
+const TRACE_CATEGORIES = ["mmu", "tlb"] as const;
+
+export interface RunOptions {
+  ram: number;
+  mm: MmuMode;
+  tlb: number;
+  tlbWays?: number;
+  tlbPolicy: TlbPolicy;
+  tlbRefill: RefillMode;
+  ad: AdMode;
+  maxSteps: number;
+  quantum: number;
+  maxProcs: number;
+  forkCopy: boolean;
+  fit: FitName;
+  seed: number;
+  trace?: string;
+  stats: boolean;
+  json: boolean;
+  memmap: boolean;
+  check: boolean;
+}
+
+const count = (min: number) => (s: string) => parseCount(s, min);
+
+export const runCommand: SubcommandFactory = (io, result) =>
+  new Command("run")
+    .description("run programs (.s assembly or RISC-V ELF32 executables) as processes")
+    .argument("<program...>", "program files, each started as a process; guest arguments follow --")
+    .addOption(
+      new Option("--ram <size>", "physical memory (k/m/g suffixes)")
+        .default(defaultMachineConfig.ramSize, "16m")
+        .argParser(parseSize),
+    )
+    .addOption(
+      new Option("--mm <scheme>", "memory management: bare | base-limit | segmented | paged")
+        .default(MmuMode.Paged)
+        .argParser(parseChoice(MODES)),
+    )
+    .addOption(
+      new Option("--tlb <n>", "TLB entries")
+        .default(defaultMachineConfig.mmu.tlb.entries)
+        .argParser(count(1)),
+    )
+    .addOption(
+      new Option("--tlb-ways <n>", "TLB associativity (1 = direct-mapped)")
+        .default(undefined, "fully associative")
+        .argParser(count(1)),
+    )
+    .addOption(
+      new Option("--tlb-policy <p>", "TLB replacement: lru | fifo | random")
+        .default(TlbPolicy.Lru)
+        .argParser(parseChoice(Object.values(TlbPolicy))),
+    )
+    .addOption(
+      new Option("--tlb-refill <who>", "TLB refill: hardware | software")
+        .default(RefillMode.Hardware)
+        .argParser(parseChoice(Object.values(RefillMode))),
+    )
+    .addOption(
+      new Option("--ad <who>", "A/D bits set by: hardware | trap")
+        .default(AdMode.Hardware)
+        .argParser(parseChoice(Object.values(AdMode))),
+    )
+    .addOption(
+      new Option("--max-steps <n>", "stop after n instructions in all (0: no limit)")
+        .default(DEFAULT_MAX_STEPS, "5000000000")
+        .argParser(count(0)),
+    )
+    .addOption(
+      new Option("--quantum <n>", "instructions per scheduling quantum")
+        .default(defaultKernelOptions.quantum)
+        .argParser(count(1)),
+    )
+    .addOption(
+      new Option("--max-procs <n>", "size of the process table (fork fails with EAGAIN beyond)")
+        .default(defaultKernelOptions.maxProcs)
+        .argParser(count(1)),
+    )
+    .addOption(
+      new Option("--fit <policy>", "base-limit/segmented hole choice: first | best | worst | next")
+        .default(FitName.First)
+        .argParser(parseChoice(Object.values(FitName))),
+    )
+    .option("--fork-copy", "fork copies every page at once instead of copy-on-write", false)
+    .addOption(
+      new Option("--seed <n>", "seed of the machine's random choices")
+        .default(defaultMachineConfig.seed)
+        .argParser(count(0)),
+    )
+    .option("--trace <categories>", `explain events on stderr: ${TRACE_CATEGORIES.join(",")}`)
+    .option("--stats", "print hardware and kernel counters to stderr at exit", false)
+    .option("--json", "with --stats: print the counters as one JSON object", false)
+    .option("--memmap", "print the physical memory map to stderr at exit", false)
+    .option("--check", "verify kernel invariants after every trap (slow)", false)
+    .action((programs: string[], opts: RunOptions) => {
+      const guestArgs = argsAfterDashes(result.argv);
+      const files = programs.slice(0, programs.length - guestArgs.length);
+      result.status = runPrograms(io, files, guestArgs, opts);
+    });
+
+/** The guest's arguments: whatever followed a bare `--` on the command line. */
+function argsAfterDashes(raw: readonly string[]): string[] {
+  const at = raw.indexOf("--");
+  return at < 0 ? [] : raw.slice(at + 1);
+}
+
+/** Runs `files` as processes with `args`; returns the first process's exit status. */
+export function runPrograms(io: CliIo, files: string[], args: string[], opts: RunOptions): number {
+  if (opts.maxProcs > 511)
+    throw new UserError("--max-procs: at most 511 (the number of Sv32 address-space ids)");
+  const images = files.map((f) => loadProgram(f, io));
+  const machine = new Machine(machineConfig(opts));
+  const kernel = new Kernel(machine, consoleHost(io), {
+    ...defaultKernelOptions,
+    mm: opts.mm,
+    maxSteps: opts.maxSteps,
+    quantum: opts.quantum,
+    maxProcs: opts.maxProcs,
+    eagerFork: opts.forkCopy,
+    fit: opts.fit,
+  });
+  kernel.loadProgram = (path) => {
+    try {
+      return loadProgram(path, { ...io, stderr: () => {} });
+    } catch (e) {
+      return e instanceof Error ? e.message.replace(`${path}: `, "") : String(e);
+    }
+  };
+  if (opts.check) kernel.checker = checkKernel;
+  if (opts.trace) setUpTrace(io, machine, opts.trace);
+  const pids = images.map((image, i) => spawn(kernel, image, files[i]!, args));
+  kernel.run();
+  if (opts.memmap) io.stderr(renderMemoryMap(kernel.frames));
+  if (opts.stats) printStats(io, collectStats(machine, kernel), opts.json);
+  const first = kernel.topLevelExits.get(pids[0]!);
+  return first ? exitStatus(first) : 0;
+}
+
+function spawn(
+  kernel: Kernel,
+  image: Parameters<Kernel["spawn"]>[0],
+  path: string,
+  args: string[],
+): number {
+  try {
+    return kernel.spawn(image, [path, ...args], []).pid;
+  } catch (e) {
+    if (e instanceof ExecError) throw new UserError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+function machineConfig(opts: RunOptions): MachineConfig {
+  const config: MachineConfig = {
+    ...defaultMachineConfig,
+    ramSize: opts.ram,
+    seed: opts.seed,
+    mmu: {
+      ...defaultMachineConfig.mmu,
+      tlb: { entries: opts.tlb, ways: opts.tlbWays ?? opts.tlb, policy: opts.tlbPolicy },
+      refill: opts.tlbRefill,
+      ad: opts.ad,
+    },
+  };
+  const problem = checkMachineConfig(config);
+  if (problem) throw new UserError(problem);
+  return config;
+}
+
+function setUpTrace(io: CliIo, machine: Machine, categories: string): void {
+  const wanted = categories.split(",").map((c) => c.trim().toLowerCase());
+  for (const c of wanted) {
+    if (!(TRACE_CATEGORIES as readonly string[]).includes(c)) {
+      throw new UserError(
+        `--trace: unknown category '${c}' (expected ${TRACE_CATEGORIES.join(", ")})`,
+      );
+    }
+  }
+  const show = { mmu: wanted.includes("mmu"), tlb: wanted.includes("tlb") };
+  machine.mmu.setTracer((e) => {
+    const line = formatMmuEvent(e, show);
+    if (line !== undefined) io.stderr(`[trace] ${line}\n`);
+  });
+}
+
+/** The console as the kernel sees it: guest output to our stdout/stderr, messages prefixed. */
+export function consoleHost(io: CliIo): KernelHost {
+  return {
+    write: (fd, bytes) => (fd === 1 ? io.stdout(bytes) : io.stderr(bytes)),
+    readStdin: (max) => io.readStdin(max),
+    message: (line) => io.stderr(`[vmlab] ${line}\n`),
+  };
+}

@@ -116,7 +116,7 @@ export const runCommand: SubcommandFactory = (io, result) =>
     .option("--trace <categories>", `explain events on stderr: ${TRACE_CATEGORIES.join(",")}`)
     .option("--stats", "print hardware and kernel counters to stderr at exit", false)
     .option("--json", "with --stats: print the counters as one JSON object", false)
-    .option("--memmap", "print the physical memory map to stderr at exit", false)
+    .option("--memmap", "print the physical memory map to stderr as each process exits", false)
     .option("--check", "verify kernel invariants after every trap (slow)", false)
     .action((programs: string[], opts: RunOptions) => {
       const guestArgs = argsAfterDashes(result.argv);
@@ -153,10 +153,19 @@ export function runPrograms(io: CliIo, files: string[], args: string[], opts: Ru
     }
   };
   if (opts.check) kernel.checker = checkKernel;
+  if (opts.memmap) {
+    kernel.onExit = (p) =>
+      io.stderr(
+        `[vmlab] physical memory as pid ${p.pid} (${p.name}) exits:\n${renderMemoryMap(kernel.frames)}`,
+      );
+  }
   if (opts.trace) setUpTrace(io, machine, opts.trace);
   const pids = images.map((image, i) => spawn(kernel, image, files[i]!, args));
   kernel.run();
-  if (opts.memmap) io.stderr(renderMemoryMap(kernel.frames));
+  if (opts.memmap)
+    io.stderr(
+      `[vmlab] after all processes ended: ${kernel.frames.free} of ${kernel.frames.count} frames free\n`,
+    );
   if (opts.stats) printStats(io, collectStats(machine, kernel), opts.json);
   const first = kernel.topLevelExits.get(pids[0]!);
   return first ? exitStatus(first) : 0;

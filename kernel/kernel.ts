@@ -102,6 +102,8 @@ export class Kernel {
   private readonly runQueue: Proc[] = [];
   private readonly asids = new AsidPool();
   private nextPid = 1;
+  /** Called as a process ends, before its memory is freed (e.g. to print the memory map). */
+  onExit: ((p: Proc) => void) | null = null;
   /** Set by the invariant checker's caller, so kernel/ does not depend on it. */
   checker: ((k: Kernel) => string | undefined) | null = null;
 
@@ -301,6 +303,7 @@ export class Kernel {
   /** Ends `p`: frees its memory and ASID, hands its children over, and wakes or tells its parent. */
   exit(p: Proc, how: ProcessExit): void {
     if (p.exit) return;
+    this.onExit?.(p);
     p.exit = how;
     this.rssPeaks.set(p.pid, p.rssPeak);
     if (this.current === p) this.current = null;

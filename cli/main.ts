@@ -31,6 +31,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 /** Makes commander throw instead of exiting, and write through io, on every subcommand. */
 function configure(cmd: Command, io: CliIo): void {
   cmd.exitOverride();
+  cmd.showHelpAfterError("(run with --help for usage)");
   cmd.configureOutput({
     writeOut: (s) => io.stdout(s),
     writeErr: (s) => io.stderr(s),

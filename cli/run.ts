@@ -8,6 +8,7 @@ import {
   type MachineConfig,
 } from "../hw/machine.js";
 import { AdMode, MmuMode, RefillMode } from "../hw/mmu.js";
+import { checkRamSize } from "../hw/ram.js";
 import { TlbPolicy } from "../hw/tlb.js";
 import { checkKernel } from "../kernel/check.js";
 import { FitName } from "../kernel/contig.js";
@@ -197,6 +198,8 @@ function machineConfig(opts: RunOptions): MachineConfig {
       ad: opts.ad,
     },
   };
+  const ramProblem = checkRamSize(opts.ram);
+  if (ramProblem) throw new UserError(`--ram ${opts.ram}: ${ramProblem}`);
   const problem = checkMachineConfig(config);
   if (problem) throw new UserError(problem);
   return config;

@@ -1,7 +1,7 @@
 # bench/qsort.s - benchmark: quicksort of 100000 pseudo-random numbers, ROUNDS times.
 #
 # Shows: recursive quicksort (Lomuto partition) over a 400 KB array, for timing the emulator:
-# about 100 million instructions with ROUNDS = 5. Each round refills the array from a linear
+# about 90 million instructions with ROUNDS = 5. Each round refills the array from a linear
 # congruential generator that runs on across rounds, sorts it as signed numbers, and adds
 # sum of a[i] * (i + 1) to a checksum. At the end: whether the last round's array is sorted,
 # and the checksum.

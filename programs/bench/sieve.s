@@ -1,10 +1,10 @@
 # bench/sieve.s - benchmark: the sieve of Eratosthenes over a 1 MiB byte array, ROUNDS times.
 #
 # Shows: a CPU- and memory-heavy loop for timing the emulator (about 100 million instructions
-# with ROUNDS = 6; the array spans 256 pages, so paging and the TLB are exercised). Each round
+# with ROUNDS = 9; the array spans 256 pages, so paging and the TLB are exercised). Each round
 # clears the array, sieves and counts; a checksum over all rounds is printed at the end.
 
-        .equ    ROUNDS, 6           # the knob: instructions grow linearly with it
+        .equ    ROUNDS, 9           # the knob: instructions grow linearly with it
         .equ    N, 1048576          # sieve the numbers below N (a multiple of 16)
 
         .include "../lib/runtime.s"

@@ -79,6 +79,8 @@ export class Cpu {
     let stores = 0;
     let n = 0;
     let trap: Trap | null = null;
+    /** The loop ended because the fetch itself failed (so no fetch stamp is due). */
+    let fetchFailed = false;
     outer: for (; n < budget; n++) {
       const t = 2 * (k0 + n);
       // Fetch: the current page's translation is kept in fetchXor until pc leaves the page.
@@ -90,6 +92,7 @@ export class Cpu {
             epc: pc >>> 0,
             reason: FaultReason.Misaligned,
           };
+          fetchFailed = true;
           break;
         }
         const e = fastX[pc >>> 12]!;
@@ -110,6 +113,7 @@ export class Cpu {
               epc: pc >>> 0,
               reason: mmu.faultReason,
             };
+            fetchFailed = true;
             break;
           }
           fetchXor = (pa ^ pc) & -4096;
@@ -350,6 +354,9 @@ export class Cpu {
     this.loads += loads;
     this.stores += stores;
     this.pc = pc;
+    // Leave the fetch page's LRU stamp at its last fetch, so the kernel reads exact times.
+    if (trap !== null && !fetchFailed) stamps[fetchSlot] = 2 * (k0 + n);
+    else if (trap === null && n > 0) stamps[fetchSlot] = 2 * (k0 + n - 1);
     mmu.fetchSlot = fetchSlot === NO_TLB_SLOT ? 0 : fetchSlot;
     return trap;
   }

@@ -132,7 +132,13 @@ export class Assembler {
   }
 
   warn(pos: SourcePos, message: string): void {
-    this.warnings.push({ file: pos.file, line: pos.line, column: pos.col, message });
+    this.warnings.push({
+      file: pos.file,
+      line: pos.line,
+      column: pos.col,
+      message,
+      severity: "warning",
+    });
   }
 
   at(col: number): SourcePos {

@@ -1,19 +1,24 @@
 // Diagnostics: what the assembler says about a source position, and the internal failure value
 // that carries one from deep inside a statement up to the statement loop.
 
+export type Severity = "error" | "warning";
+
 /** One message about a source position; line and column are 1-based. */
 export interface AsmDiagnostic {
   file: string;
   line: number;
   column: number;
   message: string;
+  /** Set on warnings; a diagnostic without it is an error. */
+  severity?: Severity;
 }
 
-export type Severity = "error" | "warning";
-
-/** `file:line:col: error: message` (or `warning:`), the format compilers and editors understand. */
-export function formatDiagnostic(d: AsmDiagnostic, severity: Severity = "error"): string {
-  return `${d.file}:${d.line}:${d.column}: ${severity}: ${d.message}`;
+/**
+ * `file:line:col: error: message` (`warning:` for a warning), the format compilers and editors
+ * understand. `severity` overrides the diagnostic's own.
+ */
+export function formatDiagnostic(d: AsmDiagnostic, severity?: Severity): string {
+  return `${d.file}:${d.line}:${d.column}: ${severity ?? d.severity ?? "error"}: ${d.message}`;
 }
 
 /**

@@ -167,7 +167,7 @@ function contentHeader(
     type,
     flags,
     addr: s.address,
-    offset: nobits ? out.length : offset,
+    offset,
     size: s.size,
     link: 0,
     info: 0,

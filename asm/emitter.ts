@@ -25,7 +25,12 @@ export class Pass2Writer implements Emitter {
   /** Emits one item; checks it wrote exactly the size pass 1 reserved. */
   run(item: Item): void {
     this.item = item;
-    this.ctx = this.asm.evalContext2(item);
+    const section = { kind: "section" as const, section: item.section };
+    // `.` is where the next byte goes: the start of an instruction, or of each .word value.
+    this.ctx = {
+      ...this.asm.evalContext2(item),
+      dot: () => ({ base: section, offset: BigInt(this.here) }),
+    };
     this.here = item.offset;
     item.emit(this);
     if (this.here !== item.offset + item.size) {

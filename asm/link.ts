@@ -26,7 +26,6 @@ import {
   type AsmProgram,
   type AsmSymbol,
   FixupKind,
-  SECTION_KINDS,
   SECTION_NAMES,
   SectionKind,
 } from "./program.js";
@@ -159,11 +158,36 @@ function assignAddresses(
   given: SectionAddresses,
   headersSize: number,
 ): PlacedSection[] {
+  const text = placeFrom(
+    program,
+    given,
+    [SectionKind.Text, SectionKind.Rodata],
+    TEXT_SEGMENT_START + headersSize,
+  );
+  const textEnd = text.at(-1)!.address + text.at(-1)!.size;
+  const writable = [SectionKind.Data, SectionKind.Bss];
+  // GNU ld's DATA_SEGMENT_ALIGN: the next page at the same offset in the page as the end of the
+  // text segment, unless starting on the page boundary saves a page of memory (ld's
+  // lang_size_segment; COMMONPAGESIZE = MAXPAGESIZE = 4 KiB for RISC-V).
+  const samePageOffset = alignUp(textEnd, PAGE_SIZE) + (textEnd % PAGE_SIZE);
+  let data = placeFrom(program, given, writable, samePageOffset);
+  const dataEnd = alignUp(data.at(-1)!.address + data.at(-1)!.size, BSS_END_ALIGN);
+  if (savesAPage(samePageOffset, dataEnd))
+    data = placeFrom(program, given, writable, alignUp(textEnd, PAGE_SIZE));
+  return [...text, ...data];
+}
+
+/** Places `kinds` one after the other from `start` (each aligned), unless given an address. */
+function placeFrom(
+  program: AsmProgram,
+  given: SectionAddresses,
+  kinds: SectionKind[],
+  start: number,
+): PlacedSection[] {
   const out: PlacedSection[] = [];
-  let next = TEXT_SEGMENT_START + headersSize;
-  for (const kind of SECTION_KINDS) {
+  let next = start;
+  for (const kind of kinds) {
     const s = program.sections.find((x) => x.kind === kind)!;
-    if (kind === SectionKind.Data) next = dataSegmentStart(next);
     const address = given[kind] ?? alignUp(next, s.align);
     const size =
       kind === SectionKind.Bss && s.size > 0
@@ -182,9 +206,12 @@ function assignAddresses(
   return out;
 }
 
-/** GNU ld's DATA_SEGMENT_ALIGN: the next page, at the same offset within the page. */
-function dataSegmentStart(end: number): number {
-  return alignUp(end, PAGE_SIZE) + (end % PAGE_SIZE);
+/** ld's test: [base, end) crosses a page boundary, and would not if it started on one. */
+function savesAPage(base: number, end: number): boolean {
+  const first = (PAGE_SIZE - (base % PAGE_SIZE)) % PAGE_SIZE;
+  const last = end % PAGE_SIZE;
+  const crosses = Math.floor(base / PAGE_SIZE) !== Math.floor(end / PAGE_SIZE);
+  return first !== 0 && last !== 0 && crosses && first + last <= PAGE_SIZE;
 }
 
 function checkPlacement(sections: PlacedSection[]): void {
@@ -452,6 +479,7 @@ class Patcher {
     }
     if (offset % 4 !== 0) {
       this.warnings.push({
+        severity: "warning",
         file: f.pos.file,
         line: f.pos.line,
         column: f.pos.col,

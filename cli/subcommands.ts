@@ -1,5 +1,7 @@
 // The list of subcommands, one file each. Add a new one here.
 import type { Command } from "commander";
+import { asmCommand } from "./asm.js";
+import { disasmCommand } from "./disasm.js";
 import type { CliIo } from "./io.js";
 import type { CommandResult } from "./main.js";
 import { quizCommand } from "./quiz.js";
@@ -7,4 +9,4 @@ import { runCommand } from "./run.js";
 
 export type SubcommandFactory = (io: CliIo, result: CommandResult) => Command;
 
-export const subcommands: SubcommandFactory[] = [runCommand, quizCommand];
+export const subcommands: SubcommandFactory[] = [runCommand, quizCommand, asmCommand, disasmCommand];

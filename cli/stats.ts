@@ -19,6 +19,7 @@ export function collectStats(machine: Machine, kernel: Kernel): RunStats {
     framesFree: kernel.frames.free,
     framesFreeAtBoot: kernel.frames.freeAtBoot,
     ...kernel.memory.report?.(),
+    ...swapStats(machine, kernel),
     rssPeak: Object.fromEntries([...kernel.rssPeaks].map(([pid, n]) => [String(pid), n])),
   };
 }
@@ -34,4 +35,18 @@ export function printStats(io: CliIo, stats: RunStats, json: boolean): void {
   ]);
   const width = Math.max(...rows.map(([k]) => k!.length));
   for (const [k, v] of rows) io.stderr(`[stats] ${k!.padEnd(width)}  ${v}\n`);
+}
+
+/** Working set and fault frequency, when the kernel swaps. */
+function swapStats(machine: Machine, kernel: Kernel): Record<string, number> {
+  const s = kernel.swapper;
+  if (!s) return {};
+  const faults = kernel.counters.minorFaults + kernel.counters.majorFaults;
+  const instructions = machine.cpu.instret;
+  return {
+    swapSlots: s.space.slots,
+    workingSetMean: s.wsMean,
+    workingSetMax: s.wsMax,
+    faultsPer1000Instructions: instructions === 0 ? 0 : (1000 * faults) / instructions,
+  };
 }

@@ -1,6 +1,7 @@
 // The whole machine: RAM, MMU (with its TLB) and CPU, built from one configuration, with one
 // seeded PRNG. This is the surface the kernel drives.
 import { Cpu } from "./cpu.js";
+import { Disk } from "./disk.js";
 import { AdMode, Mmu, type MmuConfig, RefillMode } from "./mmu.js";
 import { Prng } from "./prng.js";
 import { checkRamSize, Ram } from "./ram.js";
@@ -13,6 +14,8 @@ export interface CycleCosts {
   memory: number;
   /** Each page-table level read during a walk. */
   walkLevel: number;
+  /** Each 4 KiB disk transfer (swap). */
+  disk: number;
 }
 
 export interface MachineConfig {
@@ -20,6 +23,8 @@ export interface MachineConfig {
   mmu: MmuConfig;
   seed: number;
   costs: CycleCosts;
+  /** Size of the swap disk in bytes (0: no disk). */
+  swapSize: number;
 }
 
 export const defaultMachineConfig: MachineConfig = {
@@ -31,12 +36,17 @@ export const defaultMachineConfig: MachineConfig = {
     segmentBits: 2,
   },
   seed: 1,
-  costs: { instruction: 1, tlbHit: 1, memory: 100, walkLevel: 100 },
+  costs: { instruction: 1, tlbHit: 1, memory: 100, walkLevel: 100, disk: 1_000_000 },
+  swapSize: 0,
 };
 
 /** Why a machine configuration is not acceptable, or undefined. */
 export function checkMachineConfig(c: MachineConfig): string | undefined {
-  return checkRamSize(c.ramSize) ?? checkTlbConfig(c.mmu.tlb);
+  const swap =
+    !Number.isInteger(c.swapSize) || c.swapSize < 0 || c.swapSize % 4096 !== 0
+      ? "swap size must be a multiple of 4 KiB"
+      : undefined;
+  return checkRamSize(c.ramSize) ?? checkTlbConfig(c.mmu.tlb) ?? swap;
 }
 
 /** Hardware counters, as reported by `--stats`. */
@@ -53,6 +63,8 @@ export interface HwStats {
   accessFaults: number;
   adUpdates: number;
   tlbRefillTraps: number;
+  diskReads: number;
+  diskWrites: number;
   cycles: number;
   /** Average cycles per memory access under the timing model. */
   effectiveAccessTime: number;
@@ -64,6 +76,7 @@ export class Machine {
   readonly ram: Ram;
   readonly mmu: Mmu;
   readonly cpu: Cpu;
+  readonly disk: Disk;
 
   /** `config` must pass checkMachineConfig. */
   constructor(config: MachineConfig) {
@@ -72,6 +85,7 @@ export class Machine {
     this.ram = new Ram(config.ramSize);
     this.mmu = new Mmu(this.ram, config.mmu, this.rng);
     this.cpu = new Cpu(this.mmu);
+    this.disk = new Disk(config.swapSize);
   }
 
   /** The counters so far. */
@@ -95,7 +109,9 @@ export class Machine {
       accessFaults: mmu.accessFaults,
       adUpdates: mmu.adUpdates,
       tlbRefillTraps: mmu.tlbRefillTraps,
-      cycles: cpu.instret * c.instruction + memoryCycles,
+      diskReads: this.disk.reads,
+      diskWrites: this.disk.writes,
+      cycles: cpu.instret * c.instruction + memoryCycles + (this.disk.reads + this.disk.writes) * c.disk,
       effectiveAccessTime: translations === 0 ? 0 : memoryCycles / translations,
     };
   }

@@ -55,6 +55,15 @@ export class FrameTable {
   readonly pid: Int32Array;
   /** Mappings of a User frame (copy-on-write sharing); 0 for unmapped or other uses. */
   readonly refs: Int32Array;
+  /** The user virtual address a User frame is mapped at (the same in every sharer after fork). */
+  readonly va: Uint32Array;
+  /**
+   * Called when no frame is free: frees one (by evicting a page to swap) and returns true, or
+   * returns false if nothing can be freed. Null: no reclaiming.
+   */
+  reclaim: (() => boolean) | null = null;
+  /** Told when a User frame is freed (the replacement policy forgets it). */
+  onUserFree: ((ppn: number) => void) | null = null;
   free: number;
   readonly freeAtBoot: number;
   allocator: FrameAllocator;
@@ -66,15 +75,20 @@ export class FrameTable {
     this.use = new Uint8Array(this.count);
     this.pid = new Int32Array(this.count);
     this.refs = new Int32Array(this.count);
+    this.va = new Uint32Array(this.count);
     this.use.fill(FrameUse.Kernel, 0, reserved);
     this.free = this.count - reserved;
     this.freeAtBoot = this.free;
     this.allocator = new FreeListAllocator(reserved, this.count);
   }
 
-  /** Allocates a frame for `use` by `pid`; NO_FRAME when memory is exhausted. Not zeroed. */
+  /**
+   * Allocates a frame for `use` by `pid`, reclaiming one if none is free; NO_FRAME when memory is
+   * exhausted. Not zeroed.
+   */
   alloc(use: FrameUse, pid: number): number {
-    const ppn = this.allocator.alloc(this);
+    let ppn = this.allocator.alloc(this);
+    while (ppn === NO_FRAME && this.reclaim?.()) ppn = this.allocator.alloc(this);
     if (ppn === NO_FRAME) return NO_FRAME;
     if (this.use[ppn] !== FrameUse.Free)
       throw new Error(`kalloc: allocator returned frame ${ppn}, which is in use`);
@@ -90,6 +104,7 @@ export class FrameTable {
     if (ppn < this.reserved || ppn >= this.count || this.use[ppn] === FrameUse.Free) {
       throw new Error(`kfree: frame ${ppn} is not allocated`);
     }
+    if (this.use[ppn] === FrameUse.User) this.onUserFree?.(ppn);
     this.use[ppn] = FrameUse.Free;
     this.pid[ppn] = 0;
     this.refs[ppn] = 0;

@@ -17,6 +17,7 @@ import { PagedMemory } from "./paged.js";
 import type { VmCounters } from "./paging.js";
 import { AsidPool, newProc, type Proc, type ProcessExit, ProcState } from "./proc.js";
 import { refillTlb } from "./refill.js";
+import { type SwapCounters, type SwapPolicy, Swapper } from "./swap.js";
 import { syscall } from "./syscall.js";
 
 export { exitStatus, type ProcessExit } from "./proc.js";
@@ -43,6 +44,8 @@ export interface KernelOptions {
   /** base-limit/segmented: heap room beyond the image, and the (fixed) stack size. */
   heapReserve: number;
   stackReserve: number;
+  /** Replacement policy when a swap disk is present (paged mode). */
+  swapPolicy: SwapPolicy | null;
 }
 
 export const defaultKernelOptions: KernelOptions = {
@@ -57,9 +60,10 @@ export const defaultKernelOptions: KernelOptions = {
   fit: FitName.First,
   heapReserve: 1024 * 1024,
   stackReserve: 256 * 1024,
+  swapPolicy: null,
 };
 
-export interface KernelCounters extends VmCounters {
+export interface KernelCounters extends VmCounters, SwapCounters {
   killed: number;
   processes: number;
   syscalls: number;
@@ -78,9 +82,17 @@ export class Kernel {
   readonly options: KernelOptions;
   readonly frames: FrameTable;
   readonly memory: MemoryModel;
+  /** Swap and replacement, present in paged mode with a swap disk and a policy. */
+  readonly swapper: Swapper | null;
   readonly procs = new Map<number, Proc>();
   readonly counters: KernelCounters = {
     minorFaults: 0,
+    majorFaults: 0,
+    swapIns: 0,
+    swapOuts: 0,
+    dirtyWritebacks: 0,
+    evictions: 0,
+    swapFull: 0,
     cowCopies: 0,
     zeroFills: 0,
     killed: 0,
@@ -113,6 +125,8 @@ export class Kernel {
     this.options = options;
     const reserved = options.mm === MmuMode.Bare ? 0 : options.reservedFrames;
     this.frames = new FrameTable(machine.ram.size, reserved);
+    const swapping = options.mm === MmuMode.Paged && machine.disk.blocks > 0 && options.swapPolicy;
+    this.swapper = swapping ? new Swapper(this, options.swapPolicy!) : null;
     this.memory = this.makeMemory();
   }
 
@@ -122,6 +136,7 @@ export class Kernel {
       frames: this.frames,
       counters: this.counters,
       adTrap: this.machine.mmu.ad === "trap",
+      swapper: this.swapper,
     };
     switch (this.options.mm) {
       case MmuMode.Bare:
@@ -186,6 +201,7 @@ export class Kernel {
       this.switchTo(p);
       this.runSlice(p);
       if (this.current === p) this.save(p);
+      this.swapper?.tick(2 * this.machine.cpu.ticks, 2 * this.options.quantum);
       if (p.state === ProcState.Runnable) this.runQueue.push(p);
     }
     const stuck = [...this.procs.values()].filter((p) => p.state === ProcState.Blocked);

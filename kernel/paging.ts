@@ -8,7 +8,8 @@ import { Access } from "../hw/trap.js";
 import { pageDown, type Region, RegionKind, type SharedObject } from "./aspace.js";
 import { type FrameTable, FrameUse, NO_FRAME } from "./frames.js";
 import type { Proc } from "./proc.js";
-import { forEachPte, NO_PTE, PTE_COW, readPte, walk } from "./vm.js";
+import type { Swapper } from "./swap.js";
+import { forEachPte, NO_PTE, PTE_COW, PTE_SWAP, readPte, walk } from "./vm.js";
 
 /** User space is [0, USER_TOP); the upper half of the address space belongs to the kernel. */
 export const USER_TOP = 0x8000_0000;
@@ -26,6 +27,8 @@ export interface VmContext {
   readonly counters: VmCounters;
   /** A/D bits are set by the kernel on faults (`--ad trap`). */
   readonly adTrap: boolean;
+  /** Swap and page replacement, when a swap disk is configured. */
+  readonly swapper: Swapper | null;
 }
 
 export type FaultResult = { ok: true } | { ok: false; reason: string };
@@ -68,6 +71,7 @@ export function handlePageFault(ctx: VmContext, p: Proc, va: number, access: Acc
   const pteAddr = walk(ram, ctx.frames, p.root, page, true, p.pid);
   if (pteAddr === NO_PTE) return fail("out of memory");
   const pte = ram.i32[pteAddr >>> 2]! >>> 0;
+  if ((pte & PTE_V) === 0 && pte & PTE_SWAP) return swapIn(ctx, p, r, page, pteAddr, pte);
   if ((pte & PTE_V) === 0) return populate(ctx, p, r, page, pteAddr, access);
   if (access === Access.Store && pte & PTE_COW) return breakCow(ctx, p, page, pteAddr, pte);
   if ((pte & permFor(access)) === 0) return fail("no permission");
@@ -105,10 +109,29 @@ function populate(
     ppn = ctx.frames.alloc(FrameUse.User, p.pid);
     if (ppn !== NO_FRAME) fillPage(ctx, r, page, ppn);
   }
-  if (ppn === NO_FRAME) return fail("out of memory");
+  if (ppn === NO_FRAME) return fail(outOfMemory(ctx));
   ctx.machine.ram.i32[pteAddr >>> 2] = makePte(ppn, flags);
+  if (!r.shared) ctx.swapper?.loaded(ppn, page);
   gained(p);
   ctx.counters.minorFaults++;
+  return OK;
+}
+
+/** Why a frame could not be had: no memory at all, or swap is full too. */
+function outOfMemory(ctx: VmContext): string {
+  return ctx.swapper ? "out of memory and swap" : "out of memory";
+}
+
+/** A major fault: reads a swapped-out page back into a new frame. */
+function swapIn(ctx: VmContext, p: Proc, r: Region, page: number, pteAddr: number, pte: number): FaultResult {
+  const swapper = ctx.swapper;
+  if (!swapper) throw new Error(`swapIn: pid ${p.pid} has a swapped page but there is no swap`);
+  const ppn = swapper.swapIn(pte >>> 10, p);
+  if (ppn < 0) return fail(outOfMemory(ctx));
+  // Mapped dirty: the slot is freed, so the page must be written out again if evicted.
+  ctx.machine.ram.i32[pteAddr >>> 2] = makePte(ppn, PTE_V | PTE_U | PTE_A | PTE_D | r.perm);
+  swapper.loaded(ppn, page);
+  gained(p);
   return OK;
 }
 
@@ -153,10 +176,11 @@ function breakCow(
   let ppn = old;
   if (frames.refs[old]! > 1) {
     ppn = frames.alloc(FrameUse.User, p.pid);
-    if (ppn === NO_FRAME) return fail("out of memory (copy-on-write)");
+    if (ppn === NO_FRAME) return fail(`${outOfMemory(ctx)} (copy-on-write)`);
     ram.u8.copyWithin(ppn * PAGE_SIZE, old * PAGE_SIZE, old * PAGE_SIZE + PAGE_SIZE);
     frames.unref(old);
     ctx.counters.cowCopies++;
+    ctx.swapper?.loaded(ppn, page);
   } else {
     frames.pid[old] = p.pid;
   }
@@ -176,10 +200,18 @@ export function copyPages(ctx: VmContext, parent: Proc, child: Proc, eager: bool
   const { ram, frames } = { ram: ctx.machine.ram, frames: ctx.frames };
   let ok = true;
   forEachPte(ram, parent.root, 0, USER_TOP, (va, addr, pte) => {
-    if (!ok || (pte & PTE_V) === 0) return;
+    if (!ok) return;
     const dst = walk(ram, frames, child.root, va, true, child.pid);
     if (dst === NO_PTE) {
       ok = false;
+      return;
+    }
+    if ((pte & PTE_V) === 0) {
+      // A page on swap: the child shares the slot until either reads it back.
+      if (pte & PTE_SWAP) {
+        ctx.swapper?.space.ref(pte >>> 10);
+        ram.i32[dst >>> 2] = pte;
+      }
       return;
     }
     const ppn = ptePpn(pte);
@@ -193,6 +225,7 @@ export function copyPages(ctx: VmContext, parent: Proc, child: Proc, eager: bool
       }
       ram.u8.copyWithin(copy * PAGE_SIZE, ppn * PAGE_SIZE, ppn * PAGE_SIZE + PAGE_SIZE);
       ram.i32[dst >>> 2] = makePte(copy, pte & 0x3ff);
+      ctx.swapper?.loaded(copy, va);
     } else {
       const shared = ((pte & ~PTE_W) | PTE_COW) >>> 0;
       ram.i32[addr >>> 2] = shared;
@@ -212,6 +245,8 @@ export function unmapRange(ctx: VmContext, p: Proc, start: number, end: number):
     if (pte & PTE_V) {
       frames.unref(ptePpn(pte));
       p.rss--;
+    } else if (pte & PTE_SWAP) {
+      ctx.swapper?.space.unref(pte >>> 10);
     }
     ram.i32[addr >>> 2] = 0;
     flushPage(ctx, p, va);

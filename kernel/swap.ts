@@ -1,0 +1,252 @@
+// Swap: when no frame is free, a user page chosen by the replacement policy leaves RAM. A dirty
+// page is written to a slot on the swap disk and its PTE remembers the slot; a clean one is just
+// dropped, since a fault can rebuild it from the program image or zeros. The next touch of a
+// swapped page is a major fault that reads it back (handled in paging.ts).
+//
+// Only private frames with a single mapping are evicted. Frames shared copy-on-write after fork
+// (reference count > 1), MAP_SHARED frames, page tables and kernel frames stay in RAM.
+//
+// A swapped PTE (V clear):  31 ........ 10 | 9 = PTE_SWAP | 8..0 = 0
+//                            swap slot      |
+import type { Machine } from "../hw/machine.js";
+import { PAGE_SIZE } from "../hw/ram.js";
+import { PTE_A, PTE_D, PTE_V, ptePpn } from "../hw/sv32.js";
+import { type FrameTable, FrameUse } from "./frames.js";
+import type { Proc } from "./proc.js";
+import { PTE_SWAP, walk } from "./vm.js";
+
+/** What a replacement policy sees of a resident page (here: a physical frame). */
+export interface ResidencyView {
+  evictable(page: number): boolean;
+  referenced(page: number): boolean;
+  clearReferenced(page: number): void;
+  dirty(page: number): boolean;
+  lastUse(page: number): number;
+  random(n: number): number;
+}
+
+/** The part of a replacement policy the kernel uses (see kernel/replace/). */
+export interface SwapPolicy {
+  readonly name: string;
+  loaded(page: number, view: ResidencyView): void;
+  removed(page: number): void;
+  tick?(view: ResidencyView): void;
+  victim(view: ResidencyView): number | undefined;
+}
+
+export interface SwapCounters {
+  majorFaults: number;
+  swapIns: number;
+  swapOuts: number;
+  dirtyWritebacks: number;
+  evictions: number;
+  swapFull: number;
+}
+
+/** Allocation of 4 KiB slots on the swap disk, with reference counts (fork shares slots). */
+export class SwapSpace {
+  readonly slots: number;
+  private readonly refs: Int32Array;
+  private next = 0;
+  used = 0;
+
+  constructor(slots: number) {
+    this.slots = slots;
+    this.refs = new Int32Array(slots);
+  }
+
+  /** A free slot, or -1 when swap is full. */
+  alloc(): number {
+    for (let i = 0; i < this.slots; i++) {
+      const s = (this.next + i) % this.slots;
+      if (this.refs[s] === 0) {
+        this.refs[s] = 1;
+        this.next = (s + 1) % this.slots;
+        this.used++;
+        return s;
+      }
+    }
+    return -1;
+  }
+
+  ref(slot: number): void {
+    this.refs[slot]!++;
+  }
+
+  /** Drops one reference; the slot is free again with the last. */
+  unref(slot: number): void {
+    if (this.refs[slot]! <= 0) throw new Error(`swap.unref: slot ${slot} is not in use`);
+    if (--this.refs[slot]! === 0) this.used--;
+  }
+}
+
+export interface SwapContext {
+  readonly machine: Machine;
+  readonly frames: FrameTable;
+  readonly procs: ReadonlyMap<number, Proc>;
+  readonly counters: SwapCounters;
+}
+
+/** The PTE of a frame's one mapping, and its process. */
+interface Mapping {
+  p: Proc;
+  pteAddr: number;
+  pte: number;
+}
+
+export class Swapper {
+  readonly space: SwapSpace;
+  readonly policy: SwapPolicy;
+  private readonly ctx: SwapContext;
+  /** Last access time per frame, kept by the kernel from TLB stamps (see lastUse). */
+  readonly view: ResidencyView;
+
+  constructor(ctx: SwapContext, policy: SwapPolicy) {
+    this.ctx = ctx;
+    this.policy = policy;
+    this.space = new SwapSpace(ctx.machine.disk.blocks);
+    this.view = {
+      evictable: (ppn) => this.mappingOf(ppn) !== undefined,
+      referenced: (ppn) => ((this.mappingOf(ppn)?.pte ?? 0) & PTE_A) !== 0,
+      clearReferenced: (ppn) => this.clearAccessed(ppn),
+      dirty: (ppn) => ((this.mappingOf(ppn)?.pte ?? 0) & PTE_D) !== 0,
+      lastUse: (ppn) => this.lastUse(ppn),
+      random: (n) => ctx.machine.rng.below(n),
+    };
+    this.recorded = new Float64Array(ctx.frames.count);
+    ctx.frames.reclaim = () => this.evict();
+    ctx.frames.onUserFree = (ppn) => this.forget(ppn);
+    // Keep each TLB entry's last-use stamp when it leaves the TLB, so lastUse stays exact.
+    const tlb = ctx.machine.mmu.tlb;
+    const previous = tlb.onInvalidate;
+    tlb.onInvalidate = (i) => {
+      const ppn = tlb.ppn[i]!;
+      if (ctx.frames.use[ppn] === FrameUse.User) this.recorded[ppn] = Math.max(this.recorded[ppn]!, tlb.stamps[i + 1]!);
+      previous(i);
+    };
+  }
+
+  /** Stamps saved from TLB entries that have left the TLB, by frame. */
+  private readonly recorded: Float64Array;
+
+  /**
+   * The time of the last access to frame `ppn`: every access goes through a TLB entry, whose LRU
+   * stamp is that time; when the entry leaves the TLB its stamp is kept here.
+   */
+  lastUse(ppn: number): number {
+    const tlb = this.ctx.machine.mmu.tlb;
+    let t = this.recorded[ppn]!;
+    for (let i = 0; i < tlb.entries; i++) {
+      if (tlb.valid[i] === 1 && tlb.ppn[i] === ppn && tlb.stamps[i + 1]! > t) t = tlb.stamps[i + 1]!;
+    }
+    return t;
+  }
+
+  /** Working-set sizes sampled at each tick: pages used within the last window. */
+  private wsSamples = 0;
+  private wsTotal = 0;
+  wsMax = 0;
+
+  /** Called every scheduling quantum: the policy's tick, and a working-set sample. */
+  tick(now: number, window: number): void {
+    this.policy.tick?.(this.view);
+    const { frames } = this.ctx;
+    const tlb = this.ctx.machine.mmu.tlb;
+    const live = new Map<number, number>();
+    for (let i = 0; i < tlb.entries; i++) if (tlb.valid[i] === 1) live.set(tlb.ppn[i]!, tlb.stamps[i + 1]!);
+    let ws = 0;
+    for (let ppn = frames.reserved; ppn < frames.count; ppn++) {
+      if (frames.use[ppn] !== FrameUse.User) continue;
+      if (Math.max(this.recorded[ppn]!, live.get(ppn) ?? 0) >= now - window) ws++;
+    }
+    this.wsSamples++;
+    this.wsTotal += ws;
+    if (ws > this.wsMax) this.wsMax = ws;
+  }
+
+  /** The mean sampled working-set size in pages. */
+  get wsMean(): number {
+    return this.wsSamples === 0 ? 0 : this.wsTotal / this.wsSamples;
+  }
+
+  private forget(ppn: number): void {
+    this.recorded[ppn] = 0;
+    this.policy.removed(ppn);
+  }
+
+  /** Tells the policy a user frame was just mapped at `va`. */
+  loaded(ppn: number, va: number): void {
+    this.ctx.frames.va[ppn] = va;
+    this.policy.loaded(ppn, this.view);
+  }
+
+  /** The single mapping of a private frame, or undefined if it is shared or not a user page. */
+  private mappingOf(ppn: number): Mapping | undefined {
+    const { frames, procs, machine } = this.ctx;
+    if (frames.use[ppn] !== FrameUse.User || frames.refs[ppn] !== 1) return undefined;
+    const va = frames.va[ppn]!;
+    const owner = procs.get(frames.pid[ppn]!);
+    const candidates = owner ? [owner, ...procs.values()] : [...procs.values()];
+    for (const p of candidates) {
+      if (p.root === 0) continue;
+      const pteAddr = walk(machine.ram, frames, p.root, va, false, p.pid);
+      if (pteAddr < 0) continue;
+      const pte = machine.ram.i32[pteAddr >>> 2]! >>> 0;
+      if ((pte & PTE_V) !== 0 && ptePpn(pte) === ppn) return { p, pteAddr, pte };
+    }
+    return undefined;
+  }
+
+  private clearAccessed(ppn: number): void {
+    const m = this.mappingOf(ppn);
+    if (!m) return;
+    this.ctx.machine.ram.i32[m.pteAddr >>> 2] = m.pte & ~PTE_A;
+    this.ctx.machine.mmu.sfenceVma(this.ctx.frames.va[ppn], m.p.asid);
+  }
+
+  /**
+   * Frees one frame: the policy's victim is written to swap if dirty (or dropped if clean) and
+   * unmapped. False if there is no evictable page, or it is dirty and swap is full.
+   */
+  evict(): boolean {
+    const { frames, machine, counters } = this.ctx;
+    const ppn = this.policy.victim(this.view);
+    if (ppn === undefined) return false;
+    const m = this.mappingOf(ppn);
+    if (!m) throw new Error(`evict: policy ${this.policy.name} chose frame ${ppn}, which is not evictable`);
+    let replacement = 0;
+    if (m.pte & PTE_D) {
+      const slot = this.space.alloc();
+      if (slot < 0) {
+        counters.swapFull++;
+        this.policy.loaded(ppn, this.view);
+        return false;
+      }
+      machine.disk.write(slot, machine.ram, ppn * PAGE_SIZE);
+      replacement = ((slot << 10) | PTE_SWAP) >>> 0;
+      counters.swapOuts++;
+      counters.dirtyWritebacks++;
+    }
+    machine.ram.i32[m.pteAddr >>> 2] = replacement;
+    machine.mmu.sfenceVma(frames.va[ppn], m.p.asid);
+    m.p.rss--;
+    counters.evictions++;
+    frames.onUserFree = null;
+    frames.unref(ppn);
+    this.recorded[ppn] = 0;
+    frames.onUserFree = (f) => this.forget(f);
+    return true;
+  }
+
+  /** Brings a swapped page back into a new frame; returns the frame or -1 if none can be had. */
+  swapIn(slot: number, p: Proc): number {
+    const { frames, machine, counters } = this.ctx;
+    const ppn = frames.alloc(FrameUse.User, p.pid);
+    if (ppn < 0) return -1;
+    machine.disk.read(slot, machine.ram, ppn * PAGE_SIZE);
+    this.space.unref(slot);
+    counters.majorFaults++;
+    counters.swapIns++;
+    return ppn;
+  }
+}

@@ -105,6 +105,9 @@ export interface MmuConfig {
   format?: PageTableFormat;
 }
 
+/** Fewest ways a software-refilled TLB may have (see checkMmuConfig). */
+export const MIN_SOFTWARE_REFILL_WAYS = 2;
+
 /** The largest segmentBits: 256 segment registers. */
 export const MAX_SEGMENT_BITS = 8;
 
@@ -113,6 +116,11 @@ export function checkMmuConfig(c: MmuConfig): string | undefined {
   const tlb = checkTlbConfig(c.tlb);
   if (tlb) return tlb;
   if (!Object.values(RefillMode).includes(c.refill)) return `unknown TLB refill '${c.refill}'`;
+  if (c.refill === RefillMode.Software && c.tlb.ways < MIN_SOFTWARE_REFILL_WAYS) {
+    // A restarted instruction needs its fetch page and its data page in the TLB at once; with
+    // one way per set, refilling either can evict the other, and the guest never progresses.
+    return `a software-refilled TLB needs at least ${MIN_SOFTWARE_REFILL_WAYS} ways`;
+  }
   if (!Object.values(AdMode).includes(c.ad)) return `unknown A/D mode '${c.ad}'`;
   if (!Number.isInteger(c.segmentBits) || c.segmentBits < 1 || c.segmentBits > MAX_SEGMENT_BITS) {
     return `segment bits must be a whole number from 1 to ${MAX_SEGMENT_BITS}`;

@@ -43,11 +43,6 @@ const pageFaultOf = {
   [Load]: Cause.LoadPageFault,
   [Store]: Cause.StorePageFault,
 };
-const accessFaultOf = {
-  [Fetch]: Cause.InstructionAccessFault,
-  [Load]: Cause.LoadAccessFault,
-  [Store]: Cause.StoreAccessFault,
-};
 
 class Rig {
   readonly ram = new Ram(RAM_SIZE);

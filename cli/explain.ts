@@ -1,6 +1,7 @@
 // Human-readable lines for the MMU's translation steps (--trace mmu,tlb and the stepper).
 import type { MmuEvent } from "../hw/mmu.js";
 import { accessName, causeName, hex32 } from "../hw/trap.js";
+import type { KernelEvent } from "../kernel/trace.js";
 
 /** One line for one translation step, or undefined for steps of a category not shown. */
 export function formatMmuEvent(
@@ -33,5 +34,32 @@ export function formatMmuEvent(
       return show.mmu || show.tlb ? `  -> ${causeName(e.cause)} (${e.reason})` : undefined;
     default:
       return undefined;
+  }
+}
+
+/** One line for a kernel event. */
+export function formatKernelEvent(e: KernelEvent): string {
+  switch (e.kind) {
+    case "syscall": {
+      const args = e.args
+        .slice(0, 3)
+        .map((a) => `0x${a.toString(16)}`)
+        .join(", ");
+      return `pid ${e.pid} ${e.name}(${args}) = ${typeof e.result === "number" ? e.result : e.result}`;
+    }
+    case "fault":
+      return `pid ${e.pid} ${e.cause} at ${hex32(e.va)}: ${e.action}`;
+    case "sched":
+      return e.from === null ? `run pid ${e.to}` : `switch pid ${e.from} -> pid ${e.to}`;
+    case "swap":
+      return e.op === "drop"
+        ? `pid ${e.pid} page ${hex32(e.va)} dropped from frame 0x${e.ppn.toString(16)} (clean)`
+        : `pid ${e.pid} page ${hex32(e.va)} ${e.op === "out" ? "written to" : "read from"} swap slot ${e.slot} (frame 0x${e.ppn.toString(16)})`;
+    case "frame":
+      return `frame 0x${e.ppn.toString(16)} ${e.op === "alloc" ? `allocated as ${e.use} for pid ${e.pid}` : "freed"}`;
+    case "exit":
+      return `pid ${e.pid} ended: ${e.how} (status ${e.status})`;
+    default:
+      return JSON.stringify(e);
   }
 }

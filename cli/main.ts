@@ -1,7 +1,7 @@
 // The `vmlab` command: one subcommand per file, joined here with addCommand. `main` runs in-process
 // (tests call it with a captured CliIo); only the bin entry at the bottom calls process.exit.
 import { Command, CommanderError } from "commander";
-import { type CliIo, processIo, UserError } from "./io.js";
+import { type CliIo, UserError } from "./io.js";
 import { subcommands } from "./subcommands.js";
 
 /** What an action reports back: the exit status of the whole command. */

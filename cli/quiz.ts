@@ -1,7 +1,7 @@
 // `vmlab quiz <kind> [OSTEP flags...]`: the flags are the simulator's own, so commander hands
 // everything after the kind to quiz/'s optparse-like parser untouched.
 import { Command } from "commander";
-import { QuizUsageError, quizHelp, runQuizCommand } from "../quiz/index.js";
+import { QuizUsageError, quizHelp, quizKinds, runQuizCommand } from "../quiz/index.js";
 import { type CliIo, UserError } from "./io.js";
 import type { CommandResult } from "./main.js";
 
@@ -19,9 +19,14 @@ export function quizCommand(io: CliIo, result: CommandResult): Command {
     .allowExcessArguments()
     .action(() => {
       const [kind, ...args] = quizArgs(result.argv);
-      if (kind === undefined || kind === "-h" || kind === "--help") {
-        (kind === undefined ? io.stderr : io.stdout)(quizHelp());
-        result.status = kind === undefined ? 2 : 0;
+      if (kind === undefined) {
+        throw new UserError(
+          `quiz: missing kind (one of ${quizKinds.map((k) => k.name).join(", ")})`,
+          2,
+        );
+      }
+      if (kind === "-h" || kind === "--help") {
+        io.stdout(quizHelp());
         return;
       }
       try {

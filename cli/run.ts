@@ -15,7 +15,8 @@ import { FitName } from "../kernel/contig.js";
 import type { KernelHost } from "../kernel/host.js";
 import { defaultKernelOptions, ExecError, exitStatus, Kernel } from "../kernel/kernel.js";
 import { renderMemoryMap } from "../kernel/memmap.js";
-import { formatMmuEvent } from "./explain.js";
+import { eventCategory } from "../kernel/trace.js";
+import { formatKernelEvent, formatMmuEvent } from "./explain.js";
 import { type CliIo, UserError } from "./io.js";
 import { parseChoice, parseCount, parseSize } from "./options.js";
 import { loadProgram } from "./program.js";
@@ -24,7 +25,7 @@ import type { SubcommandFactory } from "./subcommands.js";
 
 export const DEFAULT_MAX_STEPS = 5_000_000_000;
 const MODES = [MmuMode.Bare, MmuMode.BaseLimit, MmuMode.Segmented, MmuMode.Paged] as const;
-const TRACE_CATEGORIES = ["mmu", "tlb"] as const;
+const TRACE_CATEGORIES = ["mmu", "tlb", "fault", "syscall", "sched", "swap", "alloc"] as const;
 
 export interface RunOptions {
   ram: number;
@@ -41,6 +42,7 @@ export interface RunOptions {
   fit: FitName;
   seed: number;
   trace?: string;
+  traceJson?: string;
   stats: boolean;
   json: boolean;
   memmap: boolean;
@@ -114,7 +116,14 @@ export const runCommand: SubcommandFactory = (io, result) =>
         .default(defaultMachineConfig.seed)
         .argParser(count(0)),
     )
-    .option("--trace <categories>", `explain events on stderr: ${TRACE_CATEGORIES.join(",")}`)
+    .option(
+      "--trace <categories>",
+      `explain events on stderr, comma-separated: ${TRACE_CATEGORIES.join(",")}`,
+    )
+    .option(
+      "--trace-json <file>",
+      "write every event of the --trace categories (all if none) as JSON lines to a file",
+    )
     .option("--stats", "print hardware and kernel counters to stderr at exit", false)
     .option("--json", "with --stats: print the counters as one JSON object", false)
     .option("--memmap", "print the physical memory map to stderr as each process exits", false)
@@ -160,9 +169,10 @@ export function runPrograms(io: CliIo, files: string[], args: string[], opts: Ru
         `[vmlab] physical memory as pid ${p.pid} (${p.name}) exits:\n${renderMemoryMap(kernel.frames)}`,
       );
   }
-  if (opts.trace) setUpTrace(io, machine, opts.trace);
+  const finishTrace = opts.trace || opts.traceJson ? setUpTrace(io, kernel, opts) : undefined;
   const pids = images.map((image, i) => spawn(kernel, image, files[i]!, args));
   kernel.run();
+  finishTrace?.();
   if (opts.memmap)
     io.stderr(
       `[vmlab] after all processes ended: ${kernel.frames.free} of ${kernel.frames.count} frames free\n`,
@@ -205,8 +215,10 @@ function machineConfig(opts: RunOptions): MachineConfig {
   return config;
 }
 
-function setUpTrace(io: CliIo, machine: Machine, categories: string): void {
-  const wanted = categories.split(",").map((c) => c.trim().toLowerCase());
+/** Parses --trace, or every category when only --trace-json is given. */
+function traceCategories(text: string | undefined): Set<string> {
+  if (text === undefined) return new Set(TRACE_CATEGORIES);
+  const wanted = text.split(",").map((c) => c.trim().toLowerCase());
   for (const c of wanted) {
     if (!(TRACE_CATEGORIES as readonly string[]).includes(c)) {
       throw new UserError(
@@ -214,12 +226,58 @@ function setUpTrace(io: CliIo, machine: Machine, categories: string): void {
       );
     }
   }
-  const show = { mmu: wanted.includes("mmu"), tlb: wanted.includes("tlb") };
-  machine.mmu.setTracer((e) => {
-    const line = formatMmuEvent(e, show);
-    if (line !== undefined) io.stderr(`[trace] ${line}\n`);
-  });
+  return new Set(wanted);
 }
+
+/**
+ * Connects the MMU and kernel tracers: readable lines on stderr (--trace), JSON lines to a file
+ * (--trace-json). Returns a function that writes the JSON file at the end.
+ */
+function setUpTrace(io: CliIo, kernel: Kernel, opts: RunOptions): () => void {
+  const cats = traceCategories(opts.trace);
+  const json: string[] = [];
+  const human = opts.trace !== undefined;
+  const cpu = kernel.machine.cpu;
+  kernel.singleStep = true;
+  const show = { mmu: cats.has("mmu"), tlb: cats.has("tlb") };
+  if (show.mmu || show.tlb) {
+    kernel.machine.mmu.setTracer((e) => {
+      if (opts.traceJson && (show.mmu || e.kind === "tlb" || e.kind === "fill")) {
+        json.push(
+          JSON.stringify({
+            t: cpu.instret,
+            cat: e.kind === "tlb" || e.kind === "fill" ? "tlb" : "mmu",
+            ...e,
+          }),
+        );
+      }
+      const line = human ? formatMmuEvent(e, show) : undefined;
+      if (line !== undefined) io.stderr(`[trace] ${line}\n`);
+    });
+  }
+  if (cats.has("alloc")) {
+    const f = kernel.frames;
+    f.onChange = (op, ppn) =>
+      kernel.emit({
+        kind: "frame",
+        op,
+        ppn,
+        use: FRAME_USES[f.use[ppn]!] ?? "?",
+        pid: f.pid[ppn]!,
+      });
+  }
+  kernel.tracer = (e) => {
+    if (!cats.has(eventCategory[e.kind])) return;
+    if (opts.traceJson) json.push(JSON.stringify({ cat: eventCategory[e.kind], ...e }));
+    if (human) io.stderr(`[trace] ${formatKernelEvent(e)}\n`);
+  };
+  return () => {
+    if (opts.traceJson)
+      io.writeFile(opts.traceJson, json.length === 0 ? "" : `${json.join("\n")}\n`);
+  };
+}
+
+const FRAME_USES = ["free", "kernel", "page table", "user page", "shared page", "partition"];
 
 /** The console as the kernel sees it: guest output to our stdout/stderr, messages prefixed. */
 export function consoleHost(io: CliIo): KernelHost {

@@ -9,4 +9,9 @@ import { runCommand } from "./run.js";
 
 export type SubcommandFactory = (io: CliIo, result: CommandResult) => Command;
 
-export const subcommands: SubcommandFactory[] = [runCommand, quizCommand, asmCommand, disasmCommand];
+export const subcommands: SubcommandFactory[] = [
+  runCommand,
+  quizCommand,
+  asmCommand,
+  disasmCommand,
+];

@@ -111,7 +111,8 @@ export class Machine {
       tlbRefillTraps: mmu.tlbRefillTraps,
       diskReads: this.disk.reads,
       diskWrites: this.disk.writes,
-      cycles: cpu.instret * c.instruction + memoryCycles + (this.disk.reads + this.disk.writes) * c.disk,
+      cycles:
+        cpu.instret * c.instruction + memoryCycles + (this.disk.reads + this.disk.writes) * c.disk,
       effectiveAccessTime: translations === 0 ? 0 : memoryCycles / translations,
     };
   }

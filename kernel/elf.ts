@@ -124,7 +124,8 @@ function readSegments(bytes: Uint8Array, dv: DataView): ElfSegment[] | string {
     const pflags = dv.getUint32(at + 24, true);
     const where = `segment ${i} (0x${vaddr.toString(16)})`;
     if (filesz > memsz) return `${where}: file size ${filesz} exceeds memory size ${memsz}`;
-    if (filesz > 0 && offset + filesz > bytes.length) return `truncated: ${where} runs past the end of the file`;
+    if (filesz > 0 && offset + filesz > bytes.length)
+      return `truncated: ${where} runs past the end of the file`;
     if (vaddr + memsz > 0x1_0000_0000) return `${where} extends past the 4 GiB address space`;
     if (memsz === 0) continue;
     segs.push({

@@ -62,6 +62,8 @@ export class FrameTable {
    * returns false if nothing can be freed. Null: no reclaiming.
    */
   reclaim: (() => boolean) | null = null;
+  /** Told of every allocation and free (for the `alloc` trace). */
+  onChange: ((op: "alloc" | "free", ppn: number) => void) | null = null;
   /** Told when a User frame is freed (the replacement policy forgets it). */
   onUserFree: ((ppn: number) => void) | null = null;
   free: number;
@@ -96,6 +98,7 @@ export class FrameTable {
     this.pid[ppn] = pid;
     this.refs[ppn] = use === FrameUse.User ? 1 : 0;
     this.free--;
+    this.onChange?.("alloc", ppn);
     return ppn;
   }
 
@@ -104,6 +107,7 @@ export class FrameTable {
     if (ppn < this.reserved || ppn >= this.count || this.use[ppn] === FrameUse.Free) {
       throw new Error(`kfree: frame ${ppn} is not allocated`);
     }
+    this.onChange?.("free", ppn);
     if (this.use[ppn] === FrameUse.User) this.onUserFree?.(ppn);
     this.use[ppn] = FrameUse.Free;
     this.pid[ppn] = 0;

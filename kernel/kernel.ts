@@ -19,8 +19,11 @@ import { AsidPool, newProc, type Proc, type ProcessExit, ProcState } from "./pro
 import { refillTlb } from "./refill.js";
 import { type SwapCounters, type SwapPolicy, Swapper } from "./swap.js";
 import { syscall } from "./syscall.js";
+import type { KernelEvent } from "./trace.js";
 
 export { exitStatus, type ProcessExit } from "./proc.js";
+
+import { exitStatus } from "./proc.js";
 
 /** Linux's default stack limit (ulimit -s). */
 export const STACK_LIMIT = 8 * 1024 * 1024;
@@ -109,11 +112,15 @@ export class Kernel {
   loadProgram: (path: string) => ElfImage | string = () => "execve is not available here";
   /** The process on the CPU. */
   current: Proc | null = null;
+  /** Run the CPU one instruction at a time, so every event's `t` is exact (tracing). */
+  singleStep = false;
   /** Set by sched_yield: end the running process's slice now. */
   yieldNow = false;
   private readonly runQueue: Proc[] = [];
   private readonly asids = new AsidPool();
   private nextPid = 1;
+  /** Receives kernel events (syscalls, faults, scheduling, swap, frames) while set. */
+  tracer: ((e: KernelEvent & { t: number }) => void) | null = null;
   /** Called as a process ends, before its memory is freed (e.g. to print the memory map). */
   onExit: ((p: Proc) => void) | null = null;
   /** Set by the invariant checker's caller, so kernel/ does not depend on it. */
@@ -196,44 +203,78 @@ export class Kernel {
 
   /** Runs processes round-robin until none is left. */
   run(): void {
-    for (let p = this.runQueue.shift(); p; p = this.runQueue.shift()) {
-      if (p.state !== ProcState.Runnable) continue;
-      this.switchTo(p);
-      this.runSlice(p);
-      if (this.current === p) this.save(p);
-      this.swapper?.tick(2 * this.machine.cpu.ticks, 2 * this.options.quantum);
-      if (p.state === ProcState.Runnable) this.runQueue.push(p);
-    }
-    const stuck = [...this.procs.values()].filter((p) => p.state === ProcState.Blocked);
-    for (const p of stuck) this.kill(p, Sig.SIGKILL, "deadlock: every process is waiting");
+    this.step(Number.POSITIVE_INFINITY);
   }
 
-  /** Runs `p` for one quantum, handling its traps, until it blocks, ends or the quantum is used. */
-  private runSlice(p: Proc): void {
+  /** The running process's quantum: who, and the instruction count at which it ends. */
+  private slice: { p: Proc; end: number } | null = null;
+
+  /**
+   * Runs until `budget` more instructions have completed (traps handled on the way) or no process
+   * is left; returns false once every process has ended. Stepping one instruction at a time and
+   * running straight through give the same machine states.
+   */
+  step(budget: number): boolean {
     const cpu = this.machine.cpu;
-    const limit = this.options.maxSteps;
-    const sliceEnd = cpu.instret + this.options.quantum;
-    this.yieldNow = false;
-    while (
-      p.state === ProcState.Runnable &&
-      this.current === p &&
-      cpu.instret < sliceEnd &&
-      !this.yieldNow
-    ) {
-      const left = limit > 0 ? limit - cpu.instret : Number.POSITIVE_INFINITY;
-      if (left <= 0) {
+    const stopAt = cpu.instret + budget;
+    while (cpu.instret < stopAt) {
+      const slice = this.slice ?? this.startSlice();
+      if (!slice) return false;
+      const p = slice.p;
+      if (
+        p.state !== ProcState.Runnable ||
+        this.current !== p ||
+        cpu.instret >= slice.end ||
+        this.yieldNow
+      ) {
+        this.endSlice(p);
+        continue;
+      }
+      const limit = this.options.maxSteps;
+      if (limit > 0 && cpu.instret >= limit) {
         for (const q of this.procs.values())
           if (!q.exit)
             this.kill(q, Sig.SIGXCPU, `instruction limit reached (--max-steps ${limit})`);
-        return;
+        continue;
       }
       const before = cpu.instret;
-      const trap = cpu.run(Math.min(sliceEnd - cpu.instret, left));
+      const end = Math.min(slice.end, stopAt, limit > 0 ? limit : Number.POSITIVE_INFINITY);
+      const trap = cpu.run(this.singleStep ? 1 : end - cpu.instret);
       p.instructions += cpu.instret - before;
       if (!trap) continue;
       this.handleTrap(p, trap);
       if (this.checker) this.runChecker();
     }
+    return true;
+  }
+
+  /** Puts the next runnable process on the CPU for a quantum; null if none is left. */
+  private startSlice(): { p: Proc; end: number } | null {
+    for (let p = this.runQueue.shift(); p; p = this.runQueue.shift()) {
+      if (p.state !== ProcState.Runnable) continue;
+      const from = this.current?.pid ?? null;
+      this.switchTo(p);
+      this.emit({ kind: "sched", from, to: p.pid });
+      this.yieldNow = false;
+      this.slice = { p, end: this.machine.cpu.instret + this.options.quantum };
+      return this.slice;
+    }
+    const stuck = [...this.procs.values()].filter((p) => p.state === ProcState.Blocked);
+    for (const p of stuck) this.kill(p, Sig.SIGKILL, "deadlock: every process is waiting");
+    return null;
+  }
+
+  /** Ends the current quantum: saves `p` and puts it at the back of the queue if it can run. */
+  private endSlice(p: Proc): void {
+    if (this.current === p) this.save(p);
+    this.swapper?.tick(2 * this.machine.cpu.ticks, 2 * this.options.quantum);
+    if (p.state === ProcState.Runnable) this.runQueue.push(p);
+    this.slice = null;
+  }
+
+  /** Sends an event to the tracer, if one is listening. */
+  emit(e: KernelEvent): void {
+    this.tracer?.({ ...e, t: this.machine.cpu.instret } as KernelEvent & { t: number });
   }
 
   private runChecker(): void {
@@ -268,6 +309,14 @@ export class Kernel {
       case Cause.LoadPageFault:
       case Cause.StorePageFault: {
         const r = this.memory.fault(p, trap.tval, causeAccess(trap.cause)!);
+        const action = r.ok ? r.action : `kill: ${r.reason}`;
+        this.emit({
+          kind: "fault",
+          pid: p.pid,
+          va: trap.tval,
+          cause: causeName(trap.cause),
+          action,
+        });
         if (!r.ok)
           this.kill(
             p,
@@ -321,6 +370,12 @@ export class Kernel {
     if (p.exit) return;
     this.onExit?.(p);
     p.exit = how;
+    this.emit({
+      kind: "exit",
+      pid: p.pid,
+      how: how.kind === "exited" ? `exit(${how.code})` : signalName(how.signal),
+      status: exitStatus(how),
+    });
     this.rssPeaks.set(p.pid, p.rssPeak);
     if (this.current === p) this.current = null;
     this.memory.release(p);

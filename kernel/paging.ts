@@ -31,8 +31,9 @@ export interface VmContext {
   readonly swapper: Swapper | null;
 }
 
-export type FaultResult = { ok: true } | { ok: false; reason: string };
-const OK: FaultResult = { ok: true };
+/** A fixed fault says what the kernel did (for traces); an illegal one says why. */
+export type FaultResult = { ok: true; action: string } | { ok: false; reason: string };
+const done = (action: string): FaultResult => ({ ok: true, action });
 const fail = (reason: string): FaultResult => ({ ok: false, reason });
 
 /** The PTE permission bit an access needs. */
@@ -77,10 +78,11 @@ export function handlePageFault(ctx: VmContext, p: Proc, va: number, access: Acc
   if ((pte & permFor(access)) === 0) return fail("no permission");
   // Present and permitted: the A/D bits (trap mode) or a stale TLB entry caused it.
   const ad = PTE_A | (access === Access.Store ? PTE_D : 0);
-  if ((pte & ad) !== ad) ram.i32[pteAddr >>> 2] = pte | ad;
+  const setAd = (pte & ad) !== ad;
+  if (setAd) ram.i32[pteAddr >>> 2] = pte | ad;
   flushPage(ctx, p, page);
   ctx.counters.minorFaults++;
-  return OK;
+  return done(setAd ? "set the A/D bits" : "flushed a stale TLB entry");
 }
 
 /** Extends the stack region down to `page` if it lies between the stack and its limit. */
@@ -114,7 +116,17 @@ function populate(
   if (!r.shared) ctx.swapper?.loaded(ppn, page);
   gained(p);
   ctx.counters.minorFaults++;
-  return OK;
+  return done(`${populateAction(r, page)} into frame 0x${ppn.toString(16)}`);
+}
+
+/** How a new page of `r` gets its contents. */
+function populateAction(r: Region, page: number): string {
+  if (r.shared) return "mapped the shared page";
+  if (r.kind === RegionKind.Stack && page === r.start) return "grew the stack: zero-filled a page";
+  const img = r.image;
+  if (img && page < img.va + img.data.length && page + PAGE_SIZE > img.va)
+    return "loaded the page from the program image";
+  return "zero-filled a page";
 }
 
 /** Why a frame could not be had: no memory at all, or swap is full too. */
@@ -123,16 +135,23 @@ function outOfMemory(ctx: VmContext): string {
 }
 
 /** A major fault: reads a swapped-out page back into a new frame. */
-function swapIn(ctx: VmContext, p: Proc, r: Region, page: number, pteAddr: number, pte: number): FaultResult {
+function swapIn(
+  ctx: VmContext,
+  p: Proc,
+  r: Region,
+  page: number,
+  pteAddr: number,
+  pte: number,
+): FaultResult {
   const swapper = ctx.swapper;
   if (!swapper) throw new Error(`swapIn: pid ${p.pid} has a swapped page but there is no swap`);
-  const ppn = swapper.swapIn(pte >>> 10, p);
+  const ppn = swapper.swapIn(pte >>> 10, p, page);
   if (ppn < 0) return fail(outOfMemory(ctx));
   // Mapped dirty: the slot is freed, so the page must be written out again if evicted.
   ctx.machine.ram.i32[pteAddr >>> 2] = makePte(ppn, PTE_V | PTE_U | PTE_A | PTE_D | r.perm);
   swapper.loaded(ppn, page);
   gained(p);
-  return OK;
+  return done(`swapped the page in from slot ${pte >>> 10} into frame 0x${ppn.toString(16)}`);
 }
 
 /** The frame holding page `index` of a shared object, allocating a zeroed one; NO_FRAME if none. */
@@ -188,7 +207,11 @@ function breakCow(
   ram.i32[pteAddr >>> 2] = makePte(ppn, flags);
   flushPage(ctx, p, page);
   ctx.counters.minorFaults++;
-  return OK;
+  return done(
+    ppn === old
+      ? "copy-on-write: last sharer, made the page writable"
+      : `copy-on-write: copied frame 0x${old.toString(16)} to 0x${ppn.toString(16)}`,
+  );
 }
 
 /**

@@ -19,10 +19,19 @@ export function refillTlb(k: Kernel, p: Proc, trap: Trap): void {
     const addr = walk(ram, k.frames, p.root, va, false, p.pid);
     if ((pte & PTE_A) === 0) ram.i32[addr >>> 2] = pte | PTE_A;
     mmu.tlbWrite(va, (pte | PTE_A) >>> 0, addr, 0);
+    k.emit({
+      kind: "fault",
+      pid: p.pid,
+      va,
+      cause: "TLB miss",
+      action: "refilled the TLB from the page table",
+    });
     return;
   }
   const access = missedAccess(k, p, trap);
   const r = k.memory.fault(p, va, access);
+  const action = r.ok ? `page not present: ${r.action}` : `kill: ${r.reason}`;
+  k.emit({ kind: "fault", pid: p.pid, va, cause: "TLB miss", action });
   if (!r.ok)
     k.kill(p, Signal.SIGSEGV, `TLB miss at ${hex32(va)} (${r.reason}), pc ${hex32(trap.epc)}`);
 }

@@ -13,6 +13,7 @@ import { PAGE_SIZE } from "../hw/ram.js";
 import { PTE_A, PTE_D, PTE_V, ptePpn } from "../hw/sv32.js";
 import { type FrameTable, FrameUse } from "./frames.js";
 import type { Proc } from "./proc.js";
+import type { KernelEvent } from "./trace.js";
 import { PTE_SWAP, walk } from "./vm.js";
 
 /** What a replacement policy sees of a resident page (here: a physical frame). */
@@ -85,6 +86,7 @@ export interface SwapContext {
   readonly frames: FrameTable;
   readonly procs: ReadonlyMap<number, Proc>;
   readonly counters: SwapCounters;
+  emit(e: KernelEvent): void;
 }
 
 /** The PTE of a frame's one mapping, and its process. */
@@ -121,7 +123,8 @@ export class Swapper {
     const previous = tlb.onInvalidate;
     tlb.onInvalidate = (i) => {
       const ppn = tlb.ppn[i]!;
-      if (ctx.frames.use[ppn] === FrameUse.User) this.recorded[ppn] = Math.max(this.recorded[ppn]!, tlb.stamps[i + 1]!);
+      if (ctx.frames.use[ppn] === FrameUse.User)
+        this.recorded[ppn] = Math.max(this.recorded[ppn]!, tlb.stamps[i + 1]!);
       previous(i);
     };
   }
@@ -137,7 +140,8 @@ export class Swapper {
     const tlb = this.ctx.machine.mmu.tlb;
     let t = this.recorded[ppn]!;
     for (let i = 0; i < tlb.entries; i++) {
-      if (tlb.valid[i] === 1 && tlb.ppn[i] === ppn && tlb.stamps[i + 1]! > t) t = tlb.stamps[i + 1]!;
+      if (tlb.valid[i] === 1 && tlb.ppn[i] === ppn && tlb.stamps[i + 1]! > t)
+        t = tlb.stamps[i + 1]!;
     }
     return t;
   }
@@ -153,7 +157,8 @@ export class Swapper {
     const { frames } = this.ctx;
     const tlb = this.ctx.machine.mmu.tlb;
     const live = new Map<number, number>();
-    for (let i = 0; i < tlb.entries; i++) if (tlb.valid[i] === 1) live.set(tlb.ppn[i]!, tlb.stamps[i + 1]!);
+    for (let i = 0; i < tlb.entries; i++)
+      if (tlb.valid[i] === 1) live.set(tlb.ppn[i]!, tlb.stamps[i + 1]!);
     let ws = 0;
     for (let ppn = frames.reserved; ppn < frames.count; ppn++) {
       if (frames.use[ppn] !== FrameUse.User) continue;
@@ -213,7 +218,10 @@ export class Swapper {
     const ppn = this.policy.victim(this.view);
     if (ppn === undefined) return false;
     const m = this.mappingOf(ppn);
-    if (!m) throw new Error(`evict: policy ${this.policy.name} chose frame ${ppn}, which is not evictable`);
+    if (!m)
+      throw new Error(
+        `evict: policy ${this.policy.name} chose frame ${ppn}, which is not evictable`,
+      );
     let replacement = 0;
     if (m.pte & PTE_D) {
       const slot = this.space.alloc();
@@ -224,9 +232,19 @@ export class Swapper {
       }
       machine.disk.write(slot, machine.ram, ppn * PAGE_SIZE);
       replacement = ((slot << 10) | PTE_SWAP) >>> 0;
+      this.ctx.emit({ kind: "swap", op: "out", pid: m.p.pid, va: frames.va[ppn]!, ppn, slot });
       counters.swapOuts++;
       counters.dirtyWritebacks++;
     }
+    if (replacement === 0)
+      this.ctx.emit({
+        kind: "swap",
+        op: "drop",
+        pid: m.p.pid,
+        va: frames.va[ppn]!,
+        ppn,
+        slot: null,
+      });
     machine.ram.i32[m.pteAddr >>> 2] = replacement;
     machine.mmu.sfenceVma(frames.va[ppn], m.p.asid);
     m.p.rss--;
@@ -239,12 +257,13 @@ export class Swapper {
   }
 
   /** Brings a swapped page back into a new frame; returns the frame or -1 if none can be had. */
-  swapIn(slot: number, p: Proc): number {
+  swapIn(slot: number, p: Proc, va: number): number {
     const { frames, machine, counters } = this.ctx;
     const ppn = frames.alloc(FrameUse.User, p.pid);
     if (ppn < 0) return -1;
     machine.disk.read(slot, machine.ram, ppn * PAGE_SIZE);
     this.space.unref(slot);
+    this.ctx.emit({ kind: "swap", op: "in", pid: p.pid, va, ppn, slot });
     counters.majorFaults++;
     counters.swapIns++;
     return ppn;

@@ -59,13 +59,33 @@ const handlers: Record<number, Handler> = {
   [Sys.kill]: sysKill,
 };
 
+/** Names for traces, from the numbers in Sys. */
+const syscallNames: Record<number, string> = Object.fromEntries(
+  Object.entries(Sys).map(([name, nr]) => [
+    nr,
+    name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+  ]),
+);
+
 /** Serves the ecall at `epc` made by the running process `p`; unknown numbers get -ENOSYS. */
 export function syscall(k: Kernel, p: Proc, epc: number): void {
   const cpu = k.machine.cpu;
   const x = cpu.x;
   cpu.pc = (epc + 4) | 0;
-  const h = handlers[x[A7]!];
+  const nr = x[A7]!;
+  const args = k.tracer ? Array.from(x.subarray(A0, A0 + 6), (v) => v >>> 0) : [];
+  const h = handlers[nr];
   const r = h ? h(k, p, x) : -Errno.ENOSYS;
+  if (k.tracer) {
+    const result = r === BLOCK ? "blocked" : r === NO_RESULT ? "none" : r;
+    k.emit({
+      kind: "syscall",
+      pid: p.pid,
+      name: syscallNames[nr] ?? `syscall ${nr}`,
+      args,
+      result,
+    });
+  }
   if (r === BLOCK) {
     cpu.pc = epc;
     p.state = ProcState.Blocked;

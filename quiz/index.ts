@@ -62,7 +62,10 @@ export function quizHelp(): string {
     "Seeded practice problems, printed byte for byte as the OSTEP homework simulators print them",
     "for the same flags (e.g. vmlab quiz relocation -s 1 -c). Kinds:",
     "",
-    ...quizKinds.map((k) => `  ${k.name.padEnd(width)}  ${k.summary} (${k.simulator})`),
+    ...quizKinds.flatMap((k) => [
+      `  ${k.name.padEnd(width)}  ${k.summary}`,
+      `  ${" ".repeat(width)}  (OSTEP ${k.simulator})`,
+    ]),
     "",
     "vmlab quiz <kind> -h lists the kind's flags and defaults.",
     "",

@@ -439,7 +439,7 @@ function allocStep(
   const r = m.alloc(size);
   if (solve && addsHeader && r.addr === undefined && m.headerSize > 0) {
     throw new QuizRefusal(
-      `Alloc(${size}) fails, and malloc.py would print -1 + header size (${m.headerSize - 1}) as its result`,
+      `Alloc(${size}) fails; malloc.py would print ${m.headerSize - 1} (-1 plus the ${m.headerSize}-byte header) as its result instead of -1`,
     );
   }
   out.write(`ptr[${c}] = Alloc(${size})`);

@@ -1,40 +1,53 @@
-// `vmlab quiz` against the OSTEP homework simulators: every case of the shared vectors
-// (../shared/vectors/ostep beside the repository, produced by running the simulators with python3)
-// must print exactly the expected bytes, through the whole CLI, in-process.
+// `vmlab quiz` against the OSTEP homework simulators, byte for byte, through the whole CLI
+// in-process: the shared vectors (../shared/vectors/ostep beside the repository) and our own
+// extra ones (test/quiz/vectors), both produced by running the simulators with python3.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runVmlab } from "../helpers/vmlab.js";
 
-const vectorDir = fileURLToPath(new URL("../../../shared/vectors/ostep/", import.meta.url));
-
 interface VectorCase {
   kind: string;
   args: string[];
   file: string;
+  status: number;
 }
 
-function readCases(): VectorCase[] {
-  const lines = readFileSync(`${vectorDir}cases.tsv`, "utf8").split("\n").slice(1);
+/** Reads cases.tsv: kind, args (split on blanks), expected file, and an optional exit status. */
+function readCases(dir: string): VectorCase[] {
+  const lines = readFileSync(`${dir}cases.tsv`, "utf8").split("\n").slice(1);
   return lines
     .filter((l) => l.trim() !== "")
     .map((l) => {
-      const [kind = "", args = "", file = ""] = l.split("\t");
-      return { kind, args: args.split(/\s+/).filter((a) => a !== ""), file };
+      const [kind = "", args = "", file = "", status = "0"] = l.split("\t");
+      return {
+        kind,
+        args: args.split(/\s+/).filter((a) => a !== ""),
+        file,
+        status: Number(status),
+      };
     });
 }
 
-describe("vmlab quiz matches the OSTEP simulators byte for byte", () => {
-  const cases = readCases();
-  it("has all 35 shared cases", () => expect(cases).toHaveLength(35));
+function checkAll(dir: string, count: number): void {
+  const cases = readCases(dir);
+  it(`has all ${count} cases`, () => expect(cases).toHaveLength(count));
   for (const c of cases) {
     it(c.file, async () => {
-      const expected = readFileSync(`${vectorDir}${c.file}`);
+      const expected = readFileSync(`${dir}${c.file}`);
       const r = await runVmlab(["quiz", c.kind, ...c.args]);
       expect(r.stderr).toBe("");
-      expect(r.status).toBe(0);
+      expect(r.status).toBe(c.status);
       expect(r.stdout).toBe(expected.toString("utf8"));
       expect(Buffer.compare(Buffer.from(r.stdoutBytes), expected)).toBe(0);
     });
   }
+}
+
+describe("shared OSTEP vectors", () => {
+  checkAll(fileURLToPath(new URL("../../../shared/vectors/ostep/", import.meta.url)), 35);
+});
+
+describe("extra OSTEP vectors (test/quiz/vectors)", () => {
+  checkAll(fileURLToPath(new URL("./vectors/", import.meta.url)), 137);
 });

@@ -115,8 +115,8 @@ export class Assembler {
   run(source: string, file: string): AsmResult {
     this.processSource(source, file);
     this.finishSections();
-    if (this.errors.length === 0) this.pass2();
-    const program = this.errors.length === 0 ? this.buildProgram(file) : undefined;
+    this.pass2(); // even after errors: its own errors (undefined symbols, ranges) are worth reporting
+    const program = this.buildProgram(file);
     if (program !== undefined) this.checkLink(program);
     const warnings = this.sorted(this.warnings);
     if (program === undefined || this.errors.length > 0) {
@@ -273,7 +273,7 @@ export class Assembler {
     const raw = splitOperands(tokens, start, end);
     const ops = raw.map((r, k) => this.operand(r, k, head, tokens[start - 1]!));
     const form = chooseForm(mnemonic, forms, ops, head.col);
-    const plan = form.plan(ops, this.planContext());
+    const plan = form.plan(ops, this.planContext);
     if (this.current.nobits)
       throw new AsmFail(
         head.col,
@@ -315,20 +315,19 @@ export class Assembler {
     return v.offset;
   }
 
-  private planContext(): PlanContext {
-    return {
-      knownConstant: (op) => {
-        try {
-          const v = evaluate(op.expr, this.evalContext1(""));
-          return v.base === undefined ? v.offset : undefined;
-        } catch (e) {
-          if (e instanceof AsmFail) return undefined;
-          throw e;
-        }
-      },
-      constant: (op, what) => this.constant1(op.expr, `${what}`),
-    };
-  }
+  /** What choosing an instruction form may ask in pass 1 (made once, used for every instruction). */
+  private readonly planContext: PlanContext = {
+    knownConstant: (op) => {
+      try {
+        const v = evaluate(op.expr, this.evalContext1(""));
+        return v.base === undefined ? v.offset : undefined;
+      } catch (e) {
+        if (e instanceof AsmFail) return undefined;
+        throw e;
+      }
+    },
+    constant: (op, what) => this.constant1(op.expr, what),
+  };
 
   /** Reserves `size` bytes at the current position, to be written by `emit` in pass 2. */
   addItem(size: number, emit: (w: Pass2Writer) => void): void {
@@ -441,6 +440,7 @@ export class Assembler {
     const sections = mergeSections(this.sections);
     const fixups: AsmFixup[] = [];
     for (const f of this.fixups) {
+      if (f.section.kind === undefined) continue; // content of an unloaded section goes nowhere
       const target = this.fixupTarget(f.target, f.pos);
       if (target !== undefined)
         fixups.push({

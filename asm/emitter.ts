@@ -52,7 +52,18 @@ export class Pass2Writer implements Emitter {
   // ---- raw output ----
 
   word(w: number): void {
-    this.little(BigInt(w), 4, 0);
+    const s = this.section;
+    if (s.nobits) {
+      this.little(BigInt(w), 4, 0);
+      return;
+    }
+    const b = s.bytes;
+    const at = this.here;
+    b[at] = w & 0xff;
+    b[at + 1] = (w >>> 8) & 0xff;
+    b[at + 2] = (w >>> 16) & 0xff;
+    b[at + 3] = (w >>> 24) & 0xff;
+    this.here = at + 4;
   }
 
   /** Writes `count` bytes of `value` little-endian. */

@@ -90,7 +90,13 @@ export function parseExpression(
   end: number,
   resolveLocal: LocalRefResolver,
 ): Expr {
-  if (start >= end) throw new AsmFail(tokens[start]?.col ?? 0, "missing expression");
+  if (start >= end) {
+    const prev = tokens[start - 1];
+    throw new AsmFail(
+      prev === undefined ? 1 : prev.col + Math.max(prev.text.length, 1),
+      "missing expression",
+    );
+  }
   const p = new ExprParser(tokens, start, end, resolveLocal);
   const e = p.binary(0);
   if (p.pos < end)

@@ -34,6 +34,7 @@ export interface LexState {
 }
 
 const MAX_U64 = (1n << 64n) - 1n;
+const SMALL_DECIMAL = /^(?:0|[1-9][0-9]*)$/;
 const TWO_CHAR_PUNCT = new Set(["<<", ">>", "==", "!=", "<>", "<=", ">=", "&&", "||"]);
 const ONE_CHAR_PUNCT = new Set([..."()[],:;+-*/%&|^~!<>=@"]);
 
@@ -226,6 +227,7 @@ function pushUtf8(out: number[], cp: number): void {
 
 /** Parses 0x.., 0b.., 0.. (octal) and decimal integers; returns a message if malformed. */
 export function parseNumber(text: string): bigint | string {
+  if (text.length < 10 && SMALL_DECIMAL.test(text)) return BigInt(Number(text)); // the common case
   const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
   if (m === null) return `malformed number '${text}'`;
   let value: bigint;

@@ -47,6 +47,7 @@ export const kindLetter = (op: Operand): string =>
 /** Parses one comma-separated operand (its tokens, non-empty); throws AsmFail if malformed. */
 export function parseOperand(tokens: readonly Token[], resolveLocal: LocalRefResolver): Operand {
   const first = tokens[0]!;
+  checkParentheses(tokens);
   if (tokens.length === 1 && first.kind === TokenKind.Ident) {
     const reg = registerNumber(first.text);
     if (reg !== undefined) return { kind: "reg", reg, col: first.col };
@@ -60,14 +61,43 @@ export function parseOperand(tokens: readonly Token[], resolveLocal: LocalRefRes
   return parseImm(tokens, 0, tokens.length, resolveLocal);
 }
 
-/** The register of a trailing `( reg )`, if the operand ends with one. */
+/**
+ * The register of a trailing `( reg )`, if the operand ends with one. `off(name)` with a name
+ * that is not a register is an error (it cannot be an expression either).
+ */
 function trailingBaseRegister(tokens: readonly Token[]): number | undefined {
   const n = tokens.length;
   if (n < 3) return undefined;
   const [open, reg, close] = [tokens[n - 3]!, tokens[n - 2]!, tokens[n - 1]!];
   if (open.text !== "(" || close.text !== ")" || reg.kind !== TokenKind.Ident) return undefined;
   if (open.kind !== TokenKind.Punct || close.kind !== TokenKind.Punct) return undefined;
-  return registerNumber(reg.text);
+  const number = registerNumber(reg.text);
+  const before = tokens[n - 4];
+  const isFunctionName = before?.kind === TokenKind.Ident && tokens[n - 5]?.text === "%";
+  const juxtaposed =
+    before !== undefined &&
+    !isFunctionName &&
+    (before.kind !== TokenKind.Punct || before.text === ")");
+  if (number === undefined && juxtaposed) {
+    throw new AsmFail(
+      reg.col,
+      `'${reg.text}' is not a register (a memory operand is offset(register))`,
+    );
+  }
+  return number;
+}
+
+function checkParentheses(tokens: readonly Token[]): void {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.kind !== TokenKind.Punct) continue;
+    if (t.text === "(") depth++;
+    else if (t.text === ")" && --depth < 0) throw new AsmFail(t.col, "')' without a matching '('");
+  }
+  if (depth > 0) {
+    const last = tokens.at(-1)!;
+    throw new AsmFail(last.col + last.text.length, "missing ')'");
+  }
 }
 
 /** An expression, or %fn(expression), filling exactly tokens[start..end). */

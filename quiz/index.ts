@@ -143,25 +143,27 @@ export function quizJson(kind: QuizKind, args: readonly string[], outcome: QuizO
 }
 
 /**
- * Grades a student's answers, one line per problem in order (blank lines and lines starting
- * with '#' are skipped). Status 0 if every answer is right, 1 otherwise.
+ * Grades a student's answers, one line per problem in order (a blank line is an unanswered
+ * problem; lines starting with '#' are skipped). Status 0 if every answer is right, 1 otherwise.
  */
 export function gradeAnswers(problems: readonly QuizProblem[], answers: string): QuizCommandResult {
   const lines = answers
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .filter((l) => l !== "" && !l.startsWith("#"));
+    .filter((l) => !l.startsWith("#"));
+  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   const report: string[] = [];
   let right = 0;
   problems.forEach((p, i) => {
     const line = lines[i];
-    const wrong = line === undefined ? "no answer" : p.grade(line);
+    const wrong = line === undefined || line === "" ? "no answer" : p.grade(line);
+    const number = `${i + 1}:`.padEnd(String(problems.length).length + 2);
     if (wrong === undefined) {
       right++;
-      report.push(`${i + 1}: ok     ${p.question}: ${line}`);
+      report.push(`${number}ok     ${p.question}: ${line}`);
     } else {
       report.push(
-        `${i + 1}: WRONG  ${p.question}: ${line ?? "(none)"} -- ${wrong}; answer: ${p.answer}`,
+        `${number}WRONG  ${p.question}: ${line || "(none)"} -- ${wrong}; answer: ${p.answer}`,
       );
     }
   });

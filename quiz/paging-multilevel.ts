@@ -194,16 +194,18 @@ export function runPagingMultilevel(opts: ParsedOptions, wantProblems = true): Q
     const rng = new PyRandom(seed);
     const os = new SmallOs(rng);
     const used = os.allocProcess(safeNumber(allocated, "-a"));
+    const pages: string[] = [];
     for (let page = 0; page < SMALL_PHYS_PAGES; page++) {
       const bytes = os.memory.subarray(page * SMALL_PAGE_SIZE, (page + 1) * SMALL_PAGE_SIZE);
-      out.print(`page ${pyD(page, 3)}:${Array.from(bytes, (b) => pyX(b, 2, true)).join("")}`);
+      pages.push(Array.from(bytes, (b) => pyX(b, 2, true)).join(""));
+      out.print(`page ${pyD(page, 3)}:${pages[page]}`);
     }
     out.print(
       "\nPDBR:",
       os.pdbr,
       " (decimal) [This means the page directory is held in this page]\n",
     );
-    Object.assign(setup, { pdbr: os.pdbr, memory: Array.from(os.memory), allocatedVpns: used });
+    Object.assign(setup, { pdbr: os.pdbr, pages, allocatedVpns: used });
 
     const count = safeNumber(num, "-n");
     for (let i = 0; i < count; i++) {

@@ -15,8 +15,8 @@ import type { KernelHost } from "./host.js";
 import type { MemoryModel } from "./memory.js";
 import { PagedMemory } from "./paged.js";
 import type { VmCounters } from "./paging.js";
+import { type KernelPlugins, referencePlugins } from "./plugins.js";
 import { AsidPool, newProc, type Proc, type ProcessExit, ProcState } from "./proc.js";
-import { refillTlb } from "./refill.js";
 import { type SwapCounters, type SwapPolicy, Swapper } from "./swap.js";
 import { syscall } from "./syscall.js";
 import type { KernelEvent } from "./trace.js";
@@ -49,6 +49,8 @@ export interface KernelOptions {
   stackReserve: number;
   /** Replacement policy when a swap disk is present (paged mode). */
   swapPolicy: SwapPolicy | null;
+  /** The replaceable kernel pieces (labs plug theirs in here). */
+  plugins: KernelPlugins;
 }
 
 export const defaultKernelOptions: KernelOptions = {
@@ -64,6 +66,7 @@ export const defaultKernelOptions: KernelOptions = {
   heapReserve: 1024 * 1024,
   stackReserve: 256 * 1024,
   swapPolicy: null,
+  plugins: referencePlugins,
 };
 
 export interface KernelCounters extends VmCounters, SwapCounters {
@@ -132,8 +135,12 @@ export class Kernel {
     this.options = options;
     const reserved = options.mm === MmuMode.Bare ? 0 : options.reservedFrames;
     this.frames = new FrameTable(machine.ram.size, reserved);
-    const swapping = options.mm === MmuMode.Paged && machine.disk.blocks > 0 && options.swapPolicy;
-    this.swapper = swapping ? new Swapper(this, options.swapPolicy!) : null;
+    const plugins = options.plugins;
+    if (plugins.frameAllocator)
+      this.frames.allocator = plugins.frameAllocator(reserved, this.frames.count);
+    const policy = plugins.replacement ?? options.swapPolicy;
+    const swapping = options.mm === MmuMode.Paged && machine.disk.blocks > 0 && policy;
+    this.swapper = swapping ? new Swapper(this, policy) : null;
     this.memory = this.makeMemory();
   }
 
@@ -144,6 +151,8 @@ export class Kernel {
       counters: this.counters,
       adTrap: this.machine.mmu.ad === "trap",
       swapper: this.swapper,
+      pt: this.options.plugins.pageTable,
+      pageFault: this.options.plugins.pageFault,
     };
     switch (this.options.mm) {
       case MmuMode.Bare:
@@ -156,7 +165,7 @@ export class Kernel {
       default: {
         const { fit, heapReserve, stackReserve } = this.options;
         return new ContiguousMemory(this.machine, this.frames, this.options.mm, {
-          fit: fitPolicies[fit],
+          fit: this.options.plugins.fit ?? fitPolicies[fit],
           heapReserve,
           stackReserve,
         });
@@ -327,7 +336,7 @@ export class Kernel {
       }
       case Cause.TlbMiss:
         this.counters.tlbRefills++;
-        refillTlb(this, p, trap);
+        this.options.plugins.tlbRefill(this, p, trap);
         return;
       case Cause.IllegalInstruction:
         this.kill(

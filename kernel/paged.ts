@@ -19,7 +19,6 @@ import { type ExecArgs, MapFlag, type MemoryModel, Prot } from "./memory.js";
 import {
   copyPages,
   type FaultResult,
-  handlePageFault,
   protectRange,
   releaseShared,
   USER_TOP,
@@ -114,7 +113,7 @@ export class PagedMemory implements MemoryModel {
   }
 
   fault(p: Proc, va: number, access: Access): FaultResult {
-    return handlePageFault(this.ctx, p, va, access);
+    return this.ctx.pageFault(this.ctx, p, va, access);
   }
 
   userPa(p: Proc, va: number, access: Access): number {

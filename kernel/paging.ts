@@ -7,9 +7,10 @@ import { makePte, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, ptePpn } from
 import { Access } from "../hw/trap.js";
 import { pageDown, type Region, RegionKind, type SharedObject } from "./aspace.js";
 import { type FrameTable, FrameUse, NO_FRAME } from "./frames.js";
+import type { PageFaultHandler, PageTableOps } from "./plugins.js";
 import type { Proc } from "./proc.js";
 import type { Swapper } from "./swap.js";
-import { forEachPte, NO_PTE, PTE_COW, PTE_SWAP, readPte, walk } from "./vm.js";
+import { forEachPte, PTE_COW, PTE_SWAP } from "./vm.js";
 
 /** User space is [0, USER_TOP); the upper half of the address space belongs to the kernel. */
 export const USER_TOP = 0x8000_0000;
@@ -29,6 +30,10 @@ export interface VmContext {
   readonly adTrap: boolean;
   /** Swap and page replacement, when a swap disk is configured. */
   readonly swapper: Swapper | null;
+  /** Page-table operations (reference: kernel/vm.ts). */
+  readonly pt: PageTableOps;
+  /** The page-fault handler (reference: handlePageFault below). */
+  readonly pageFault: PageFaultHandler;
 }
 
 /** A fixed fault says what the kernel did (for traces); an illegal one says why. */
@@ -69,8 +74,8 @@ export function handlePageFault(ctx: VmContext, p: Proc, va: number, access: Acc
   if ((r.perm & permFor(access)) === 0)
     return fail(access === Access.Store ? "write to a read-only page" : "no permission");
   const ram = ctx.machine.ram;
-  const pteAddr = walk(ram, ctx.frames, p.root, page, true, p.pid);
-  if (pteAddr === NO_PTE) return fail("out of memory");
+  const pteAddr = ctx.pt.walk(ram, ctx.frames, p.root, page, true, p.pid);
+  if (pteAddr < 0) return fail("out of memory");
   const pte = ram.i32[pteAddr >>> 2]! >>> 0;
   if ((pte & PTE_V) === 0 && pte & PTE_SWAP) return swapIn(ctx, p, r, page, pteAddr, pte);
   if ((pte & PTE_V) === 0) return populate(ctx, p, r, page, pteAddr, access);
@@ -112,7 +117,10 @@ function populate(
     if (ppn !== NO_FRAME) fillPage(ctx, r, page, ppn);
   }
   if (ppn === NO_FRAME) return fail(outOfMemory(ctx));
-  ctx.machine.ram.i32[pteAddr >>> 2] = makePte(ppn, flags);
+  if (!ctx.pt.mapPage(ctx.machine.ram, ctx.frames, p.root, page, ppn, flags, p.pid)) {
+    if (!r.shared) ctx.frames.unref(ppn);
+    return fail(outOfMemory(ctx));
+  }
   if (!r.shared) ctx.swapper?.loaded(ppn, page);
   gained(p);
   ctx.counters.minorFaults++;
@@ -148,7 +156,21 @@ function swapIn(
   const ppn = swapper.swapIn(pte >>> 10, p, page);
   if (ppn < 0) return fail(outOfMemory(ctx));
   // Mapped dirty: the slot is freed, so the page must be written out again if evicted.
-  ctx.machine.ram.i32[pteAddr >>> 2] = makePte(ppn, PTE_V | PTE_U | PTE_A | PTE_D | r.perm);
+  ctx.machine.ram.i32[pteAddr >>> 2] = 0;
+  if (
+    !ctx.pt.mapPage(
+      ctx.machine.ram,
+      ctx.frames,
+      p.root,
+      page,
+      ppn,
+      PTE_U | PTE_A | PTE_D | r.perm,
+      p.pid,
+    )
+  ) {
+    ctx.frames.unref(ppn);
+    return fail(outOfMemory(ctx));
+  }
   swapper.loaded(ppn, page);
   gained(p);
   return done(`swapped the page in from slot ${pte >>> 10} into frame 0x${ppn.toString(16)}`);
@@ -224,8 +246,8 @@ export function copyPages(ctx: VmContext, parent: Proc, child: Proc, eager: bool
   let ok = true;
   forEachPte(ram, parent.root, 0, USER_TOP, (va, addr, pte) => {
     if (!ok) return;
-    const dst = walk(ram, frames, child.root, va, true, child.pid);
-    if (dst === NO_PTE) {
+    const dst = ctx.pt.walk(ram, frames, child.root, va, true, child.pid);
+    if (dst < 0) {
       ok = false;
       return;
     }
@@ -311,17 +333,18 @@ export function protectRange(
 export function userPa(ctx: VmContext, p: Proc, va: number, access: Access): number {
   const ram = ctx.machine.ram;
   if (va >= USER_TOP) return -1;
-  let pte = readPte(ram, p.root, va);
+  const pteOf = () => {
+    const addr = ctx.pt.walk(ram, ctx.frames, p.root, va, false, p.pid);
+    return { addr, pte: addr < 0 ? 0 : ram.i32[addr >>> 2]! >>> 0 };
+  };
+  let { addr, pte } = pteOf();
   if (!userMayAccess(pte, access)) {
-    if (!handlePageFault(ctx, p, va, access).ok) return -1;
-    pte = readPte(ram, p.root, va);
+    if (!ctx.pageFault(ctx, p, va, access).ok) return -1;
+    ({ addr, pte } = pteOf());
     if (!userMayAccess(pte, access)) return -1;
   }
   const ad = PTE_A | (access === Access.Store ? PTE_D : 0);
-  if ((pte & ad) !== ad) {
-    const addr = walk(ram, ctx.frames, p.root, va, false, p.pid);
-    ram.i32[addr >>> 2] = pte | ad;
-  }
+  if ((pte & ad) !== ad) ram.i32[addr >>> 2] = pte | ad;
   return ptePpn(pte) * PAGE_SIZE + (va % PAGE_SIZE);
 }
 

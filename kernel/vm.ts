@@ -5,7 +5,7 @@
 //   PTE_COW  (bit 8)  a private page shared read-only after fork; a store copies it.
 //   PTE_SWAP (bit 9)  with V clear: the page is on swap, the PPN field holds the swap slot.
 import { PAGE_SIZE, type Ram } from "../hw/ram.js";
-import { isLeaf, makePte, PTE_V, ptePpn, vpnIndex } from "../hw/sv32.js";
+import { isLeaf, makePte, PTE_V, pteFlagString, ptePpn, vpnIndex } from "../hw/sv32.js";
 import { type FrameTable, FrameUse, NO_FRAME } from "./frames.js";
 
 export const PTE_COW = 1 << 8;
@@ -106,4 +106,58 @@ export function tablePages(ram: Ram, root: number): number[] {
 
 function hex(n: number): string {
   return `0x${(n >>> 0).toString(16).padStart(8, "0")}`;
+}
+
+/**
+ * Maps `va` to frame `ppn` with `flags` (V is added), creating the level-0 table if needed.
+ * False if a table could not be allocated. Mapping over a valid PTE is a kernel bug.
+ */
+export function mapPage(
+  ram: Ram,
+  frames: FrameTable,
+  root: number,
+  va: number,
+  ppn: number,
+  flags: number,
+  pid: number,
+): boolean {
+  const addr = walk(ram, frames, root, va, true, pid);
+  if (addr === NO_PTE) return false;
+  if ((ram.i32[addr >>> 2]! & PTE_V) !== 0) throw new Error(`mapPage: remap of ${hex(va)}`);
+  ram.i32[addr >>> 2] = makePte(ppn, flags | PTE_V);
+  return true;
+}
+
+/** Clears the PTE for `va`; returns what it held (0 if there was no PTE). */
+export function unmapPage(ram: Ram, frames: FrameTable, root: number, va: number): number {
+  const addr = walk(ram, frames, root, va, false, 0);
+  if (addr === NO_PTE) return 0;
+  const old = ram.i32[addr >>> 2]! >>> 0;
+  ram.i32[addr >>> 2] = 0;
+  return old;
+}
+
+/** The page table as xv6's vmprint shows it: only valid entries, level 1 then level 0, with flags. */
+export function vmprint(ram: Ram, root: number): string {
+  const lines = [`page table 0x${(root * PAGE_SIZE).toString(16)}`];
+  for (let i1 = 0; i1 < 1024; i1++) {
+    const pde = ram.i32[pteAt(root, i1) >>> 2]! >>> 0;
+    if ((pde & PTE_V) === 0) continue;
+    lines.push(
+      ` ..${i1}: pte 0x${pde.toString(16).padStart(8, "0")} pa 0x${(ptePpn(pde) * PAGE_SIZE).toString(16)}`,
+    );
+    for (let i0 = 0; i0 < 1024; i0++) {
+      const pte = ram.i32[pteAt(ptePpn(pde), i0) >>> 2]! >>> 0;
+      if (pte === 0) continue;
+      const va = hex(i1 * 0x40_0000 + i0 * PAGE_SIZE);
+      const what =
+        pte & PTE_V
+          ? `pa 0x${(ptePpn(pte) * PAGE_SIZE).toString(16)} [${pteFlagString(pte)}${pte & PTE_COW ? " COW" : ""}]`
+          : pte & PTE_SWAP
+            ? `on swap, slot ${pte >>> 10}`
+            : "invalid";
+      lines.push(` .. ..${i0}: pte 0x${pte.toString(16).padStart(8, "0")} va ${va} ${what}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
 }

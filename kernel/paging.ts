@@ -78,7 +78,7 @@ export function handlePageFault(ctx: VmContext, p: Proc, va: number, access: Acc
   if (pteAddr < 0) return fail("out of memory");
   const pte = ram.i32[pteAddr >>> 2]! >>> 0;
   if ((pte & PTE_V) === 0 && pte & PTE_SWAP) return swapIn(ctx, p, r, page, pteAddr, pte);
-  if ((pte & PTE_V) === 0) return populate(ctx, p, r, page, pteAddr, access);
+  if ((pte & PTE_V) === 0) return populate(ctx, p, r, page, access);
   if (access === Access.Store && pte & PTE_COW) return breakCow(ctx, p, page, pteAddr, pte);
   if ((pte & permFor(access)) === 0) return fail("no permission");
   // Present and permitted: the A/D bits (trap mode) or a stale TLB entry caused it.
@@ -105,7 +105,6 @@ function populate(
   p: Proc,
   r: Region,
   page: number,
-  pteAddr: number,
   access: Access,
 ): FaultResult {
   const flags = PTE_V | PTE_U | PTE_A | r.perm | (access === Access.Store ? PTE_D : 0);

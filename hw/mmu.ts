@@ -230,7 +230,6 @@ export class Mmu {
   readonly segments: Segment[];
   /** satp: MODE | ASID | PPN of the root table (in the format's pages). */
   satp = 0;
-  format: PageTableFormat = SV32;
   /** Fast tables for fetch, load and store (see the header). */
   readonly fastX = new Int32Array(FAST_PAGES);
   readonly fastR = new Int32Array(FAST_PAGES);
@@ -257,11 +256,14 @@ export class Mmu {
   /** Faults by cause code: faultsByCause[Cause.LoadPageFault] and so on. */
   readonly faultsByCause = new Float64Array(CAUSE_SLOTS);
 
+  private fmt: PageTableFormat = SV32;
   private rootPa = 0;
   private curAsid = 0;
   /** Sv32 with satp.MODE = Bare: no translation. */
   private satpBare = true;
   private pageSize = PAGE_SIZE;
+  /** 2^vaBits of the format: addresses from here on are outside the address space. */
+  private vaLimit = 2 ** 32;
   /** Receives every step while set; the fast path is off meanwhile. */
   private tracer: ((e: MmuEvent) => void) | null = null;
   private memLog: MmuMemAccess[] | null = null;
@@ -299,6 +301,11 @@ export class Mmu {
     this.setFormat(config.format ?? SV32);
   }
 
+  /** The page-table format of paged mode (set with setFormat). */
+  get format(): PageTableFormat {
+    return this.fmt;
+  }
+
   /** The current address-space id (satp.ASID). */
   get asid(): number {
     return this.curAsid;
@@ -321,8 +328,9 @@ export class Mmu {
   setFormat(format: PageTableFormat): void {
     const problem = checkFormat(format);
     if (problem) throw new RangeError(problem);
-    this.format = format;
+    this.fmt = format;
     this.pageSize = 2 ** format.pageShift;
+    this.vaLimit = 2 ** format.vaBits;
     this.tlb.setSuperpageBits(format.superpages ? superBits(format, 1) : 0);
     this.tlb.flush();
     this.setSatp(this.satp);
@@ -611,10 +619,8 @@ export class Mmu {
   }
 
   private translatePaged(va: number, access: Access, t: number, size: number): number {
-    if (va >= 2 ** this.format.vaBits) {
-      return this.fail(pageFault(access), FaultReason.OutOfRange);
-    }
-    const vpn = Math.floor(va / this.pageSize);
+    if (va >= this.vaLimit) return this.fail(pageFault(access), FaultReason.OutOfRange);
+    const vpn = va >>> this.fmt.pageShift;
     const i = this.tlb.lookup(vpn, this.curAsid);
     this.traceTlb(vpn, i);
     if (i < 0) return this.miss(va, vpn, access, t, size);

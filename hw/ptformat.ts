@@ -182,10 +182,36 @@ export function superBits(fmt: PageTableFormat, level: number): number {
   return bits;
 }
 
-/** The index into the level-`level` table for `va`. */
+/** Shifts and masks of each level, derived once per format (the walker runs on every miss). */
+interface Geometry {
+  /** va >>> shift[level] & mask[level] is the level's table index. */
+  shift: number[];
+  mask: number[];
+  pageSize: number;
+  /** 2^vaBits: the first address outside the address space. */
+  vaLimit: number;
+}
+const geometries = new WeakMap<PageTableFormat, Geometry>();
+
+function geometry(fmt: PageTableFormat): Geometry {
+  let g = geometries.get(fmt);
+  if (!g) {
+    const levels = levelsOf(fmt);
+    g = {
+      shift: Array.from({ length: levels }, (_, l) => fmt.pageShift + superBits(fmt, l)),
+      mask: Array.from({ length: levels }, (_, l) => 2 ** bitsAt(fmt, l) - 1),
+      pageSize: 2 ** fmt.pageShift,
+      vaLimit: 2 ** fmt.vaBits,
+    };
+    geometries.set(fmt, g);
+  }
+  return g;
+}
+
+/** The index into the level-`level` table for `va` (a 32-bit address). */
 export function tableIndex(fmt: PageTableFormat, va: number, level: number): number {
-  const shift = fmt.pageShift + superBits(fmt, level);
-  return Math.floor(va / 2 ** shift) % 2 ** bitsAt(fmt, level);
+  const g = geometry(fmt);
+  return (va >>> g.shift[level]!) & g.mask[level]!;
 }
 
 /** The PFN field of a PTE. */
@@ -338,11 +364,12 @@ export function walkTable(
   out.level = levelsOf(fmt) - 1;
   out.pte = 0;
   out.pteAddr = 0;
-  if (va >= 2 ** fmt.vaBits) return (out.reason = FaultReason.OutOfRange);
+  const g = geometry(fmt);
+  if (va >= g.vaLimit) return (out.reason = FaultReason.OutOfRange);
   const l = fmt.pte;
   let table = rootPa;
   for (let level = levelsOf(fmt) - 1; level >= 0; level--) {
-    const index = tableIndex(fmt, va, level);
+    const index = (va >>> g.shift[level]!) & g.mask[level]!;
     const pteAddr = table + index * fmt.pteSize;
     out.level = level;
     out.pteAddr = pteAddr;
@@ -358,7 +385,7 @@ export function walkTable(
     if ((pte & l.global) !== 0) out.global = true;
     if (isLeafAt(fmt, pte, level)) return (out.reason = FaultReason.None);
     if ((pte & fmt.pointerReserved) !== 0) return (out.reason = FaultReason.Reserved);
-    table = pfnOf(fmt, pte) * 2 ** fmt.pageShift;
+    table = pfnOf(fmt, pte) * g.pageSize;
   }
   return (out.reason = FaultReason.NoLeaf);
 }

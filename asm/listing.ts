@@ -11,11 +11,12 @@ import {
 import {
   type ElfFile,
   type ElfSectionInfo,
+  type ElfSymbolInfo,
   SHF_ALLOC,
   SHF_EXECINSTR,
   SHT_NOBITS,
 } from "./elf-reader.js";
-import { immI, immS, immU, Opcode, rdOf, rs1Of } from "./isa.js";
+import { immI, immS, immU, Opcode, REG_ZERO, rdOf, rs1Of } from "./isa.js";
 
 export interface ListingOptions {
   /** Print pseudo-instructions (li, mv, ret, ...) as objdump does by default. Default true. */
@@ -34,25 +35,31 @@ export function formatListing(
   options: ListingOptions = {},
 ): string {
   const labels = elf.symbols
-    .filter(
-      (s) =>
-        s.type !== STT_FILE &&
-        s.type !== STT_SECTION &&
-        s.name !== "" &&
-        !s.name.startsWith("$") &&
-        s.shndx !== 0,
-    )
+    .filter(isLabel)
     .map((s): NamedAddress => ({ name: s.name, address: s.value, global: s.global }));
   const lookup = makeSymbolLookup(labels);
+  const gp = elf.symbols.find((s) => s.name === "__global_pointer$")?.value;
+  const notes = new AddressNotes(lookup, gp, options.aliases ?? true);
   const out: string[] = ["", `${fileName}:     file format elf32-littleriscv`, ""];
   for (const s of elf.sections) {
     if ((s.flags & SHF_ALLOC) === 0 || s.size === 0) continue;
     if (s.type === SHT_NOBITS)
       out.push("", `Section ${s.name}: ${s.size} bytes of zeros at ${s.addr.toString(16)}`);
-    else if ((s.flags & SHF_EXECINSTR) !== 0) out.push(...codeListing(s, labels, lookup, options));
-    else out.push(...dataListing(s, labels));
+    else if ((s.flags & SHF_EXECINSTR) !== 0) codeListing(out, s, labels, lookup, notes, options);
+    else dataListing(out, s, labels);
   }
   return `${out.join("\n")}\n`;
+}
+
+/** Symbols worth showing as labels: not the file, sections, or mapping symbols ($x, $d). */
+function isLabel(s: ElfSymbolInfo): boolean {
+  return (
+    s.type !== STT_FILE &&
+    s.type !== STT_SECTION &&
+    s.name !== "" &&
+    !s.name.startsWith("$") &&
+    s.shndx !== 0
+  );
 }
 
 function labelsIn(s: ElfSectionInfo, labels: readonly NamedAddress[]): Map<number, string> {
@@ -60,84 +67,97 @@ function labelsIn(s: ElfSectionInfo, labels: readonly NamedAddress[]): Map<numbe
   return new Map(preferredAtEachAddress(inside).map((l) => [l.address, l.name]));
 }
 
+/** Appends the disassembly of a code section to `out`. */
 function codeListing(
+  out: string[],
   s: ElfSectionInfo,
   labels: readonly NamedAddress[],
   lookup: SymbolLookup,
+  notes: AddressNotes,
   options: ListingOptions,
-): string[] {
-  const out = ["", `Disassembly of section ${s.name}:`];
+): void {
+  out.push("", `Disassembly of section ${s.name}:`);
   const here = labelsIn(s, labels);
-  const notes = new AddressNotes(lookup);
   if (!here.has(s.addr)) out.push("", `${hex8(s.addr)} <${s.name}>:`);
+  const b = s.bytes;
   for (let off = 0; off < s.size; off += WORD) {
     const addr = s.addr + off;
     const label = here.get(addr);
     if (label !== undefined) out.push("", `${hex8(addr)} <${label}>:`);
     if (off + WORD > s.size) {
-      out.push(`${addrColumn(addr)}\t${[...s.bytes.subarray(off)].map(hex2).join(" ")}`);
+      out.push(`${addrColumn(addr)}\t${[...b.subarray(off)].map(hex2).join(" ")}`);
       break;
     }
-    const b = s.bytes;
     const word = (b[off]! | (b[off + 1]! << 8) | (b[off + 2]! << 16) | (b[off + 3]! << 24)) >>> 0;
     const text = disassemble(word, addr, lookup, options);
     const space = text.indexOf(" ");
     const tabbed = space < 0 ? text : `${text.slice(0, space)}\t${text.slice(space + 1)}`;
     out.push(`${addrColumn(addr)}\t${hex8(word)}          \t${tabbed}${notes.after(word, addr)}`);
   }
-  return out;
 }
 
 /**
- * objdump's notes: after `lui`/`auipc rd`, an instruction adding a 12-bit offset to rd gets a
- * comment with the address it forms ("# 1013c <msg>").
+ * objdump's notes (riscv-dis.c, maybe_print_address): lui/auipc rd remember an upper address;
+ * the next load, store, jalr or addi (printed as such) based on rd gets a "# address <symbol>"
+ * comment and consumes it. Offsets from zero or tp are noted as they are, and offsets from gp
+ * when the file defines __global_pointer$.
  */
 class AddressNotes {
   private readonly hi = new Map<number, number>();
   private readonly lookup: SymbolLookup;
+  private readonly gp: number | undefined;
+  private readonly aliases: boolean;
 
-  constructor(lookup: SymbolLookup) {
+  constructor(lookup: SymbolLookup, gp: number | undefined, aliases: boolean) {
     this.lookup = lookup;
+    this.gp = gp;
+    this.aliases = aliases;
   }
 
   after(word: number, pc: number): string {
     const op = word & 0x7f;
     const rd = rdOf(word);
-    const base = this.hi.get(rs1Of(word));
-    let note = "";
-    if (
-      base !== undefined &&
-      NOTE_OPCODES.has(op) &&
-      !(op === Opcode.OP_IMM && ((word >>> 12) & 7) !== 0)
-    ) {
-      const offset = op === Opcode.STORE ? immS(word) : immI(word);
-      const addr = (base + offset) >>> 0;
-      const label = this.lookup(addr);
-      note = ` # ${addr.toString(16)}${label === undefined ? "" : ` <${label}>`}`;
-    }
     if (op === Opcode.LUI) this.hi.set(rd, (immU(word) << 12) >>> 0);
-    else if (op === Opcode.AUIPC) this.hi.set(rd, (pc + (immU(word) << 12)) >>> 0);
-    else if (WRITES_RD.has(op)) this.hi.delete(rd);
-    return note;
+    if (op === Opcode.AUIPC) this.hi.set(rd, (pc + (immU(word) << 12)) >>> 0);
+    const offset = this.noteOffset(word);
+    if (offset === undefined) return "";
+    const addr = this.address(rs1Of(word), offset);
+    if (addr === undefined) return "";
+    const label = this.lookup(addr);
+    return ` # ${addr.toString(16)}${label === undefined ? "" : ` <${label}>`}`;
+  }
+
+  /** The offset objdump would try to resolve for this instruction, if any. */
+  private noteOffset(word: number): number | undefined {
+    const op = word & 0x7f;
+    if (op === Opcode.LOAD) return immI(word);
+    if (op === Opcode.STORE) return immS(word);
+    if (op === Opcode.JALR) return word === RET ? undefined : immI(word); // ret shows no operand
+    const isAddi = op === Opcode.OP_IMM && ((word >>> 12) & 7) === 0 && rs1Of(word) !== 0;
+    if (!isAddi) return undefined;
+    const printedAsMv = this.aliases && immI(word) === 0;
+    return printedAsMv ? undefined : immI(word);
+  }
+
+  private address(base: number, offset: number): number | undefined {
+    const hi = this.hi.get(base);
+    if (hi !== undefined) {
+      this.hi.delete(base);
+      return (hi + offset) >>> 0;
+    }
+    if (base === REG_GP && this.gp !== undefined) return (this.gp + offset) >>> 0;
+    if (base === REG_TP || base === REG_ZERO) return offset >>> 0;
+    return undefined;
   }
 }
 
-const NOTE_OPCODES: ReadonlySet<number> = new Set([
-  Opcode.OP_IMM,
-  Opcode.LOAD,
-  Opcode.STORE,
-  Opcode.JALR,
-]);
-const WRITES_RD: ReadonlySet<number> = new Set([
-  Opcode.OP_IMM,
-  Opcode.OP,
-  Opcode.LOAD,
-  Opcode.JAL,
-  Opcode.JALR,
-]);
+const RET = 0x00008067;
+const REG_GP = 3;
+const REG_TP = 4;
 
-function dataListing(s: ElfSectionInfo, labels: readonly NamedAddress[]): string[] {
-  const out = ["", `Contents of section ${s.name}:`];
+/** Appends a hex and text dump of a data section to `out`. */
+function dataListing(out: string[], s: ElfSectionInfo, labels: readonly NamedAddress[]): void {
+  out.push("", `Contents of section ${s.name}:`);
   const here = labelsIn(s, labels);
   for (let off = 0; off < s.size; off += DUMP_LINE) {
     const chunk = s.bytes.subarray(off, Math.min(off + DUMP_LINE, s.size));
@@ -149,7 +169,6 @@ function dataListing(s: ElfSectionInfo, labels: readonly NamedAddress[]): string
       ` ${(s.addr + off).toString(16).padStart(5, "0")} ${hexGroups(chunk)}  ${printable(chunk)}`,
     );
   }
-  return out;
 }
 
 function hexGroups(chunk: Uint8Array): string {

@@ -425,15 +425,6 @@ export class Assembler {
     }
   }
 
-  /** The evaluation context for an item in pass 2: every label known, `.` = the item. */
-  evalContext2(item: Item): EvalContext {
-    const dot: Value = {
-      base: { kind: "section", section: item.section },
-      offset: BigInt(item.offset),
-    };
-    return this.symbols.context(item.seq, dot, this);
-  }
-
   // ---- the program ----
 
   private buildProgram(file: string): AsmProgram | undefined {

@@ -12,10 +12,9 @@ const NOP = 0x00000013; // addi x0, x0, 0
 const C_NOP = 0x0001; // GNU as pads a 2-byte gap with c.nop even without the C extension
 const BITS_PER_BYTE = 8n;
 
-export class Pass2Writer implements Emitter {
+export class Pass2Writer implements Emitter, EvalContext {
   private readonly asm: Assembler;
   private item: Item | undefined;
-  private ctx: EvalContext | undefined;
   private here = 0;
 
   constructor(asm: Assembler) {
@@ -25,12 +24,6 @@ export class Pass2Writer implements Emitter {
   /** Emits one item; checks it wrote exactly the size pass 1 reserved. */
   run(item: Item): void {
     this.item = item;
-    const section = { kind: "section" as const, section: item.section };
-    // `.` is where the next byte goes: the start of an instruction, or of each .word value.
-    this.ctx = {
-      ...this.asm.evalContext2(item),
-      dot: () => ({ base: section, offset: BigInt(this.here) }),
-    };
     this.here = item.offset;
     item.emit(this);
     if (this.here !== item.offset + item.size) {
@@ -40,13 +33,28 @@ export class Pass2Writer implements Emitter {
     }
   }
 
+  // ---- evaluation (the EvalContext of the current item) ----
+
+  symbol(name: string, col: number): Value {
+    return this.asm.symbols.lookup(name, this.item!.seq, col, this.asm);
+  }
+
+  /** `.` is where the next byte goes: the start of an instruction, or of each .word value. */
+  dot(): Value {
+    return { base: { kind: "section", section: this.item!.section }, offset: BigInt(this.here) };
+  }
+
+  warn(col: number, message: string): void {
+    this.asm.warn(this.asm.at(col), message);
+  }
+
   private get section() {
     return this.item!.section;
   }
 
   /** Evaluates an expression at this item. */
   value(expr: Expr): Value {
-    return evaluate(expr, this.ctx!);
+    return evaluate(expr, this);
   }
 
   // ---- raw output ----
@@ -117,7 +125,7 @@ export class Pass2Writer implements Emitter {
   data(expr: Expr, size: number): void {
     const v = this.value(expr);
     if (v.base === undefined) {
-      this.little(truncated(v.offset, size, expr.col, this.ctx!), size, expr.col);
+      this.little(truncated(v.offset, size, expr.col, this), size, expr.col);
       return;
     }
     const kind =

@@ -84,6 +84,12 @@ function codeListing(
     const addr = s.addr + off;
     const label = here.get(addr);
     if (label !== undefined) out.push("", `${hex8(addr)} <${label}>:`);
+    const zeros = zeroWords(b, off, s.size, (o) => here.has(s.addr + o));
+    if (zeros * WORD >= SKIP_ZEROES) {
+      out.push("\t...");
+      off += (zeros - 1) * WORD;
+      continue;
+    }
     if (off + WORD > s.size) {
       out.push(`${addrColumn(addr)}\t${[...b.subarray(off)].map(hex2).join(" ")}`);
       break;
@@ -94,6 +100,24 @@ function codeListing(
     const tabbed = space < 0 ? text : `${text.slice(0, space)}\t${text.slice(space + 1)}`;
     out.push(`${addrColumn(addr)}\t${hex8(word)}          \t${tabbed}${notes.after(word, addr)}`);
   }
+}
+
+/** objdump shows a run of at least 8 zero bytes (up to the next label) as "...". */
+const SKIP_ZEROES = 8;
+
+/** How many all-zero words start at `off`, stopping before a label. */
+function zeroWords(
+  b: Uint8Array,
+  off: number,
+  size: number,
+  labelAt: (off: number) => boolean,
+): number {
+  let n = 0;
+  for (let o = off; o + WORD <= size && (o === off || !labelAt(o)); o += WORD) {
+    if (b[o] !== 0 || b[o + 1] !== 0 || b[o + 2] !== 0 || b[o + 3] !== 0) break;
+    n++;
+  }
+  return n;
 }
 
 /**

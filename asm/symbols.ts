@@ -112,14 +112,17 @@ export class SymbolTable {
   /** An evaluation context seeing the definitions numbered up to `seq`, with `.` = `dot`. */
   context(seq: number, dot: Value, host: SymbolHost, early?: string): EvalContext {
     return {
-      symbol: (name, col) => this.resolve(name, seq, col, host, early),
+      symbol: (name, col) => this.lookup(name, seq, col, host, early),
       dot: () => dot,
       warn: (col, message) => host.warn(host.at(col), message),
     };
   }
 
-  /** `early` (pass 1 only) says why the value is needed before the end of the source. */
-  private resolve(name: string, seq: number, col: number, host: SymbolHost, early?: string): Value {
+  /**
+   * The value of `name` as seen after `seq` definitions; throws AsmFail if undefined. `early`
+   * (pass 1 only) says why the value is needed before the end of the source.
+   */
+  lookup(name: string, seq: number, col: number, host: SymbolHost, early?: string): Value {
     const def = this.map.get(name)?.def;
     if (def?.kind === "label")
       return { base: { kind: "section", section: def.section }, offset: BigInt(def.offset) };

@@ -5,8 +5,18 @@ import { describe, expect, it } from "vitest";
 import { decode, disassemble, makeSymbolLookup } from "../../asm/disasm.js";
 import { readElf } from "../../asm/elf-reader.js";
 import { writeElf } from "../../asm/elf-writer.js";
+import {
+  encodeB,
+  encodeI,
+  encodeJ,
+  encodeR,
+  encodeS,
+  encodeShift,
+  encodeU,
+  Format,
+  INSTRUCTIONS,
+} from "../../asm/isa.js";
 import { formatListing } from "../../asm/listing.js";
-import { encodeB, encodeI, encodeJ, encodeR, encodeS, encodeShift, encodeU, Format, INSTRUCTIONS } from "../../asm/isa.js";
 import { asm, describeWithBinutils, GNU_AS, GNU_OBJDUMP, scratchFile, tool } from "./helpers.js";
 
 /** [word, pc, objdump's text, objdump -M no-aliases text] */
@@ -99,7 +109,13 @@ describe("disassemble() prints what objdump prints", () => {
 });
 
 /** An instruction of `s` with the given fields (immediates masked to what the format holds). */
-function encodeFor(s: (typeof INSTRUCTIONS)[number], rd: number, rs1: number, rs2: number, imm: number): number {
+function encodeFor(
+  s: (typeof INSTRUCTIONS)[number],
+  rd: number,
+  rs1: number,
+  rs2: number,
+  imm: number,
+): number {
   switch (s.format) {
     case Format.R:
       return encodeR(s, rd, rs1, rs2);
@@ -136,16 +152,26 @@ const OBJDUMP_QUIRKS: Readonly<Record<string, string>> = {
 };
 
 /** objdump's instruction lines as [address, word, text], text normalized to our spacing. */
-function objdumpLines(path: string, extra: readonly string[] = []): Array<[number, number, string]> {
+function objdumpLines(
+  path: string,
+  extra: readonly string[] = [],
+): Array<[number, number, string]> {
   const out: Array<[number, number, string]> = [];
   for (const line of tool(GNU_OBJDUMP, ["-d", ...extra, path]).split("\n")) {
     const m = /^\s*([0-9a-f]+):\t([0-9a-f]{8})\s+\t(\S+)(?:\t(.*))?$/.exec(line);
     if (m === null) continue;
     let mnemonic = m[3]!;
     const operands = m[4] ?? "";
-    const lastIsImmediate = !/,(zero|ra|sp|gp|tp|fp|[ast]\d+)( |$)/.test(operands.replace(/ #.*$/, ""));
-    if (OBJDUMP_QUIRKS[mnemonic] !== undefined && lastIsImmediate) mnemonic = OBJDUMP_QUIRKS[mnemonic]!;
-    out.push([Number.parseInt(m[1]!, 16), Number.parseInt(m[2]!, 16), operands ? `${mnemonic} ${operands}` : mnemonic]);
+    const lastIsImmediate = !/,(zero|ra|sp|gp|tp|fp|[ast]\d+)( |$)/.test(
+      operands.replace(/ #.*$/, ""),
+    );
+    if (OBJDUMP_QUIRKS[mnemonic] !== undefined && lastIsImmediate)
+      mnemonic = OBJDUMP_QUIRKS[mnemonic]!;
+    out.push([
+      Number.parseInt(m[1]!, 16),
+      Number.parseInt(m[2]!, 16),
+      operands ? `${mnemonic} ${operands}` : mnemonic,
+    ]);
   }
   return out;
 }
@@ -179,7 +205,9 @@ describeWithBinutils("disassembly agrees with GNU objdump", () => {
       expect(lines.length).toBe(words.length);
       for (const [addr, word, text] of lines) {
         const ours = disassemble(word, addr, undefined, { aliases });
-        expect(ours, `0x${word.toString(16)} at ${addr.toString(16)}`).toBe(text.replace(/ <[^>]*>/g, "").replace(/ #.*$/, ""));
+        expect(ours, `0x${word.toString(16)} at ${addr.toString(16)}`).toBe(
+          text.replace(/ <[^>]*>/g, "").replace(/ #.*$/, ""),
+        );
       }
     }
   });
@@ -197,7 +225,8 @@ describeWithBinutils("disassembly agrees with GNU objdump", () => {
     }
     const theirs = objdumpLines(elfPath);
     expect(theirs.length).toBeGreaterThan(50);
-    for (const [addr, , text] of theirs) expect(ourLines.get(addr), `at ${addr.toString(16)}`).toBe(text);
+    for (const [addr, , text] of theirs)
+      expect(ourLines.get(addr), `at ${addr.toString(16)}`).toBe(text);
     expect(listing).toContain("00010094 <_start>:");
     expect(listing).toContain("Contents of section .rodata:");
   });

@@ -6,7 +6,15 @@ import { type ElfFile, readElf } from "../../asm/elf-reader.js";
 import { writeElf } from "../../asm/elf-writer.js";
 import { link } from "../../asm/link.js";
 import type { AsmProgram } from "../../asm/program.js";
-import { asm, describeWithBinutils, GNU_OBJDUMP, GNU_READELF, readIfExists, scratchFile, tool } from "./helpers.js";
+import {
+  asm,
+  describeWithBinutils,
+  GNU_OBJDUMP,
+  GNU_READELF,
+  readIfExists,
+  scratchFile,
+  tool,
+} from "./helpers.js";
 
 const PT_LOAD = 1;
 const PT_RISCV_ATTRIBUTES = 0x70000003;
@@ -27,7 +35,15 @@ function programHeaders(bytes: Uint8Array): ProgramHeader[] {
   return Array.from({ length: dv.getUint16(44, true) }, (_, i) => {
     const at = phoff + i * 32;
     const f = (k: number): number => dv.getUint32(at + k * 4, true);
-    return { type: f(0), offset: f(1), vaddr: f(2), filesz: f(4), memsz: f(5), flags: f(6), align: f(7) };
+    return {
+      type: f(0),
+      offset: f(1),
+      vaddr: f(2),
+      filesz: f(4),
+      memsz: f(5),
+      flags: f(6),
+      align: f(7),
+    };
   });
 }
 
@@ -83,7 +99,12 @@ describe("the default layout is GNU ld's", () => {
     const rodataEnd = section(elf, ".rodata").addr + 3;
     const data = section(elf, ".data");
     expect(data.addr).toBe(rodataEnd + 0x1000);
-    expect(phdrs[2]).toMatchObject({ vaddr: data.addr, offset: rodataEnd - 0x10000, filesz: 4, flags: 6 });
+    expect(phdrs[2]).toMatchObject({
+      vaddr: data.addr,
+      offset: rodataEnd - 0x10000,
+      filesz: 4,
+      flags: 6,
+    });
     const bss = section(elf, ".bss");
     expect(bss.addr).toBe(data.addr + 4);
     expect((bss.addr + bss.size) % 4).toBe(0); // its end padded to 4 bytes, as the default script does
@@ -120,7 +141,9 @@ describe("the default layout is GNU ld's", () => {
 
 describe("sections at given addresses", () => {
   const program = (): AsmProgram =>
-    asm(".text\n.globl _start\n_start: la a0, value\nlw a1, value\ncall f\nf: ret\n.data\nvalue: .word value\n");
+    asm(
+      ".text\n.globl _start\n_start: la a0, value\nlw a1, value\ncall f\nf: ret\n.data\nvalue: .word value\n",
+    );
 
   it("places each section where asked and resolves every address against it", () => {
     const bytes = writeElf(program(), { text: 0x80000000, data: 0x80100000 });
@@ -146,7 +169,12 @@ describe("sections at given addresses", () => {
 describe("the symbol table", () => {
   it("lists the file, then local symbols, then global ones, with types and sizes", () => {
     const elf = parsed(
-      writeElf(asm(".text\n.globl _start\n.type _start, @function\n_start: nop\nret\n.size _start, 8\nloop: j loop\n.equ K, 5\n", "dir/prog.s")),
+      writeElf(
+        asm(
+          ".text\n.globl _start\n.type _start, @function\n_start: nop\nret\n.size _start, 8\nloop: j loop\n.equ K, 5\n",
+          "dir/prog.s",
+        ),
+      ),
     );
     expect(elf.symbols.map((s) => [s.name, s.global, s.type])).toEqual([
       ["prog.s", false, 4],

@@ -42,7 +42,9 @@ function parse(bytes: Uint8Array): ElfFile {
 }
 
 function ours(path: string): ReturnType<typeof assemble> {
-  return assemble(readIfExists(path)!, path, { readInclude: (p, from) => readIfExists(join(dirname(from), p)) });
+  return assemble(readIfExists(path)!, path, {
+    readInclude: (p, from) => readIfExists(join(dirname(from), p)),
+  });
 }
 
 describeWithBinutils("byte-identical to GNU as + ld", () => {
@@ -73,7 +75,10 @@ describeWithBinutils("byte-identical to GNU as + ld", () => {
         const g = gnu.sections.find((s) => s.name === name);
         const m = mine.sections.find((s) => s.name === name);
         expect(m?.size ?? 0, `${path} ${name} size`).toBe(g?.size ?? 0);
-        if (g !== undefined) expect(Buffer.from(m!.bytes).equals(Buffer.from(g.bytes)), `${path} ${name} bytes`).toBe(true);
+        if (g !== undefined)
+          expect(Buffer.from(m!.bytes).equals(Buffer.from(g.bytes)), `${path} ${name} bytes`).toBe(
+            true,
+          );
       }
       compareSymbols(path, gnu, mine);
       compareDefaultLayout(path, gnu, parse(writeElf(r.program)));

@@ -155,7 +155,7 @@ export class Assembler {
   /** Reads a whole file (the main one or an included one). */
   processSource(source: string, file: string): void {
     if (!this.fileOrder.has(file)) this.fileOrder.set(file, this.fileOrder.size);
-    const lines = source.split("\n");
+    const lines = source.replace(/^\uFEFF/, "").split("\n"); // a byte-order mark is not a statement
     const state: LexState = { inBlockComment: false };
     for (let i = 0; i < lines.length && !this.endOfFile; i++) {
       this.pos = { file, line: i + 1, col: 1 };

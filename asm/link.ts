@@ -411,7 +411,15 @@ class Patcher {
         this.pcrelPair(f, S - P);
         break;
       case FixupKind.Branch:
-        this.pcRelative(f, S - P, BRANCH_MIN, BRANCH_MAX, "branch", "±4 KiB", withImmB);
+        this.pcRelative(
+          f,
+          S - P,
+          BRANCH_MIN,
+          BRANCH_MAX,
+          "branch",
+          "±4 KiB; branch the other way around a 'j' to go further",
+          withImmB,
+        );
         break;
       case FixupKind.Jal:
         this.pcRelative(

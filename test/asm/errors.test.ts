@@ -109,7 +109,7 @@ const ERROR_CASES: ReadonlyArray<readonly [string, string]> = [
   ['.include "x.s"', "2:10: cannot include 'x.s': no file access here"],
   [
     "beq a0, a1, far\n.space 4096\nfar:",
-    "2:13: branch target 0x11078 is out of range (4100 bytes away; the limit is ±4 KiB)",
+    "2:13: branch target 0x11078 is out of range (4100 bytes away; the limit is ±4 KiB; branch the other way around a 'j' to go further)",
   ],
   [
     "j far\n.space 0x100000\nfar:",

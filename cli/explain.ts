@@ -18,6 +18,14 @@ export function formatMmuEvent(
       return show.mmu
         ? `  walk L${e.level}: pte @ ${hex32(e.pteAddr)} = ${hex32(e.pte)} [${e.flags}]`
         : undefined;
+    case "check":
+      return show.mmu
+        ? `  check ${accessName[e.access]} against [${e.flags}]: ${e.reason === "none" ? "allowed" : e.reason}`
+        : undefined;
+    case "recheck":
+      return show.mmu
+        ? `  re-read pte @ ${hex32(e.pteAddr)} = ${hex32(e.pte)} (TLB had ${hex32(e.cached)})`
+        : undefined;
     case "ad":
       return show.mmu
         ? `  set A/D: pte @ ${hex32(e.pteAddr)} ${hex32(e.old)} -> ${hex32(e.pte)}`

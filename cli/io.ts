@@ -1,6 +1,14 @@
 // The host as the CLI sees it. Subcommands never touch process or fs directly: they go through a
 // CliIo, so tests can drive the whole CLI in-process with captured streams and a fake file system.
-import { readFileSync, readSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 
 export interface CliIo {
   /** Guest and report output; a string is written as UTF-8. */
@@ -11,6 +19,29 @@ export interface CliIo {
   /** Whole file contents; throws UserError with a one-line message (missing, directory, ...). */
   readFile(path: string): Uint8Array;
   writeFile(path: string, data: Uint8Array | string): void;
+  /** A file written piece by piece (traces can be larger than one string may be). */
+  createWriter(path: string): FileWriter;
+}
+
+export interface FileWriter {
+  write(text: string): void;
+  close(): void;
+}
+
+/** Opens `path` for writing, as a FileWriter; failures are one-line UserErrors. */
+export function openUserFile(path: string): FileWriter {
+  let fd: number;
+  try {
+    fd = openSync(path, "w");
+  } catch (e) {
+    throw new UserError(`${path}: cannot write (${(e as { code?: string }).code ?? String(e)})`);
+  }
+  return {
+    write: (text) => {
+      writeSync(fd, text);
+    },
+    close: () => closeSync(fd),
+  };
 }
 
 /** An error meant for the user: printed as one line `vmlab: <message>`, never with a stack. */
@@ -69,6 +100,7 @@ export function processIo(): CliIo {
     },
     readFile: readUserFile,
     writeFile: writeUserFile,
+    createWriter: openUserFile,
   };
 }
 

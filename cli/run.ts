@@ -235,7 +235,18 @@ function traceCategories(text: string | undefined): Set<string> {
  */
 function setUpTrace(io: CliIo, kernel: Kernel, opts: RunOptions): () => void {
   const cats = traceCategories(opts.trace);
-  const json: string[] = [];
+  const out = opts.traceJson ? io.createWriter(opts.traceJson) : null;
+  const json = {
+    pending: [] as string[],
+    push(line: string) {
+      this.pending.push(line);
+      if (this.pending.length >= 4096) this.flush();
+    },
+    flush() {
+      if (this.pending.length > 0) out?.write(`${this.pending.join("\n")}\n`);
+      this.pending = [];
+    },
+  };
   const human = opts.trace !== undefined;
   const cpu = kernel.machine.cpu;
   kernel.singleStep = true;
@@ -272,8 +283,8 @@ function setUpTrace(io: CliIo, kernel: Kernel, opts: RunOptions): () => void {
     if (human) io.stderr(`[trace] ${formatKernelEvent(e)}\n`);
   };
   return () => {
-    if (opts.traceJson)
-      io.writeFile(opts.traceJson, json.length === 0 ? "" : `${json.join("\n")}\n`);
+    json.flush();
+    out?.close();
   };
 }
 

@@ -1,5 +1,5 @@
 // Drives the whole `vmlab` command in-process, as a user would from a shell, with captured streams.
-import { type CliIo, readUserFile, writeUserFile } from "../../cli/io.js";
+import { type CliIo, openUserFile, readUserFile, writeUserFile } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
 
 export interface VmlabResult {
@@ -28,6 +28,7 @@ export async function runVmlab(
     },
     readFile: readUserFile,
     writeFile: writeUserFile,
+    createWriter: openUserFile,
   };
   const status = await main(args, io);
   const stdoutBytes = concat(out);

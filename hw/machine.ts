@@ -2,10 +2,10 @@
 // seeded PRNG. This is the surface the kernel drives.
 import { Cpu } from "./cpu.js";
 import { Disk } from "./disk.js";
-import { AdMode, Mmu, type MmuConfig, RefillMode } from "./mmu.js";
+import { AdMode, accessCycles, checkMmuConfig, Mmu, type MmuConfig, RefillMode } from "./mmu.js";
 import { Prng } from "./prng.js";
 import { checkRamSize, Ram } from "./ram.js";
-import { checkTlbConfig, TlbPolicy } from "./tlb.js";
+import { TlbPolicy } from "./tlb.js";
 
 /** Cycle costs of the timing model (effective access time = cycles / accesses). */
 export interface CycleCosts {
@@ -46,7 +46,7 @@ export function checkMachineConfig(c: MachineConfig): string | undefined {
     !Number.isInteger(c.swapSize) || c.swapSize < 0 || c.swapSize % 4096 !== 0
       ? "swap size must be a multiple of 4 KiB"
       : undefined;
-  return checkRamSize(c.ramSize) ?? checkTlbConfig(c.mmu.tlb) ?? swap;
+  return checkRamSize(c.ramSize) ?? checkMmuConfig(c.mmu) ?? swap;
 }
 
 /** Hardware counters, as reported by `--stats`. */
@@ -92,11 +92,20 @@ export class Machine {
   stats(): HwStats {
     const { cpu, mmu } = this;
     const c = this.config.costs;
-    const translations = cpu.ticks + cpu.loads + cpu.stores;
+    // Every fetch, load and store attempted is one translation (one TLB lookup when paged).
+    const translations = cpu.ticks + cpu.loads + cpu.stores + mmu.failedDataTranslations;
     const paged = mmu.mode === "paged";
     const tlbHits = paged ? Math.max(0, translations - mmu.tlbMisses) : 0;
-    const memoryCycles =
-      translations * c.memory + (paged ? tlbHits * c.tlbHit + mmu.walkReads * c.walkLevel : 0);
+    const memoryCycles = accessCycles(
+      {
+        accesses: translations,
+        tlbLookups: paged ? translations : 0,
+        walkReads: mmu.walkReads,
+        adUpdates: mmu.adUpdates,
+      },
+      c,
+    );
+    const diskCycles = (this.disk.reads + this.disk.writes) * c.disk;
     return {
       instructions: cpu.instret,
       loads: cpu.loads,
@@ -113,7 +122,7 @@ export class Machine {
       diskWrites: this.disk.writes,
       cycles:
         cpu.instret * c.instruction + memoryCycles + (this.disk.reads + this.disk.writes) * c.disk,
-      effectiveAccessTime: translations === 0 ? 0 : memoryCycles / translations,
+      effectiveAccessTime: translations === 0 ? 0 : (memoryCycles + diskCycles) / translations,
     };
   }
 }

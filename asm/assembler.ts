@@ -31,7 +31,7 @@ import {
 } from "./program.js";
 import { defaultFlags, InputSection, mergeSections, sectionAttrs } from "./sections.js";
 import { chooseForm } from "./select.js";
-import { SymbolTable } from "./symbols.js";
+import { NUMERIC_LABEL_SEPARATOR, SymbolTable } from "./symbols.js";
 
 export type { AsmDiagnostic } from "./diagnostics.js";
 export type { AsmProgram } from "./program.js";
@@ -75,8 +75,16 @@ export interface Item {
   emit(w: Pass2Writer): void;
 }
 
+/** A fixup as pass 2 records it: in an input section, with its target still a Value. */
+export interface PendingFixup {
+  kind: AsmFixup["kind"];
+  section: InputSection;
+  offset: number;
+  target: Value;
+  pos: SourcePos;
+}
+
 const MAX_INCLUDE_DEPTH = 32;
-const NUMERIC_LABEL_SEPARATOR = "\u0002"; // as GNU as: "1" + ^B + instance number
 const INSTRUCTION_ALIGN = 4;
 
 /** The state of one assembly. Directives (directives.ts) work on it through its public methods. */
@@ -84,13 +92,7 @@ export class Assembler {
   readonly symbols = new SymbolTable();
   readonly sections: InputSection[] = [];
   readonly items: Item[] = [];
-  readonly fixups: Array<{
-    kind: AsmFixup["kind"];
-    section: InputSection;
-    offset: number;
-    target: Value;
-    pos: SourcePos;
-  }> = [];
+  readonly fixups: PendingFixup[] = [];
   current: InputSection;
   previous: InputSection;
   readonly sectionStack: Array<{ current: InputSection; previous: InputSection }> = [];

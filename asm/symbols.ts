@@ -40,7 +40,8 @@ export interface SymbolHost {
   at(col: number): SourcePos;
 }
 
-const NUMERIC_LABEL_SEPARATOR = "\u0002";
+/** Numeric label `1:` number n is the symbol "1" + ^B + n, as in GNU as. */
+export const NUMERIC_LABEL_SEPARATOR = "\u0002";
 
 export class SymbolTable {
   /** How many .equ/.set definitions have been read so far. */

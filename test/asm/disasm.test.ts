@@ -231,3 +231,31 @@ describeWithBinutils("disassembly agrees with GNU objdump", () => {
     expect(listing).toContain("Contents of section .rodata:");
   });
 });
+
+describe("reading damaged ELF files", () => {
+  it("gives a reason or a listing for 2000 corrupted files, never an exception", () => {
+    const base = writeElf(asm(readFileSync("test/asm/fixtures/pseudo.s", "utf8")));
+    let seed = 7;
+    const next = (n: number): number => {
+      seed ^= seed << 13;
+      seed >>>= 0;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      seed >>>= 0;
+      return seed % n;
+    };
+    let listed = 0;
+    for (let i = 0; i < 2000; i++) {
+      const bytes = base.slice();
+      const headerOnly = i % 2 === 0; // half the damage goes to the ELF header
+      for (let k = 0; k <= next(8); k++) bytes[next(headerOnly ? 64 : bytes.length)] = next(256);
+      const damaged = next(4) === 0 ? bytes.subarray(0, next(bytes.length)) : bytes;
+      const r = readElf(damaged);
+      if (r.ok) {
+        expect(formatListing(r.elf, "damaged.elf")).toContain("file format");
+        listed++;
+      } else expect(r.error).not.toMatch(/\n/);
+    }
+    expect(listed).toBeGreaterThan(0);
+  });
+});

@@ -6,6 +6,7 @@ import type { CliIo } from "./io.js";
 import type { CommandResult } from "./main.js";
 import { quizCommand } from "./quiz.js";
 import { runCommand } from "./run.js";
+import { traceCommand } from "./trace.js";
 
 export type SubcommandFactory = (io: CliIo, result: CommandResult) => Command;
 
@@ -14,4 +15,5 @@ export const subcommands: SubcommandFactory[] = [
   quizCommand,
   asmCommand,
   disasmCommand,
+  traceCommand,
 ];

@@ -1,6 +1,7 @@
 // `vmlab quiz paging-linear`: a linear page table, as OSTEP's vm-paging/paging-linear-translate.py
 // (byte-identical output). A page-table entry is VALID(bit 31) | PFN; 0 means not valid.
 
+import { hwLinear } from "./hw.js";
 import {
   convertSize,
   gradeTranslation,
@@ -89,11 +90,10 @@ export function linearPte(pfn: number | undefined): number {
 
 /** Linear-table translation: VPN = va >> pageBits indexes the table; invalid entries fault. */
 export function translateLinear(va: number, table: LinearPageTable): Translation {
-  const vpn = Math.floor(va / 2 ** table.pageBits);
-  const pfn = table.pfns[vpn];
-  if (pfn === undefined) return { ok: false, fault: `VPN ${vpn} not valid` };
-  const offset = va % 2 ** table.pageBits;
-  return { ok: true, pa: pfn * 2 ** table.pageBits + offset };
+  const pageSize = 2 ** table.pageBits;
+  const vpn = Math.floor(va / pageSize);
+  const t = hwLinear(va, table.pfns.map(linearPte), table.pfns.length * pageSize, pageSize);
+  return t.ok ? t : { ok: false, fault: `VPN ${vpn} not valid` };
 }
 
 /** Runs paging-linear-translate.py with parsed flags. */

@@ -10,6 +10,7 @@
 //   PDE / PTE          7   6            0
 //                    | V |     PFN      |      0x7f = not valid (V clear, PFN all ones)
 
+import { hwMultilevel } from "./hw.js";
 import {
   firstWord,
   type Json,
@@ -99,12 +100,15 @@ export function readSmallEntry(memory: Uint8Array, tablePage: number, index: num
 
 /** The two-level walk from the page directory in page `pdbr`; faults name the invalid level. */
 export function walkSmallTables(memory: Uint8Array, pdbr: number, va: number): SmallWalk {
-  const pde = readSmallEntry(memory, pdbr, (va & SMALL_PDE_MASK) >> SMALL_PDE_SHIFT);
-  if (!pde.valid) return { pde, result: { ok: false, fault: "page directory entry not valid" } };
-  const pte = readSmallEntry(memory, pde.pfn, (va & SMALL_PTE_MASK) >> SMALL_PTE_SHIFT);
-  if (!pte.valid) return { pde, pte, result: { ok: false, fault: "page table entry not valid" } };
-  const pa = (pte.pfn << SMALL_PAGE_BITS) | (va & SMALL_OFFSET_MASK);
-  return { pde, pte, result: { ok: true, pa } };
+  const walk = hwMultilevel(va, memory, pdbr);
+  const [pdeRead, pteRead] = walk.levels;
+  if (!pdeRead) throw new Error("walkSmallTables: the MMU read no page-directory entry");
+  const pde = readSmallEntry(memory, pdbr, pdeRead.index);
+  if (!pteRead) return { pde, result: { ok: false, fault: "page directory entry not valid" } };
+  const pte = readSmallEntry(memory, pde.pfn, pteRead.index);
+  if (!walk.result.ok)
+    return { pde, pte, result: { ok: false, fault: "page table entry not valid" } };
+  return { pde, pte, result: { ok: true, pa: walk.result.pa } };
 }
 
 /** The simulator's OS: physical memory, which pages are in use, and the allocation it does. */

@@ -1,6 +1,7 @@
 // `vmlab quiz relocation`: base-and-bounds translation, as OSTEP's vm-mechanism/relocation.py.
 // Output is byte-for-byte that of the simulator (python3) for the same flags.
 
+import { hwBaseLimit } from "./hw.js";
 import {
   convertSize,
   gradeTranslation,
@@ -76,10 +77,10 @@ export interface BaseLimit {
   readonly limit: number;
 }
 
-/** Base-and-bounds translation: a fault if va >= limit, else pa = base + va. */
+/** Base-and-bounds translation by the MMU's base-limit mode: a fault if va >= limit, else base + va. */
 export function translateBaseLimit(va: number, regs: BaseLimit): Translation {
-  if (va >= regs.limit) return { ok: false, fault: "segmentation violation" };
-  return { ok: true, pa: regs.base + va };
+  const t = hwBaseLimit(va, regs.base, regs.limit, regs.base + regs.limit);
+  return t.ok ? t : { ok: false, fault: "segmentation violation" };
 }
 
 /** Runs relocation.py with parsed flags. */

@@ -192,7 +192,8 @@ export class ContiguousMemory implements MemoryModel {
   release(p: Proc): void {
     for (const b of p.blocks) this.allocator.free(b.base);
     p.blocks = [];
-    this.procs.delete(p.pid);
+    // execve releases a copy of the process holding the old image: keep the live one.
+    if (this.procs.get(p.pid) === p) this.procs.delete(p.pid);
     if (this.active === p) this.active = null;
     this.syncFrames();
   }
@@ -218,6 +219,9 @@ export class ContiguousMemory implements MemoryModel {
     const room = this.segmented ? p.blocks[CODE]!.size : p.stackLow;
     if (addr < p.brkStart) return p.brk;
     if (addr > room && !(this.segmented && this.growCode(p, pageUp(addr)))) return p.brk;
+    // Pages given back read as zeros when the break grows over them again (as with paging).
+    if (pageUp(addr) < pageUp(p.brk))
+      this.ram.zero(this.physical(p, pageUp(addr)), pageUp(p.brk) - pageUp(addr));
     p.brk = addr;
     if (p === this.active) this.activate(p);
     return addr;

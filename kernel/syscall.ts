@@ -157,6 +157,7 @@ function sysExecve(k: Kernel, p: Proc, a: Int32Array): Result {
     return image.includes("no such file") ? -Errno.ENOENT : -Errno.ENOEXEC;
   }
   const old = {
+    blocks: p.blocks,
     root: p.root,
     space: p.space,
     rss: p.rss,
@@ -167,6 +168,7 @@ function sysExecve(k: Kernel, p: Proc, a: Int32Array): Result {
     pc: p.pc,
   };
   p.root = 0;
+  p.blocks = [];
   p.space = new AddressSpace();
   p.rss = 0;
   const error = k.memory.exec(p, { image, argv, envp, random: k.randomBytes() });

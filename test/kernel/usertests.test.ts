@@ -306,27 +306,30 @@ describePeers("usertests that use only the ABI, under qemu-riscv32 and vmlab", (
 });
 
 // Under the contiguous memory models most usertests do not apply (no mmap, no copy-on-write,
-// no permissions, page 0 is memory), but these two should, and they show kernel bugs.
+// no permissions, page 0 is memory), but these two do; both once found kernel bugs (execve
+// freeing the new image's blocks; regrown heap pages keeping old bytes).
 describe("usertests under the contiguous memory models", () => {
   for (const mm of ["base-limit", "segmented"]) {
-    // Kernel bug: sysExecve (kernel/syscall.ts) snapshots root, space, rss, brkStart, brk,
-    // stackLow, regs and pc before memory.exec, but not `blocks`, where ContiguousMemory keeps
-    // a process's partition/segments. So `release(discard)` frees the NEW image's blocks (and
-    // drops the pid from ContiguousMemory.procs) while the process runs in them, the old blocks
-    // are never freed, and when the process exits its blocks are freed a second time: "vmlab:
-    // internal error: contig.free: 0x... is not an allocated block", exit status 70.
-    it.fails(`${mm}: a successful execve leaves the kernel intact`, async () => {
-      const r = await runVmlab(["run", "--mm", mm, "--check", `${DIR}/exectest.s`]);
+    it(`${mm}: a successful execve leaves the kernel intact`, async () => {
+      const r = await runVmlab([
+        "run",
+        "--mm",
+        mm,
+        "--check",
+        "--stats",
+        "--json",
+        `${DIR}/exectest.s`,
+      ]);
       expect(r.stdout).toContain("Hello from vmlab!");
       expect(r.stderr).not.toMatch(/internal error/);
-      expect(r.status).not.toBe(70);
+      const stats = JSON.parse(r.stderr.trim().split("\n").at(-1)!) as {
+        framesFree: number;
+        framesFreeAtBoot: number;
+      };
+      expect(stats.framesFree).toBe(stats.framesFreeAtBoot);
     });
 
-    // Kernel bug: ContiguousMemory.brk (kernel/contiguous.ts) only moves p.brk. Bytes the heap
-    // gives back by shrinking keep their values, and growing the break again hands them back
-    // unzeroed (Linux, and `--mm paged`, give zeroed pages): sbrkbasic's check 13, "pages given
-    // back and grown again read as zeros", fails (and 16, which relies on it).
-    it.fails(`${mm}: heap pages given back and grown again read as zeros`, async () => {
+    it(`${mm}: heap pages given back and grown again read as zeros`, async () => {
       const r = await runVmlab(["run", "--mm", mm, "--check", `${DIR}/sbrkbasic.s`]);
       expect(r.stdout).not.toMatch(/^FAIL/m);
       expect(r.status).toBe(0);

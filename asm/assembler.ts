@@ -381,7 +381,7 @@ export class Assembler {
     if (found !== undefined) return found;
     const defaults = defaultFlags(name);
     const nobitsDefault = defaults.includes("@nobits") ? "nobits" : undefined;
-    const attrs = sectionAttrs(flags ?? defaults, type ?? nobitsDefault);
+    const attrs = sectionAttrs(name, flags ?? defaults, type ?? nobitsDefault);
     const s = new InputSection(name, attrs, this.sections.length);
     this.sections.push(s);
     return s;

@@ -12,7 +12,7 @@ import {
   type SectionAddresses,
   type Segment,
 } from "./link.js";
-import { type AsmProgram, SectionKind, SymbolType } from "./program.js";
+import { type AsmProgram, isNobits, isReadOnly, SectionKind, SymbolType } from "./program.js";
 
 export type { SectionAddresses } from "./link.js";
 
@@ -152,7 +152,7 @@ function contentHeader(
   const segIndex = image.segments.findIndex((seg) => seg.kinds.includes(s.kind));
   const seg = image.segments[segIndex]!;
   const offset = segOffsets[segIndex]! + (s.address - seg.vaddr);
-  const nobits = s.kind === SectionKind.Bss;
+  const nobits = isNobits(s.kind);
   if (!nobits) {
     out.padTo(offset);
     out.append(s.bytes.subarray(0, s.size));
@@ -160,7 +160,7 @@ function contentHeader(
   const flags =
     SHF_ALLOC |
     (s.kind === SectionKind.Text ? SHF_EXECINSTR : 0) |
-    (s.kind === SectionKind.Data || nobits ? SHF_WRITE : 0);
+    (isReadOnly(s.kind) ? 0 : SHF_WRITE);
   const type = nobits ? SHT_NOBITS : SHT_PROGBITS;
   return {
     name: s.name,

@@ -4,8 +4,10 @@
 //   0x10000   ELF header + program headers   \
 //             .text                           } text segment, R+X
 //             .rodata                        /
-//   next page .data (same offset in the page as the end of .rodata)  \ data segment, RW
-//             .bss (memory only, its end padded to 4 bytes)          /
+//   next page .data (same offset in the page as the end of .rodata)  \
+//             .sdata (GCC's small data, .srodata and .sdata)          \ data segment, RW
+//             .sbss  (memory only)                                    /
+//             .bss   (memory only, its end padded to 4 bytes)        /
 //
 // Sections can also be put at given addresses (SectionAddresses), e.g. to match another linker.
 import type { AsmDiagnostic } from "./diagnostics.js";
@@ -26,6 +28,9 @@ import {
   type AsmProgram,
   type AsmSymbol,
   FixupKind,
+  isNobits,
+  isReadOnly,
+  SECTION_KINDS,
   SECTION_NAMES,
   SectionKind,
 } from "./program.js";
@@ -145,12 +150,9 @@ function place(program: AsmProgram, addresses: SectionAddresses): Placement {
 }
 
 function defaultLoadCount(program: AsmProgram): number {
-  const used = (kinds: SectionKind[]): boolean =>
-    program.sections.some((s) => kinds.includes(s.kind) && s.size > 0);
-  const loads =
-    Number(used([SectionKind.Text, SectionKind.Rodata])) +
-    Number(used([SectionKind.Data, SectionKind.Bss]));
-  return Math.max(loads, 1);
+  const used = (readOnly: boolean): boolean =>
+    program.sections.some((s) => isReadOnly(s.kind) === readOnly && s.size > 0);
+  return Math.max(Number(used(true)) + Number(used(false)), 1);
 }
 
 function assignAddresses(
@@ -161,11 +163,11 @@ function assignAddresses(
   const text = placeFrom(
     program,
     given,
-    [SectionKind.Text, SectionKind.Rodata],
+    SECTION_KINDS.filter(isReadOnly),
     TEXT_SEGMENT_START + headersSize,
   );
   const textEnd = text.at(-1)!.address + text.at(-1)!.size;
-  const writable = [SectionKind.Data, SectionKind.Bss];
+  const writable = SECTION_KINDS.filter((k) => !isReadOnly(k));
   // GNU ld's DATA_SEGMENT_ALIGN: the next page at the same offset in the page as the end of the
   // text segment, unless starting on the page boundary saves a page of memory (ld's
   // lang_size_segment; COMMONPAGESIZE = MAXPAGESIZE = 4 KiB for RISC-V).
@@ -232,8 +234,6 @@ function checkPlacement(sections: PlacedSection[]): void {
   }
 }
 
-const isReadOnly = (k: SectionKind): boolean => k === SectionKind.Text || k === SectionKind.Rodata;
-
 /**
  * Groups the non-empty sections into PT_LOAD segments: .text with .rodata (R+X), .data with .bss
  * (RW), a section joining the previous one if it follows within a page. The first segment also
@@ -252,16 +252,18 @@ function planSegments(sections: PlacedSection[], headersSize: number): Segment[]
   return segments;
 }
 
+/** `s` can extend `seg`: same permissions, close after it, and no contents after zeros. */
 function canJoin(seg: Segment, s: PlacedSection): boolean {
   const end = seg.vaddr + seg.memsz;
   const sameKind = isReadOnly(seg.kinds[0]!) === isReadOnly(s.kind);
-  return sameKind && seg.filesz === seg.memsz && s.address >= end && s.address - end < PAGE_SIZE;
+  const contentsFit = isNobits(s.kind) || seg.filesz === seg.memsz;
+  return sameKind && contentsFit && s.address >= end && s.address - end < PAGE_SIZE;
 }
 
 function join(seg: Segment, s: PlacedSection): void {
   seg.kinds.push(s.kind);
   seg.memsz = s.address + s.size - seg.vaddr;
-  if (s.kind !== SectionKind.Bss) seg.filesz = seg.memsz;
+  if (!isNobits(s.kind)) seg.filesz = seg.memsz;
   if (s.kind === SectionKind.Text) seg.executable = true;
 }
 
@@ -279,7 +281,7 @@ function withHeaders(seg: Segment, headersSize: number): Segment {
 }
 
 function startSegment(s: PlacedSection): Segment {
-  const nobits = s.kind === SectionKind.Bss;
+  const nobits = isNobits(s.kind);
   return {
     kinds: [s.kind],
     vaddr: s.address,
@@ -295,21 +297,23 @@ function startSegment(s: PlacedSection): Segment {
 /** The symbols GNU ld's default script defines, with its formulas. */
 function linkerSymbolValues(sections: PlacedSection[]): Map<string, number> {
   const get = (k: SectionKind): PlacedSection => sections.find((s) => s.kind === k)!;
-  const text = get(SectionKind.Text);
-  const data = get(SectionKind.Data);
-  const bss = get(SectionKind.Bss);
-  const etext = text.address + text.size;
-  const dataBegin = data.address;
-  const edata = data.address + data.size;
-  const bssEnd = alignUp(bss.size > 0 ? bss.address + bss.size : edata, BSS_END_ALIGN);
-  const gp = Math.min(edata + GP_OFFSET, Math.max(dataBegin + GP_OFFSET, bssEnd - GP_OFFSET));
+  const end = (s: PlacedSection): number => s.address + s.size;
+  const etext = end(get(SectionKind.Text));
+  const dataBegin = get(SectionKind.Data).address;
+  const sdataBegin = get(SectionKind.SmallData).address;
+  const edata = end(get(SectionKind.SmallData));
+  const bssEnd = alignUp(
+    Math.max(edata, end(get(SectionKind.SmallBss)), end(get(SectionKind.Bss))),
+    BSS_END_ALIGN,
+  );
+  const gp = Math.min(sdataBegin + GP_OFFSET, Math.max(dataBegin + GP_OFFSET, bssEnd - GP_OFFSET));
   return new Map([
     ["__executable_start", TEXT_SEGMENT_START],
     ["__etext", etext],
     ["_etext", etext],
     ["etext", etext],
     ["__DATA_BEGIN__", dataBegin],
-    ["__SDATA_BEGIN__", edata],
+    ["__SDATA_BEGIN__", sdataBegin],
     ["_edata", edata],
     ["edata", edata],
     ["__bss_start", edata],

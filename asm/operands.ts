@@ -45,7 +45,8 @@ export const kindLetter = (op: Operand): string =>
   op.kind === "reg" ? "r" : op.kind === "imm" ? "i" : "m";
 
 /** Parses one comma-separated operand (its tokens, non-empty); throws AsmFail if malformed. */
-export function parseOperand(tokens: readonly Token[], resolveLocal: LocalRefResolver): Operand {
+export function parseOperand(written: readonly Token[], resolveLocal: LocalRefResolver): Operand {
+  const tokens = withoutPltSuffix(written);
   const first = tokens[0]!;
   checkParentheses(tokens);
   if (tokens.length === 1 && first.kind === TokenKind.Ident) {
@@ -59,6 +60,15 @@ export function parseOperand(tokens: readonly Token[], resolveLocal: LocalRefRes
     return { kind: "mem", fn: offset?.fn, expr: offset?.expr, base, col: first.col };
   }
   return parseImm(tokens, 0, tokens.length, resolveLocal);
+}
+
+/** `call f@plt` means `call f` in a static executable (GNU as accepts the suffix too). */
+function withoutPltSuffix(tokens: readonly Token[]): readonly Token[] {
+  const n = tokens.length;
+  const at = tokens[n - 2];
+  const plt = tokens[n - 1];
+  const suffix = at?.kind === TokenKind.Punct && at.text === "@" && plt?.text === "plt";
+  return n > 2 && suffix ? tokens.slice(0, n - 2) : tokens;
 }
 
 /**

@@ -1,13 +1,18 @@
-// An assembled program before it is placed in memory: the bytes of the four output sections, the
+// An assembled program before it is placed in memory: the bytes of its output sections, the
 // symbols, and the fixups that still need final addresses. `link` (link.ts) places the sections
 // and applies the fixups; `writeElf` (elf-writer.ts) wraps the result in an executable.
 import type { SourcePos } from "./diagnostics.js";
 
-/** The output sections, in the order GNU ld's default script places them. */
+/**
+ * The output sections, in the order GNU ld's default script places them. The small-data sections
+ * (.sdata holding .srodata and .sdata input, .sbss) are GCC's, kept apart as ld keeps them.
+ */
 export const SectionKind = {
   Text: "text",
   Rodata: "rodata",
   Data: "data",
+  SmallData: "sdata",
+  SmallBss: "sbss",
   Bss: "bss",
 } as const;
 export type SectionKind = (typeof SectionKind)[keyof typeof SectionKind];
@@ -16,6 +21,8 @@ export const SECTION_KINDS: readonly SectionKind[] = [
   SectionKind.Text,
   SectionKind.Rodata,
   SectionKind.Data,
+  SectionKind.SmallData,
+  SectionKind.SmallBss,
   SectionKind.Bss,
 ];
 
@@ -24,13 +31,23 @@ export const SECTION_NAMES: Readonly<Record<SectionKind, string>> = {
   text: ".text",
   rodata: ".rodata",
   data: ".data",
+  sdata: ".sdata",
+  sbss: ".sbss",
   bss: ".bss",
 };
+
+/** Sections with no contents in the file (only zeros in memory). */
+export const isNobits = (k: SectionKind): boolean =>
+  k === SectionKind.Bss || k === SectionKind.SmallBss;
+
+/** Sections in the text segment (the rest are writable). */
+export const isReadOnly = (k: SectionKind): boolean =>
+  k === SectionKind.Text || k === SectionKind.Rodata;
 
 export interface AsmSection {
   kind: SectionKind;
   name: string;
-  /** The contents; empty for .bss (which only has a size). */
+  /** The contents; empty for .bss and .sbss (which only have a size). */
   bytes: Uint8Array;
   size: number;
   /** Alignment in bytes (a power of two). */
@@ -101,7 +118,7 @@ export interface AsmFixup {
 export interface AsmProgram {
   /** The main source file's name. */
   file: string;
-  /** All four output sections, in SECTION_KINDS order; unused ones have size 0. */
+  /** Every output section, in SECTION_KINDS order; unused ones have size 0. */
   sections: AsmSection[];
   symbols: AsmSymbol[];
   fixups: AsmFixup[];

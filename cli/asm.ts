@@ -25,7 +25,7 @@ export const asmCommand: SubcommandFactory = (io, result) =>
     )
     .option(
       "-T, --section-start <section=address>",
-      "place a section (.text, .rodata, .data, .bss) at an address, e.g. -T .text=0x80000000; repeatable",
+      "place a section (.text, .rodata, .data, .sdata, .sbss, .bss) at an address, e.g. -T .text=0x80000000; repeatable",
       collectSectionStart,
       {},
     )
@@ -95,7 +95,7 @@ function collectSectionStart(text: string, previous: SectionAddresses): SectionA
   const kind = m === null ? undefined : SECTION_BY_NAME.get(m[1]!);
   if (m === null || kind === undefined) {
     throw new InvalidArgumentError(
-      `'${text}' is not SECTION=ADDRESS with SECTION one of .text, .rodata, .data, .bss`,
+      `'${text}' is not SECTION=ADDRESS with SECTION one of .text, .rodata, .data, .sdata, .sbss, .bss`,
     );
   }
   const address = Number(m[2]);

@@ -133,6 +133,7 @@ const CASES: ReadonlyArray<readonly [string, readonly number[]]> = [
   ["1: jal t0, 1b", [0x000002ef]],
   ["1: call 1f; 1:", [0x00000097, 0x008080e7]],
   ["1: call t0, 1f; 1:", [0x00000317, 0x008302e7]],
+  ["1: call 1f@plt; 1:", [0x00000097, 0x008080e7]],
   ["1: tail 1b", [0x00000317, 0x00030067]],
   ["1: jump 1b, t2", [0x00000397, 0x00038067]],
   ["1: la a0, 1b", [0x00000517, 0x00050513]],

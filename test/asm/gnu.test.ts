@@ -90,7 +90,7 @@ function memory(elf: ElfFile, include: (name: string) => boolean): Map<number, n
   const mem = new Map<number, number>();
   for (const s of elf.sections) {
     if ((s.flags & SHF_ALLOC) === 0 || s.type === SHT_NOBITS || !include(s.name)) continue;
-    s.bytes.forEach((b, i) => mem.set(s.addr + i, b));
+    for (const [i, b] of s.bytes.entries()) mem.set(s.addr + i, b);
   }
   return mem;
 }

@@ -10,11 +10,14 @@ import {
 import { AdMode, MmuMode, RefillMode } from "../hw/mmu.js";
 import { checkRamSize } from "../hw/ram.js";
 import { TlbPolicy } from "../hw/tlb.js";
+import { Access } from "../hw/trap.js";
 import { checkKernel } from "../kernel/check.js";
 import { FitName } from "../kernel/contig.js";
 import type { KernelHost } from "../kernel/host.js";
 import { defaultKernelOptions, ExecError, exitStatus, Kernel } from "../kernel/kernel.js";
 import { renderMemoryMap } from "../kernel/memmap.js";
+import { policyFactories, policyFactory } from "../kernel/replace/policy.js";
+import type { SwapPolicy } from "../kernel/swap.js";
 import { eventCategory } from "../kernel/trace.js";
 import { formatKernelEvent, formatMmuEvent } from "./explain.js";
 import { type CliIo, UserError } from "./io.js";
@@ -40,6 +43,9 @@ export interface RunOptions {
   maxProcs: number;
   forkCopy: boolean;
   fit: FitName;
+  swap: number;
+  policy: string;
+  record?: string;
   seed: number;
   trace?: string;
   traceJson?: string;
@@ -110,6 +116,21 @@ export const runCommand: SubcommandFactory = (io, result) =>
         .default(FitName.First)
         .argParser(parseChoice(Object.values(FitName))),
     )
+    .addOption(
+      new Option(
+        "--swap <size>",
+        "swap disk size, enabling swapping in paged mode (k/m/g suffixes; 0: none)",
+      )
+        .default(0, "0")
+        .argParser(parseSize),
+    )
+    .addOption(
+      new Option(
+        "--policy <name>",
+        `page replacement with --swap: ${KERNEL_POLICIES.join(" | ")}`,
+      ).default("clock"),
+    )
+    .option("--record <file>", "write the run's page-reference trace (R/W lines, for vmlab trace)")
     .option("--fork-copy", "fork copies every page at once instead of copy-on-write", false)
     .addOption(
       new Option("--seed <n>", "seed of the machine's random choices")
@@ -154,6 +175,7 @@ export function runPrograms(io: CliIo, files: string[], args: string[], opts: Ru
     maxProcs: opts.maxProcs,
     eagerFork: opts.forkCopy,
     fit: opts.fit,
+    swapPolicy: opts.swap > 0 ? kernelPolicy(opts.policy) : null,
   });
   kernel.loadProgram = (path) => {
     try {
@@ -170,9 +192,11 @@ export function runPrograms(io: CliIo, files: string[], args: string[], opts: Ru
       );
   }
   const finishTrace = opts.trace || opts.traceJson ? setUpTrace(io, kernel, opts) : undefined;
+  const finishRecord = opts.record ? recordReferences(io, machine, opts.record) : undefined;
   const pids = images.map((image, i) => spawn(kernel, image, files[i]!, args));
   kernel.run();
   finishTrace?.();
+  finishRecord?.();
   if (opts.memmap)
     io.stderr(
       `[vmlab] after all processes ended: ${kernel.frames.free} of ${kernel.frames.count} frames free\n`,
@@ -201,6 +225,7 @@ function machineConfig(opts: RunOptions): MachineConfig {
     ...defaultMachineConfig,
     ramSize: opts.ram,
     seed: opts.seed,
+    swapSize: opts.swap,
     mmu: {
       ...defaultMachineConfig.mmu,
       tlb: { entries: opts.tlb, ways: opts.tlbWays ?? opts.tlb, policy: opts.tlbPolicy },
@@ -213,6 +238,48 @@ function machineConfig(opts: RunOptions): MachineConfig {
   const problem = checkMachineConfig(config);
   if (problem) throw new UserError(problem);
   return config;
+}
+
+/** Policies the kernel can run (OPT needs the future, so only `vmlab trace` has it). */
+const KERNEL_POLICIES = policyFactories()
+  .filter((f) => !f.needsFuture)
+  .map((f) => f.name);
+
+/** The replacement policy named by --policy, or a one-line error. */
+function kernelPolicy(name: string): SwapPolicy {
+  const factory = policyFactory(name);
+  if (factory?.needsFuture)
+    throw new UserError(
+      `--policy ${name}: needs the future reference string; use it with vmlab trace`,
+    );
+  const policy = factory?.create();
+  if (!policy)
+    throw new UserError(
+      `--policy: unknown policy '${name}' (expected ${KERNEL_POLICIES.join(", ")})`,
+    );
+  return policy;
+}
+
+/**
+ * --record: every fetch, load and store the guest makes, as `R 0x...` / `W 0x...` lines (fetches
+ * are reads) for `vmlab trace`. Returns a function that finishes the file.
+ */
+function recordReferences(io: CliIo, machine: Machine, path: string): () => void {
+  const out = io.createWriter(path);
+  let lines: string[] = [];
+  if (machine.mmu.tracing) throw new UserError("--record cannot be combined with --trace mmu/tlb");
+  machine.mmu.setTracer((e) => {
+    if (e.kind !== "start") return;
+    lines.push(`${e.access === Access.Store ? "W" : "R"} 0x${e.va.toString(16)}`);
+    if (lines.length >= 65536) {
+      out.write(`${lines.join("\n")}\n`);
+      lines = [];
+    }
+  });
+  return () => {
+    if (lines.length > 0) out.write(`${lines.join("\n")}\n`);
+    out.close();
+  };
 }
 
 /** Parses --trace, or every category when only --trace-json is given. */

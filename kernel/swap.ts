@@ -3,8 +3,9 @@
 // dropped, since a fault can rebuild it from the program image or zeros. The next touch of a
 // swapped page is a major fault that reads it back (handled in paging.ts).
 //
-// Only private frames with a single mapping are evicted. Frames shared copy-on-write after fork
-// (reference count > 1), MAP_SHARED frames, page tables and kernel frames stay in RAM.
+// Private user frames are evicted, including those shared copy-on-write after fork: every
+// mapping (the same address in each sharer) then points at the one swap slot, whose reference
+// count is the number of sharers. MAP_SHARED frames, page tables and kernel frames stay in RAM.
 //
 // A swapped PTE (V clear):  31 ........ 10 | 9 = PTE_SWAP | 8..0 = 0
 //                            swap slot      |
@@ -13,27 +14,12 @@ import { PAGE_SIZE } from "../hw/ram.js";
 import { PTE_A, PTE_D, PTE_V, ptePpn } from "../hw/sv32.js";
 import { type FrameTable, FrameUse } from "./frames.js";
 import type { Proc } from "./proc.js";
+import type { ReplacementPolicy, ResidencyView } from "./replace/policy.js";
 import type { KernelEvent } from "./trace.js";
 import { PTE_SWAP, walk } from "./vm.js";
 
-/** What a replacement policy sees of a resident page (here: a physical frame). */
-export interface ResidencyView {
-  evictable(page: number): boolean;
-  referenced(page: number): boolean;
-  clearReferenced(page: number): void;
-  dirty(page: number): boolean;
-  lastUse(page: number): number;
-  random(n: number): number;
-}
-
-/** The part of a replacement policy the kernel uses (see kernel/replace/). */
-export interface SwapPolicy {
-  readonly name: string;
-  loaded(page: number, view: ResidencyView): void;
-  removed(page: number): void;
-  tick?(view: ResidencyView): void;
-  victim(view: ResidencyView): number | undefined;
-}
+/** The kernel's replacement policy: any policy of kernel/replace, over physical frames. */
+export type SwapPolicy = ReplacementPolicy;
 
 export interface SwapCounters {
   majorFaults: number;
@@ -108,10 +94,10 @@ export class Swapper {
     this.policy = policy;
     this.space = new SwapSpace(ctx.machine.disk.blocks);
     this.view = {
-      evictable: (ppn) => this.mappingOf(ppn) !== undefined,
-      referenced: (ppn) => ((this.mappingOf(ppn)?.pte ?? 0) & PTE_A) !== 0,
+      evictable: (ppn) => this.mappingsOf(ppn) !== undefined,
+      referenced: (ppn) => (this.bitsOf(ppn) & PTE_A) !== 0,
       clearReferenced: (ppn) => this.clearAccessed(ppn),
-      dirty: (ppn) => ((this.mappingOf(ppn)?.pte ?? 0) & PTE_D) !== 0,
+      dirty: (ppn) => (this.bitsOf(ppn) & PTE_D) !== 0,
       lastUse: (ppn) => this.lastUse(ppn),
       random: (n) => ctx.machine.rng.below(n),
     };
@@ -185,28 +171,36 @@ export class Swapper {
     this.policy.loaded(ppn, this.view);
   }
 
-  /** The single mapping of a private frame, or undefined if it is shared or not a user page. */
-  private mappingOf(ppn: number): Mapping | undefined {
+  /**
+   * Every mapping of a user frame: one, or several for a page shared copy-on-write after fork
+   * (always at the same address in each process). Undefined if it is not a user page or some
+   * mapping cannot be found.
+   */
+  private mappingsOf(ppn: number): Mapping[] | undefined {
     const { frames, procs, machine } = this.ctx;
-    if (frames.use[ppn] !== FrameUse.User || frames.refs[ppn] !== 1) return undefined;
+    if (frames.use[ppn] !== FrameUse.User) return undefined;
     const va = frames.va[ppn]!;
-    const owner = procs.get(frames.pid[ppn]!);
-    const candidates = owner ? [owner, ...procs.values()] : [...procs.values()];
-    for (const p of candidates) {
+    const found: Mapping[] = [];
+    for (const p of procs.values()) {
       if (p.root === 0) continue;
       const pteAddr = walk(machine.ram, frames, p.root, va, false, p.pid);
       if (pteAddr < 0) continue;
       const pte = machine.ram.i32[pteAddr >>> 2]! >>> 0;
-      if ((pte & PTE_V) !== 0 && ptePpn(pte) === ppn) return { p, pteAddr, pte };
+      if ((pte & PTE_V) !== 0 && ptePpn(pte) === ppn) found.push({ p, pteAddr, pte });
     }
-    return undefined;
+    return found.length > 0 && found.length === frames.refs[ppn] ? found : undefined;
+  }
+
+  /** The A and D bits of a frame, ORed over its mappings. */
+  private bitsOf(ppn: number): number {
+    return (this.mappingsOf(ppn) ?? []).reduce((bits, m) => bits | m.pte, 0);
   }
 
   private clearAccessed(ppn: number): void {
-    const m = this.mappingOf(ppn);
-    if (!m) return;
-    this.ctx.machine.ram.i32[m.pteAddr >>> 2] = m.pte & ~PTE_A;
-    this.ctx.machine.mmu.sfenceVma(this.ctx.frames.va[ppn], m.p.asid);
+    for (const m of this.mappingsOf(ppn) ?? []) {
+      this.ctx.machine.ram.i32[m.pteAddr >>> 2] = m.pte & ~PTE_A;
+      this.ctx.machine.mmu.sfenceVma(this.ctx.frames.va[ppn], m.p.asid);
+    }
   }
 
   /**
@@ -217,39 +211,43 @@ export class Swapper {
     const { frames, machine, counters } = this.ctx;
     const ppn = this.policy.victim(this.view);
     if (ppn === undefined) return false;
-    const m = this.mappingOf(ppn);
-    if (!m)
+    const maps = this.mappingsOf(ppn);
+    if (!maps)
       throw new Error(
         `evict: policy ${this.policy.name} chose frame ${ppn}, which is not evictable`,
       );
+    const va = frames.va[ppn]!;
     let replacement = 0;
-    if (m.pte & PTE_D) {
+    if (maps.some((m) => m.pte & PTE_D)) {
       const slot = this.space.alloc();
       if (slot < 0) {
         counters.swapFull++;
         this.policy.loaded(ppn, this.view);
         return false;
       }
+      for (let i = 1; i < maps.length; i++) this.space.ref(slot);
       machine.disk.write(slot, machine.ram, ppn * PAGE_SIZE);
       replacement = ((slot << 10) | PTE_SWAP) >>> 0;
-      this.ctx.emit({ kind: "swap", op: "out", pid: m.p.pid, va: frames.va[ppn]!, ppn, slot });
       counters.swapOuts++;
       counters.dirtyWritebacks++;
     }
-    if (replacement === 0)
+    for (const m of maps) {
+      const slot = replacement === 0 ? null : replacement >>> 10;
       this.ctx.emit({
         kind: "swap",
-        op: "drop",
+        op: slot === null ? "drop" : "out",
         pid: m.p.pid,
-        va: frames.va[ppn]!,
+        va,
         ppn,
-        slot: null,
+        slot,
       });
-    machine.ram.i32[m.pteAddr >>> 2] = replacement;
-    machine.mmu.sfenceVma(frames.va[ppn], m.p.asid);
-    m.p.rss--;
+      machine.ram.i32[m.pteAddr >>> 2] = replacement;
+      machine.mmu.sfenceVma(va, m.p.asid);
+      m.p.rss--;
+    }
     counters.evictions++;
     frames.onUserFree = null;
+    frames.refs[ppn] = 1;
     frames.unref(ppn);
     this.recorded[ppn] = 0;
     frames.onUserFree = (f) => this.forget(f);

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { asmCommand } from "./asm.js";
 import { disasmCommand } from "./disasm.js";
 import type { CliIo } from "./io.js";
+import { labCommand } from "./lab.js";
 import type { CommandResult } from "./main.js";
 import { quizCommand } from "./quiz.js";
 import { runCommand } from "./run.js";
@@ -16,4 +17,5 @@ export const subcommands: SubcommandFactory[] = [
   asmCommand,
   disasmCommand,
   traceCommand,
+  labCommand,
 ];

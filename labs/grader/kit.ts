@@ -1,0 +1,95 @@
+// The student kit: everything a lab's starter files may import, in one place. A lab folder reaches
+// it through its `vmlab.ts` (written by `vmlab lab start`), so student code says
+// `import { PTE_V, type Ram } from "./vmlab.js"` wherever the folder lives.
+//
+// It re-exports the kernel's and hardware's names (so a lab always sees what the kernel uses) and
+// adds a few helpers the labs need that the kernel keeps private.
+
+// --- hardware: RAM, Sv32 bits, traps
+export { PAGE_SHIFT, PAGE_SIZE, type Ram } from "../../hw/ram.js";
+export {
+  isLeaf,
+  makePte,
+  PTE_A,
+  PTE_D,
+  PTE_FLAGS_MASK,
+  PTE_G,
+  PTE_PPN_SHIFT,
+  PTE_R,
+  PTE_U,
+  PTE_V,
+  PTE_W,
+  PTE_X,
+  pteFlagString,
+  ptePpn,
+  VPN_BITS,
+  VPN_MASK,
+  vpnIndex,
+} from "../../hw/sv32.js";
+export { Access, accessName, Cause, hex32, type Trap } from "../../hw/trap.js";
+// --- kernel: frames, address spaces, processes
+export { Signal } from "../../kernel/abi.js";
+export { pageDown, pageUp, type Region, RegionKind } from "../../kernel/aspace.js";
+export {
+  AllocFailure,
+  type AllocResult,
+  type Block,
+  type FitPolicy,
+  type FitState,
+  type Hole,
+  type MapEntry,
+  type Move,
+} from "../../kernel/contig.js";
+export { type FrameTable, FrameUse, NO_FRAME } from "../../kernel/frames.js";
+export type { Kernel } from "../../kernel/kernel.js";
+export {
+  type FaultResult,
+  permFor,
+  USER_TOP,
+  type VmContext,
+} from "../../kernel/paging.js";
+export type {
+  PageFaultHandler,
+  PageTableOps,
+  TlbRefillHandler,
+} from "../../kernel/plugins.js";
+export type { Proc } from "../../kernel/proc.js";
+export type { ReplacementPolicy, ResidencyView } from "../../kernel/replace/policy.js";
+export { NO_PTE, PTE_COW, PTE_SWAP, readPte, walk as kernelWalk } from "../../kernel/vm.js";
+
+import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
+import type { Region } from "../../kernel/aspace.js";
+import type { Proc } from "../../kernel/proc.js";
+
+/**
+ * Fills frame `ppn`, just allocated for `page` (page-aligned) of region `r`, with what belongs
+ * there: the program image's bytes where the region has an image, zeros everywhere else. Returns
+ * true if any image byte was copied, false for an all-zero page (the kernel counts zero fills).
+ */
+export function fillPage(ram: Ram, r: Region, page: number, ppn: number): boolean {
+  const pa = ppn * PAGE_SIZE;
+  ram.zero(pa, PAGE_SIZE);
+  const img = r.image;
+  if (!img) return false;
+  const from = Math.max(page, img.va);
+  const to = Math.min(page + PAGE_SIZE, img.va + img.data.length);
+  if (from >= to) return false;
+  ram.writeBytes(pa + (from - page), img.data.subarray(from - img.va, to - img.va));
+  return true;
+}
+
+/** Counts one more resident page of `p` (its rss, and its peak). Call it for every page mapped. */
+export function addResident(p: Proc): void {
+  p.rss++;
+  if (p.rss > p.rssPeak) p.rssPeak = p.rss;
+}
+
+/** A successful fault: what the handler did, for traces. */
+export function fixed(action: string): { ok: true; action: string } {
+  return { ok: true, action };
+}
+
+/** An illegal access: why (the process is killed with this reason). */
+export function illegal(reason: string): { ok: false; reason: string } {
+  return { ok: false, reason };
+}

@@ -12,6 +12,7 @@ const NOP = 0x00000013; // addi x0, x0, 0
 const C_NOP = 0x0001; // GNU as pads a 2-byte gap with c.nop even without the C extension
 const BITS_PER_BYTE = 8n;
 
+/** Writes one item at a time; it is also the evaluation context of that item (its `.`). */
 export class Pass2Writer implements Emitter, EvalContext {
   private readonly asm: Assembler;
   private item: Item | undefined;

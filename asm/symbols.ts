@@ -43,6 +43,7 @@ export interface SymbolHost {
 /** Numeric label `1:` number n is the symbol "1" + ^B + n, as in GNU as. */
 export const NUMERIC_LABEL_SEPARATOR = "\u0002";
 
+/** Every symbol of one assembly, by name; reports problems by throwing AsmFail. */
 export class SymbolTable {
   /** How many .equ/.set definitions have been read so far. */
   seq = 0;

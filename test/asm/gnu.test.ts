@@ -9,7 +9,8 @@ import { type ElfFile, readElf } from "../../asm/elf-reader.js";
 import { writeElf } from "../../asm/elf-writer.js";
 import type { SectionAddresses } from "../../asm/link.js";
 import { SECTION_KINDS, SECTION_NAMES } from "../../asm/program.js";
-import { describeWithBinutils, gnuBuild, readIfExists } from "./helpers.js";
+import { describeWithBinutils, gnuBuild, readIfExists, scratchFile } from "./helpers.js";
+import { randomProgram } from "./random-program.js";
 
 /** GNU sections our output sections stand for; others (.eh_frame from .cfi_*, .comment) we lack. */
 const MODELED = /^\.(text|rodata|srodata|sdata2?|data1?|sbss|bss)(\.|$)/;
@@ -69,6 +70,19 @@ describeWithBinutils("byte-identical to GNU as + ld", () => {
       if (gnu.sections.every((s) => (s.flags & SHF_ALLOC) === 0 || MODELED.test(s.name))) {
         compareDefaultLayout(path, gnu, parse(writeElf(r.program)));
       }
+    });
+  }
+});
+
+describeWithBinutils("byte-identical to GNU as + ld on random programs", () => {
+  for (let seed = 1; seed <= 12; seed++) {
+    it(`random program ${seed}`, () => {
+      const path = scratchFile(`random-${seed}.s`, randomProgram(seed * 7919, 300));
+      const gnu = parse(gnuBuild(path));
+      const r = ours(path);
+      if (!r.ok) expect.fail(r.errors.map((d) => formatDiagnostic(d)).join("\n"));
+      compareMemory(path, gnu, parse(writeElf(r.program)));
+      compareDefaultLayout(path, gnu, parse(writeElf(r.program)));
     });
   }
 });

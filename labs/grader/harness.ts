@@ -7,7 +7,7 @@
 // fixing it would otherwise trap forever without retiring an instruction).
 
 import { readFileSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
+import { basename, dirname, isAbsolute, join } from "node:path";
 import { assemble, formatDiagnostic } from "../../asm/assembler.js";
 import { writeElf } from "../../asm/elf-writer.js";
 import {
@@ -24,6 +24,7 @@ import { FitName as Fit, type FitName } from "../../kernel/contig.js";
 import { type ElfImage, isElf, parseElf } from "../../kernel/elf.js";
 import {
   defaultKernelOptions,
+  ExecError,
   exitStatus,
   Kernel,
   type KernelCounters,
@@ -64,6 +65,8 @@ export interface GuestRunOptions {
   readonly quantum?: number;
   readonly fit?: FitName;
   readonly eagerFork?: boolean;
+  /** Most the stack may grow to (default 8 MiB). */
+  readonly stackLimit?: number;
   /** Run the kernel's invariant checker after every trap (default true). */
   readonly check?: boolean;
   readonly stdin?: string;
@@ -88,6 +91,8 @@ export interface GuestRun {
   readonly hw: HwStats;
   readonly framesFree: number;
   readonly framesFreeAtBoot: number;
+  /** The most frames in use at once during the run (single-frame allocations only). */
+  readonly peakFramesUsed: number;
   /** Why the run stopped abnormally: an exception (student code or a kernel panic), a limit. */
   readonly error?: unknown;
 }
@@ -183,6 +188,7 @@ export function runGuest(o: GuestRunOptions): GuestRun {
     quantum: o.quantum ?? defaultKernelOptions.quantum,
     fit: o.fit ?? Fit.First,
     eagerFork: o.eagerFork ?? false,
+    stackLimit: o.stackLimit ?? defaultKernelOptions.stackLimit,
     swapPolicy: o.swapPolicy ?? null,
     plugins: {
       ...plugins,
@@ -212,9 +218,24 @@ export function runGuest(o: GuestRunOptions): GuestRun {
   };
   if (o.check ?? true) kernel.checker = checkKernel;
   if (o.onExit) kernel.onExit = (p) => o.onExit?.(kernel, p);
+  const frames = kernel.frames;
+  let minFree = frames.free;
+  frames.onChange = () => {
+    if (frames.free < minFree) minFree = frames.free;
+  };
   const pids: number[] = [];
   const start = (g: GuestProgram): Proc => {
-    const p = kernel.spawn(loadImage(g.path), [g.path, ...(g.args ?? [])], []);
+    const image = loadImage(g.path);
+    let p: Proc;
+    try {
+      p = kernel.spawn(image, [g.path, ...(g.args ?? [])], []);
+    } catch (e) {
+      if (!(e instanceof ExecError)) throw e;
+      const hint = e.message.includes("stack")
+        ? " (exec writes the initial stack with copyOut, which calls the page-fault handler)"
+        : "";
+      throw new TestFailure(`the kernel could not start ${basename(g.path)}: ${e.message}${hint}`);
+    }
     pids.push(p.pid);
     return p;
   };
@@ -239,8 +260,9 @@ export function runGuest(o: GuestRunOptions): GuestRun {
     statuses,
     counters: { ...kernel.counters },
     hw: machine.stats(),
-    framesFree: kernel.frames.free,
-    framesFreeAtBoot: kernel.frames.freeAtBoot,
+    framesFree: frames.free,
+    framesFreeAtBoot: frames.freeAtBoot,
+    peakFramesUsed: frames.freeAtBoot - minFree,
     ...(error === undefined ? {} : { error }),
   };
 }

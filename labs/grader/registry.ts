@@ -1,8 +1,9 @@
 // Every lab vmlab knows, in the order a course would take them.
+import { faultsLab } from "../faults/tests/index.js";
 import { pagetableLab } from "../pagetable/tests/index.js";
 import type { LabDefinition } from "./types.js";
 
-export const labs: readonly LabDefinition[] = [pagetableLab];
+export const labs: readonly LabDefinition[] = [pagetableLab, faultsLab];
 
 /** The lab called `name`, or undefined. */
 export function labByName(name: string): LabDefinition | undefined {

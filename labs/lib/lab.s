@@ -95,3 +95,16 @@ print_line:
         lw      ra, 12(sp)
         addi    sp, sp, 16
         ret
+
+# print_sline(a0 = label, a1 = value): prints "label value\n" (the value in signed decimal).
+print_sline:
+        addi    sp, sp, -16
+        sw      ra, 12(sp)
+        sw      a1, 8(sp)
+        call    print_str
+        lw      a0, 8(sp)
+        call    print_dec
+        call    print_nl
+        lw      ra, 12(sp)
+        addi    sp, sp, 16
+        ret

@@ -82,7 +82,6 @@ export class Cpu {
     /** The loop ended because the fetch itself failed (so no fetch stamp is due). */
     let fetchFailed = false;
     outer: for (; n < budget; n++) {
-      const t = 2 * (k0 + n);
       // Fetch: the current page's translation is kept in fetchXor until pc leaves the page.
       if (pc >>> 12 !== fetchPage) {
         if (pc & 3) {
@@ -96,6 +95,7 @@ export class Cpu {
           break;
         }
         const e = fastX[pc >>> 12]!;
+        const t = 2 * (k0 + n);
         stamps[fetchSlot] = t - 2;
         if (e !== 0) {
           fetchSlot = e & 0xfff;
@@ -171,10 +171,10 @@ export class Cpu {
           let pa: number;
           if (e !== 0) {
             pa = (e & -4096) ^ va;
-            stamps[e & 0xfff] = t + 1;
+            stamps[e & 0xfff] = 2 * (k0 + n) + 1;
           } else {
             mmu.fetchSlot = fetchSlot;
-            pa = mmu.translate(va, Access.Load, t + 1, size);
+            pa = mmu.translate(va, Access.Load, 2 * (k0 + n) + 1, size);
             fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
             if (fetchSlot === NO_TLB_SLOT) fetchPage = -1;
             if (pa < 0) {
@@ -218,10 +218,10 @@ export class Cpu {
           let pa: number;
           if (e !== 0) {
             pa = (e & -4096) ^ va;
-            stamps[e & 0xfff] = t + 1;
+            stamps[e & 0xfff] = 2 * (k0 + n) + 1;
           } else {
             mmu.fetchSlot = fetchSlot;
-            pa = mmu.translate(va, Access.Store, t + 1, size);
+            pa = mmu.translate(va, Access.Store, 2 * (k0 + n) + 1, size);
             fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
             if (fetchSlot === NO_TLB_SLOT) fetchPage = -1;
             if (pa < 0) {

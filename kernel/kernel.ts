@@ -335,8 +335,7 @@ export class Kernel {
         if (!r.ok)
           this.kill(
             p,
-            // Like Linux's OOM killer, running out of memory ends the process with SIGKILL.
-            r.reason.startsWith("out of memory") ? Sig.SIGKILL : Sig.SIGSEGV,
+            Sig.SIGSEGV,
             `${causeName(trap.cause)} at ${hex32(trap.tval)} (${r.reason}), pc ${hex32(trap.epc)}`,
           );
         return;

@@ -86,9 +86,9 @@ describe("when swap is full too", () => {
     ]);
     expect(r.stdout).toMatch(/Hello from vmlab!/);
     expect(r.stderr).toMatch(
-      /\[vmlab\] pid 1 killed: store page fault at 0x[0-9a-f]{8} \(out of memory and swap\), pc 0x[0-9a-f]{8} \(SIGKILL\)/,
+      /\[vmlab\] pid 1 killed: store page fault at 0x[0-9a-f]{8} \(out of memory and swap\), pc 0x[0-9a-f]{8} \(SIGSEGV\)/,
     );
-    expect(r.status).toBe(128 + 9);
+    expect(r.status).toBe(128 + 11);
     expect(r.stats.framesFree).toBe(r.stats.framesFreeAtBoot);
   });
 

@@ -100,13 +100,7 @@ function growStack(p: Proc, page: number): Region | undefined {
 }
 
 /** Maps a fresh frame for `page` of region `r`: zeroed, from the image, or the shared object's. */
-function populate(
-  ctx: VmContext,
-  p: Proc,
-  r: Region,
-  page: number,
-  access: Access,
-): FaultResult {
+function populate(ctx: VmContext, p: Proc, r: Region, page: number, access: Access): FaultResult {
   const flags = PTE_V | PTE_U | PTE_A | r.perm | (access === Access.Store ? PTE_D : 0);
   let ppn: number;
   if (r.shared) {

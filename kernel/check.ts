@@ -5,7 +5,7 @@ import { FrameUse } from "./frames.js";
 import type { Kernel } from "./kernel.js";
 import { USER_TOP } from "./paging.js";
 import { ProcState } from "./proc.js";
-import { forEachPte, tablePages } from "./vm.js";
+import { forEachPte, PTE_SWAP, tablePages } from "./vm.js";
 
 /** The first inconsistency between frames and page tables, or undefined if all agree. */
 export function checkKernel(k: Kernel): string | undefined {
@@ -13,6 +13,7 @@ export function checkKernel(k: Kernel): string | undefined {
   const { frames } = k;
   const ram = k.machine.ram;
   const mappings = new Int32Array(frames.count);
+  const slotRefs = new Map<number, number>();
   const tableOwner = new Int32Array(frames.count);
   for (const p of k.procs.values()) {
     if (p.state === ProcState.Zombie || p.root === 0) continue;
@@ -25,6 +26,8 @@ export function checkKernel(k: Kernel): string | undefined {
     }
     let problem: string | undefined;
     forEachPte(ram, p.root, 0, USER_TOP, (va, _addr, pte) => {
+      if (!problem && (pte & PTE_V) === 0 && pte & PTE_SWAP)
+        slotRefs.set(pte >>> 10, (slotRefs.get(pte >>> 10) ?? 0) + 1);
       if (problem || (pte & PTE_V) === 0) return;
       const ppn = ptePpn(pte);
       const use = frames.use[ppn];
@@ -43,7 +46,21 @@ export function checkKernel(k: Kernel): string | undefined {
       return `frame ${ppn}: reference count ${frames.refs[ppn]} but ${mappings[ppn]} mappings`;
     }
   }
-  return checkFreeCount(k);
+  return checkSwapSlots(k, slotRefs) ?? checkFreeCount(k);
+}
+
+/** Each swap slot's reference count equals the number of swapped PTEs that name it. */
+function checkSwapSlots(k: Kernel, seen: Map<number, number>): string | undefined {
+  const space = k.swapper?.space;
+  if (!space) return seen.size > 0 ? "swapped PTEs but no swap" : undefined;
+  let used = 0;
+  for (let slot = 0; slot < space.slots; slot++) {
+    const refs = space.refsOf(slot);
+    if (refs !== (seen.get(slot) ?? 0))
+      return `swap slot ${slot}: ${refs} references but ${seen.get(slot) ?? 0} PTEs`;
+    if (refs > 0) used++;
+  }
+  return used === space.used ? undefined : `swap: ${space.used} slots counted used but ${used} are`;
 }
 
 function checkFreeCount(k: Kernel): string | undefined {

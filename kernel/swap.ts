@@ -56,6 +56,11 @@ export class SwapSpace {
     return -1;
   }
 
+  /** References to `slot` (mappings that point at it). */
+  refsOf(slot: number): number {
+    return this.refs[slot] ?? 0;
+  }
+
   ref(slot: number): void {
     this.refs[slot]!++;
   }

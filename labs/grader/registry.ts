@@ -2,9 +2,10 @@
 import { contiguousLab } from "../contiguous/tests/index.js";
 import { faultsLab } from "../faults/tests/index.js";
 import { pagetableLab } from "../pagetable/tests/index.js";
+import { tlbLab } from "../tlb/tests/index.js";
 import type { LabDefinition } from "./types.js";
 
-export const labs: readonly LabDefinition[] = [contiguousLab, pagetableLab, faultsLab];
+export const labs: readonly LabDefinition[] = [contiguousLab, pagetableLab, faultsLab, tlbLab];
 
 /** The lab called `name`, or undefined. */
 export function labByName(name: string): LabDefinition | undefined {

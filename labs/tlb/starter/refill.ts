@@ -4,6 +4,7 @@
 // do. Fill in the TODOs; the handout (labs/tlb/README.md) explains each step.
 // biome-ignore-all lint/correctness/noUnusedImports: the imports are for the code you will write
 // biome-ignore-all lint/correctness/noUnusedFunctionParameters: the stubs do not use them yet
+// biome-ignore-all lint/correctness/noUnusedVariables: the stubs do not use them yet
 import {
   Access,
   hex32,

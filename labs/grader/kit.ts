@@ -54,7 +54,16 @@ export type {
   TlbRefillHandler,
 } from "../../kernel/plugins.js";
 export type { Proc } from "../../kernel/proc.js";
-export type { ReplacementPolicy, ResidencyView } from "../../kernel/replace/policy.js";
+export { fifoPolicy } from "../../kernel/replace/fifo.js";
+export { lruPolicy } from "../../kernel/replace/lru.js";
+export { optPolicy } from "../../kernel/replace/opt.js";
+export type {
+  PolicyFactory,
+  ReplacementPolicy,
+  ResidencyView,
+} from "../../kernel/replace/policy.js";
+export { type ReplayStats, replay } from "../../kernel/replace/replay.js";
+export type { PageTrace } from "../../kernel/replace/trace.js";
 export { NO_PTE, PTE_COW, PTE_SWAP, readPte, walk as kernelWalk } from "../../kernel/vm.js";
 
 import { PAGE_SIZE, type Ram } from "../../hw/ram.js";

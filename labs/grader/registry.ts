@@ -2,10 +2,17 @@
 import { contiguousLab } from "../contiguous/tests/index.js";
 import { faultsLab } from "../faults/tests/index.js";
 import { pagetableLab } from "../pagetable/tests/index.js";
+import { replacementLab } from "../replacement/tests/index.js";
 import { tlbLab } from "../tlb/tests/index.js";
 import type { LabDefinition } from "./types.js";
 
-export const labs: readonly LabDefinition[] = [contiguousLab, pagetableLab, faultsLab, tlbLab];
+export const labs: readonly LabDefinition[] = [
+  contiguousLab,
+  pagetableLab,
+  faultsLab,
+  tlbLab,
+  replacementLab,
+];
 
 /** The lab called `name`, or undefined. */
 export function labByName(name: string): LabDefinition | undefined {

@@ -1,0 +1,2 @@
+// Links this lab folder to vmlab's student kit (labs/grader/kit.ts). Written by vmlab; do not edit.
+export * from "../../grader/kit.js";

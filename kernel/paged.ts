@@ -30,6 +30,11 @@ import type { Proc } from "./proc.js";
 import { buildInitialStack } from "./stack.js";
 import { freeWalk, newRoot } from "./vm.js";
 
+/** The most regions (mappings) one address space may have, like Linux's vm.max_map_count: it keeps
+ * region lookups cheap whatever a program does. mmap, munmap and mprotect that could pass it fail
+ * with ENOMEM. */
+export const MAX_REGIONS = 4096;
+
 export interface PagedOptions {
   /** Most the stack may grow to (Linux's default ulimit -s is 8 MiB). */
   stackLimit: number;
@@ -160,6 +165,7 @@ export class PagedMemory implements MemoryModel {
     const shared = (flags & MapFlag.SHARED) !== 0;
     if (len === 0 || shared === ((flags & MapFlag.PRIVATE) !== 0)) return -Errno.EINVAL;
     if ((flags & MapFlag.ANONYMOUS) === 0) return -Errno.ENODEV;
+    if (p.space.regions.length + 2 > MAX_REGIONS) return -Errno.ENOMEM;
     const size = pageUp(len);
     if (size / PAGE_SIZE > this.commitLimit()) return -Errno.ENOMEM;
     let start: number;
@@ -192,6 +198,7 @@ export class PagedMemory implements MemoryModel {
 
   munmap(p: Proc, addr: number, len: number): number {
     if (addr % PAGE_SIZE !== 0 || len === 0 || addr + len > USER_TOP) return -Errno.EINVAL;
+    if (p.space.regions.length + 1 > MAX_REGIONS) return -Errno.ENOMEM;
     const end = pageUp(addr + len);
     unmapRange(this.ctx, p, addr, end);
     releaseShared(this.ctx, p.space.remove(addr, end));
@@ -202,7 +209,8 @@ export class PagedMemory implements MemoryModel {
     if (addr % PAGE_SIZE !== 0 || addr + len > USER_TOP) return -Errno.EINVAL;
     const end = pageUp(addr + len);
     if (len === 0) return 0;
-    if (!p.space.covers(addr, end)) return -Errno.ENOMEM;
+    if (!p.space.covers(addr, end) || p.space.regions.length + 2 > MAX_REGIONS)
+      return -Errno.ENOMEM;
     const perm = protToPerm(prot);
     p.space.protect(addr, end, perm);
     protectRange(this.ctx, p, addr, end, perm);

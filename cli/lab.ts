@@ -5,7 +5,7 @@
 // and docs/instructors.md).
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import {
   formatReport,
   type GradeReport,
@@ -14,18 +14,24 @@ import {
   selectTests,
 } from "../labs/grader/engine.js";
 import { ExtraTestsError, loadExtraTests } from "../labs/grader/extra.js";
+import { gradeIsolated } from "../labs/grader/isolate.js";
 import { labDir } from "../labs/grader/paths.js";
 import { labByName, labs } from "../labs/grader/registry.js";
 import { StartError, startLab } from "../labs/grader/start.js";
 import type { LabDefinition } from "../labs/grader/types.js";
 import { type CliIo, UserError } from "./io.js";
+import { parseCount } from "./options.js";
 import type { SubcommandFactory } from "./subcommands.js";
 
 interface GradeOptions {
   json?: string | boolean;
   extraTests?: string;
   only?: string;
+  timeout: number;
+  inProcess: boolean;
 }
+
+const DEFAULT_TIMEOUT = 20;
 
 export const labCommand: SubcommandFactory = (io, result) =>
   new Command("lab")
@@ -57,6 +63,19 @@ export const labCommand: SubcommandFactory = (io, result) =>
         .option(
           "--only <names>",
           "run only the tests whose names contain one of these (comma-separated)",
+        )
+        .addOption(
+          new Option(
+            "--timeout <seconds>",
+            "real time a test may take before it fails as stuck in an endless loop (the only timed limit)",
+          )
+            .default(DEFAULT_TIMEOUT)
+            .argParser((v) => parseCount(v, 1)),
+        )
+        .option(
+          "--in-process",
+          "run the tests in vmlab's own thread: no timeout, and your console.log goes to stdout (for debugging)",
+          false,
         )
         .action(async (name: string, dir: string | undefined, opts: GradeOptions) => {
           result.status = await grade(io, lab(name), dir ?? name, opts);
@@ -126,7 +145,14 @@ async function grade(
     throw new UserError(
       `--only ${opts.only}: no test of lab ${l.name} matches (vmlab lab grade --help)`,
     );
-  const report = await gradeLab(l, dir, gradeOpts);
+  const report = opts.inProcess
+    ? await gradeLab(l, dir, gradeOpts)
+    : await gradeIsolated(l.name, dir, {
+        ...(only ? { only } : {}),
+        ...(opts.extraTests ? { extraTests: opts.extraTests } : {}),
+        timeoutSeconds: opts.timeout,
+        onOutput: (text) => io.stderr(text),
+      });
   const json = `${JSON.stringify(gradescopeResults(report), null, 2)}\n`;
   if (opts.json === true) io.stdout(json);
   else io.stdout(formatReport(report, `${l.title} (${l.name})`));

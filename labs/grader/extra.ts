@@ -12,6 +12,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { Ram } from "../../hw/ram.js";
+import { FrameTable } from "../../kernel/frames.js";
 import * as harness from "./harness.js";
 import {
   check,
@@ -36,6 +38,8 @@ export const extraTestApi = {
   fail,
   TestFailure,
   GraderLimit,
+  Ram,
+  FrameTable,
 };
 export type ExtraTestApi = typeof extraTestApi & {
   /** Runs a program on the student's work and compares with the reference (the lab's way). */

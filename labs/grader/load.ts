@@ -106,7 +106,10 @@ export function writeKitLink(dir: string, forEditors: boolean): void {
 function describeLoadError(e: unknown, dir: string): string {
   const text =
     e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e);
-  return shortPaths(text, dir).split("\n").slice(0, 6).join("\n");
+  const short = shortPaths(text, dir);
+  const syntax = /^(\S+:\d+:\d+): ERROR: (.*)$/m.exec(short);
+  if (syntax) return `syntax error at ${syntax[1]}: ${syntax[2]}`;
+  return short.split("\n").slice(0, 6).join("\n");
 }
 
 /** `text` with the folder's absolute paths and file URLs shortened to names inside it. */

@@ -1,23 +1,13 @@
 // `vmlab lab list | start <lab> [dir] | grade <lab> [dir]`: the course labs. `start` copies a
 // lab's starter files into a working folder; `grade` runs the lab's tests against the student's
 // files there and prints each test with pass/fail, the reason and the points (or writes
-// Gradescope's results.json with --json). The labs themselves live in labs/ (see labs/README.md
-// and docs/instructors.md).
+// Gradescope's results.json with --json). The labs themselves live in labs/ (see
+// docs/instructors.md). They are loaded only when a lab command runs, so `vmlab --help` stays fast.
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { Command, Option } from "commander";
-import {
-  formatReport,
-  type GradeReport,
-  gradeLab,
-  gradescopeResults,
-  selectTests,
-} from "../labs/grader/engine.js";
-import { ExtraTestsError, loadExtraTests } from "../labs/grader/extra.js";
-import { gradeIsolated } from "../labs/grader/isolate.js";
-import { labDir } from "../labs/grader/paths.js";
-import { labByName, labs } from "../labs/grader/registry.js";
-import { StartError, startLab } from "../labs/grader/start.js";
+import { LAB_NAMES } from "../labs/grader/catalog.js";
+import type { GradeReport } from "../labs/grader/engine.js";
 import type { LabDefinition } from "../labs/grader/types.js";
 import { type CliIo, UserError } from "./io.js";
 import { parseCount } from "./options.js";
@@ -37,23 +27,23 @@ export const labCommand: SubcommandFactory = (io, result) =>
   new Command("lab")
     .description("course labs: list them, start one in a folder, grade a folder")
     .addCommand(
-      new Command("list").description("the labs, with their points").action(() => {
-        io.stdout(listLabs());
+      new Command("list").description("the labs, with their points").action(async () => {
+        io.stdout(await listLabs());
       }),
     )
     .addCommand(
       new Command("start")
         .description("copy a lab's starter files into a working folder")
-        .argument("<lab>", `the lab: ${labs.map((l) => l.name).join(", ")}`)
+        .argument("<lab>", `the lab: ${LAB_NAMES.join(", ")}`)
         .argument("[dir]", "the folder to create or fill (default: ./<lab>)")
-        .action((name: string, dir: string | undefined) => {
-          io.stdout(start(lab(name), dir ?? name));
+        .action(async (name: string, dir: string | undefined) => {
+          io.stdout(await start(await lab(name), dir ?? name));
         }),
     )
     .addCommand(
       new Command("grade")
         .description("run a lab's tests against the files in a folder and print the score")
-        .argument("<lab>", `the lab: ${labs.map((l) => l.name).join(", ")}`)
+        .argument("<lab>", `the lab: ${LAB_NAMES.join(", ")}`)
         .argument("[dir]", "the folder with your files (default: ./<lab>)")
         .option(
           "--json [file]",
@@ -78,18 +68,20 @@ export const labCommand: SubcommandFactory = (io, result) =>
           false,
         )
         .action(async (name: string, dir: string | undefined, opts: GradeOptions) => {
-          result.status = await grade(io, lab(name), dir ?? name, opts);
+          result.status = await grade(io, await lab(name), dir ?? name, opts);
         }),
     );
 
 /** The lab called `name`, or a UserError listing the labs. */
-function lab(name: string): LabDefinition {
+async function lab(name: string): Promise<LabDefinition> {
+  const { labByName } = await import("../labs/grader/registry.js");
   const found = labByName(name.toLowerCase());
   if (found) return found;
-  throw new UserError(`unknown lab '${name}' (labs: ${labs.map((l) => l.name).join(", ")})`);
+  throw new UserError(`unknown lab '${name}' (labs: ${LAB_NAMES.join(", ")})`);
 }
 
-function listLabs(): string {
+async function listLabs(): Promise<string> {
+  const { labs } = await import("../labs/grader/registry.js");
   const width = Math.max(...labs.map((l) => l.name.length));
   const lines = labs.map((l) => {
     const points = l.tests.reduce((s, t) => s + t.points, 0);
@@ -98,7 +90,9 @@ function listLabs(): string {
   return `${["Labs (handouts in labs/<lab>/README.md):", ...lines, "", "Start one with: vmlab lab start <lab> [dir]"].join("\n")}\n`;
 }
 
-function start(l: LabDefinition, dir: string): string {
+async function start(l: LabDefinition, dir: string): Promise<string> {
+  const { StartError, startLab } = await import("../labs/grader/start.js");
+  const { labDir } = await import("../labs/grader/paths.js");
   let r: ReturnType<typeof startLab>;
   try {
     r = startLab(l, dir);
@@ -135,6 +129,9 @@ async function grade(
       `${dir}: no such folder (start the lab with: vmlab lab start ${l.name} ${dir})`,
     );
   if (!statSync(dir).isDirectory()) throw new UserError(`${dir}: not a folder`);
+  const { formatReport, gradeLab, gradescopeResults, selectTests } = await import(
+    "../labs/grader/engine.js"
+  );
   const extraTests = opts.extraTests ? await extra(l, opts.extraTests) : [];
   const only = opts.only
     ?.split(",")
@@ -147,7 +144,7 @@ async function grade(
     );
   const report = opts.inProcess
     ? await gradeLab(l, dir, gradeOpts)
-    : await gradeIsolated(l.name, dir, {
+    : await (await import("../labs/grader/isolate.js")).gradeIsolated(l.name, dir, {
         ...(only ? { only } : {}),
         ...(opts.extraTests ? { extraTests: opts.extraTests } : {}),
         timeoutSeconds: opts.timeout,
@@ -161,6 +158,7 @@ async function grade(
 }
 
 async function extra(l: LabDefinition, dir: string) {
+  const { ExtraTestsError, loadExtraTests } = await import("../labs/grader/extra.js");
   try {
     return await loadExtraTests(l, dir);
   } catch (e) {

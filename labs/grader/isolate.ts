@@ -9,6 +9,8 @@
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { GradeOptions, GradeReport, TestResult } from "./engine.js";
+// Imported for its file: so that the compiler builds the worker's entry next to this module.
+import "./worker.js";
 
 /** What the worker needs: the lab, the folder, and which tests. */
 export interface WorkerRequest {

@@ -6,6 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { kitPath } from "./paths.js";
+// Imported for its file: so that the compiler builds the kit next to this module, for the links.
+import "./kit.js";
 import type { LabDefinition } from "./types.js";
 
 /** The file that links a lab folder to the kit; written by vmlab, never graded. */

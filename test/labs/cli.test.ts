@@ -6,6 +6,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { LAB_NAMES } from "../../labs/grader/catalog.js";
+import { labs } from "../../labs/grader/registry.js";
 import { runVmlab } from "../helpers/vmlab.js";
 import { ROOT } from "./helpers.js";
 
@@ -33,6 +35,7 @@ interface Results {
 
 describe("vmlab lab list", () => {
   it("lists the five labs with 100 points each", async () => {
+    expect(labs.map((l) => l.name)).toEqual([...LAB_NAMES]);
     const r = await runVmlab(["lab", "list"]);
     expect(r.status).toBe(0);
     for (const name of ["contiguous", "pagetable", "faults", "tlb", "replacement"])

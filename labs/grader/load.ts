@@ -41,7 +41,15 @@ export async function loadStudentWork(lab: LabDefinition, folder: string): Promi
   }
   const wanted = lab.files.filter((f) => f.kind === "module" && !problems.has(f.name));
   if (wanted.length === 0) return { dir, modules, problems, programs };
-  if (!kitLinkWorks(dir)) writeKitLink(dir, false);
+  if (!kitLinkWorks(dir)) {
+    try {
+      writeKitLink(dir, false);
+    } catch (e) {
+      const why = `cannot write ${KIT_LINK} into ${dir} (${(e as { code?: string }).code ?? e}): copy your files to a folder you can write`;
+      for (const f of wanted) problems.set(f.name, why);
+      return { dir, modules, problems, programs };
+    }
+  }
   const { tsImport } = await importTsx();
   for (const f of wanted) {
     try {

@@ -1,8 +1,10 @@
-# lab.s - system-call helpers for the labs' guest programs. Include it after the runtime:
+# lab.s - system-call helpers for the labs' guest programs. Include it after the runtime; from
+# labs/<lab>/tests/:
+#     .include "../../../programs/lib/runtime.s"
+#     .include "../../lib/lab.s"
+# and in a lab folder (`vmlab lab start` copies both files there), simply:
 #     .include "runtime.s"
 #     .include "lab.s"
-# (vmlab's graders find both in programs/lib/ and labs/lib/; `vmlab lab start` copies them into
-# a lab folder that needs them, so `vmlab run` finds them there too.)
 #
 # Calling convention: the runtime's (ilp32). Every routine may clobber a0-a7 and t0-t6 and
 # preserves s0-s11 and sp.

@@ -1,8 +1,8 @@
 # part-m.s - a process for the contiguous lab's kernel test: its .bss makes its base-limit
 # partition 256 KiB larger; it spins argv[1] times (default 1000) and prints that it is done.
 
-        .include "runtime.s"
-        .include "lab.s"
+        .include "../../../programs/lib/runtime.s"
+        .include "../../lib/lab.s"
 
         .section .rodata
 m_done: .asciz "done m, loops "

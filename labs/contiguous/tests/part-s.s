@@ -1,8 +1,8 @@
 # part-s.s - a process for the contiguous lab's kernel test: its .bss makes its base-limit
 # partition small (1 page of .bss); it spins argv[1] times (default 1000) and prints that it is done.
 
-        .include "runtime.s"
-        .include "lab.s"
+        .include "../../../programs/lib/runtime.s"
+        .include "../../lib/lab.s"
 
         .section .rodata
 m_done: .asciz "done s, loops "

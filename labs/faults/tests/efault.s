@@ -2,8 +2,8 @@
 # write from address 0, from an unmapped hole, from a kernel address; read into the program's
 # own text (not writable). Then a good write still works.
 
-        .include "runtime.s"
-        .include "lab.s"
+        .include "../../../programs/lib/runtime.s"
+        .include "../../lib/lab.s"
 
         .equ    SYS_READ_NR, 63
         .equ    SYS_WRITE_NR, 64

@@ -3,8 +3,8 @@
 # never mapped); 2: a store to a kernel address; 3: a store into the program's own text
 # (read-only); 4: a jump into .data (not executable).
 
-        .include "runtime.s"
-        .include "lab.s"
+        .include "../../../programs/lib/runtime.s"
+        .include "../../lib/lab.s"
 
         .section .rodata
 m_child:        .asciz "child ended with "

@@ -3,8 +3,8 @@
 # of both buffers back out. The kernel's copies fault the pages in, just as the program's own
 # loads and stores would. Reads "hello, lab!\n" twice from stdin.
 
-        .include "runtime.s"
-        .include "lab.s"
+        .include "../../../programs/lib/runtime.s"
+        .include "../../lib/lab.s"
 
         .equ    SYS_READ_NR, 63
         .equ    LEN, 12

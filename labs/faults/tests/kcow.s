@@ -2,8 +2,8 @@
 # .data buffer both processes share copy-on-write. The kernel's write must give the child its own
 # copy, so the parent's buffer keeps its text. Reads "child!!\n" from stdin.
 
-        .include "runtime.s"
-        .include "lab.s"
+        .include "../../../programs/lib/runtime.s"
+        .include "../../lib/lab.s"
 
         .equ    SYS_READ_NR, 63
 

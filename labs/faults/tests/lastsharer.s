@@ -2,8 +2,8 @@
 # page A (a copy) and exits; then the parent writes pages A and B, of which it is now the only
 # user, so neither is copied: the kernel makes them writable again. Prints what each side wrote.
 
-        .include "runtime.s"
-        .include "lab.s"
+        .include "../../../programs/lib/runtime.s"
+        .include "../../lib/lab.s"
 
         .section .rodata
 m_child:        .asciz "child wrote "

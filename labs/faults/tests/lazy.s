@@ -2,8 +2,8 @@
 # 64 pages and a .bss array spans 8, but only a few of those pages are touched; untouched pages
 # read as zero (the read itself gives the page). Prints what it read back.
 
-        .include "runtime.s"
-        .include "lab.s"
+        .include "../../../programs/lib/runtime.s"
+        .include "../../lib/lab.s"
 
         .equ    HEAP_PAGES, 64
         .equ    BSS_PAGES, 8

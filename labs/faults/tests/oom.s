@@ -2,8 +2,8 @@
 # touches more heap pages than the machine has free frames and is killed; the parent reports how
 # it ended, then uses 16 pages of its own. (Run with 1 MiB of RAM.)
 
-        .include "runtime.s"
-        .include "lab.s"
+        .include "../../../programs/lib/runtime.s"
+        .include "../../lib/lab.s"
 
         .equ    GREEDY_PAGES, 236
 

@@ -2,8 +2,8 @@
 # 256-byte frames needs N/16 pages of stack below the first. Each level stores its depth in its
 # frame; the unwinding adds them up. Prints the sum, N*(N+1)/2.
 
-        .include "runtime.s"
-        .include "lab.s"
+        .include "../../../programs/lib/runtime.s"
+        .include "../../lib/lab.s"
 
         .section .rodata
 m_sum:  .asciz "sum of depths "

@@ -2,8 +2,8 @@
 # fork copies the page table (walk with alloc in the child's new table), copy-on-write splits
 # the pages on the first store. Prints what each side sees; the child exits with 7.
 
-        .include "runtime.s"
-        .include "lab.s"
+        .include "../../../programs/lib/runtime.s"
+        .include "../../lib/lab.s"
 
         .equ    PAGES, 3
 

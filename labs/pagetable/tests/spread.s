@@ -2,8 +2,8 @@
 # grows by 12 MiB (given lazily) and the program writes one word every 1 MiB of it, then reads
 # them back. Prints the sum. Run it with enough RAM for the commit limit (16 MiB).
 
-        .include "runtime.s"
-        .include "lab.s"
+        .include "../../../programs/lib/runtime.s"
+        .include "../../lib/lab.s"
 
         .equ    MIB, 1024 * 1024
         .equ    SPAN, 12 * MIB

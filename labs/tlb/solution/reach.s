@@ -5,8 +5,8 @@
 # entries: while N fits in the TLB only the first round misses; past E pages, with LRU
 # replacement, every touch misses.
 
-        .include "runtime.s"
-        .include "lab.s"
+        .include "../../../programs/lib/runtime.s"
+        .include "../../lib/lab.s"
 
         .section .rodata
 m_touched:      .asciz "touched "

@@ -175,8 +175,22 @@ export function formatReport(r: GradeReport, title: string): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** Gradescope's autograder results.json (the fields vmlab fills). */
+export interface GradescopeResults {
+  readonly score: number;
+  readonly output: string;
+  readonly tests: readonly {
+    readonly name: string;
+    readonly score: number;
+    readonly max_score: number;
+    readonly status: "passed" | "failed";
+    readonly output: string;
+    readonly visibility?: Visibility;
+  }[];
+}
+
 /** Gradescope's autograder results.json for the report. */
-export function gradescopeResults(r: GradeReport): object {
+export function gradescopeResults(r: GradeReport): GradescopeResults {
   return {
     score: r.score,
     output: r.problems.map((p) => p.reason).join("\n"),
@@ -184,7 +198,7 @@ export function gradescopeResults(r: GradeReport): object {
       name: t.name,
       score: t.score,
       max_score: t.maxScore,
-      status: t.passed ? "passed" : "failed",
+      status: t.passed ? ("passed" as const) : ("failed" as const),
       output: [t.passed ? "passed" : t.reason, ...t.output].join("\n"),
       ...(t.visibility === "visible" ? {} : { visibility: t.visibility }),
     })),

@@ -151,7 +151,7 @@ async function grade(
       });
   const json = `${JSON.stringify(gradescopeResults(report), null, 2)}\n`;
   if (opts.json === true) io.stdout(json);
-  else io.stdout(formatReport(report, `${l.title} (${l.name})`));
+  else io.stdout(formatReport({ ...report, dir: display(resolve(dir)) }, `${l.title} (${l.name})`));
   if (typeof opts.json === "string") io.writeFile(opts.json, json);
   return 0;
 }

@@ -10,8 +10,10 @@ import { pagingMultilevelKind } from "./paging-multilevel.js";
 import { policyKind } from "./policy.js";
 import { relocationKind } from "./relocation.js";
 import { segmentationKind } from "./segmentation.js";
+import { sv32Kind } from "./sv32.js";
+import { tlbKind } from "./tlb.js";
 
-/** Every quiz kind, in the order of the OSTEP chapters. */
+/** Every quiz kind: OSTEP's, in the order of its chapters, then vmlab's own. */
 export const quizKinds: readonly QuizKind[] = [
   relocationKind,
   segmentationKind,
@@ -19,6 +21,8 @@ export const quizKinds: readonly QuizKind[] = [
   pagingMultilevelKind,
   policyKind,
   mallocKind,
+  tlbKind,
+  sv32Kind,
 ];
 
 /** vmlab's own options, accepted by every kind, only when spelled out in full. */
@@ -64,7 +68,7 @@ export function quizHelp(): string {
     "",
     ...quizKinds.flatMap((k) => [
       `  ${k.name.padEnd(width)}  ${k.summary}`,
-      `  ${" ".repeat(width)}  (OSTEP ${k.simulator})`,
+      `  ${" ".repeat(width)}  (${k.simulator.endsWith(".py") ? "OSTEP " : ""}${k.simulator})`,
     ]),
     "",
     "vmlab quiz <kind> -h lists the kind's flags and defaults.",

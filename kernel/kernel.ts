@@ -247,13 +247,9 @@ export class Kernel {
         continue;
       }
       const before = cpu.instret;
-      // Alone on the CPU (and with no swap ticks due), a process runs on past its quantum.
-      const alone = this.runQueue.length === 0 && this.swapper === null;
-      const end = Math.min(
-        alone ? stopAt : slice.end,
-        stopAt,
-        limit > 0 ? limit : Number.POSITIVE_INFINITY,
-      );
+      // Quanta are kept even for a process alone on the CPU, so that running straight through and
+      // stepping one instruction at a time schedule the same way.
+      const end = Math.min(slice.end, stopAt, limit > 0 ? limit : Number.POSITIVE_INFINITY);
       const trap = cpu.run(this.singleStep ? 1 : end - cpu.instret);
       p.instructions += cpu.instret - before;
       if (!trap) continue;

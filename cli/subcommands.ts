@@ -7,12 +7,14 @@ import { labCommand } from "./lab.js";
 import type { CommandResult } from "./main.js";
 import { quizCommand } from "./quiz.js";
 import { runCommand } from "./run.js";
+import { stepCommand } from "./step.js";
 import { traceCommand } from "./trace.js";
 
 export type SubcommandFactory = (io: CliIo, result: CommandResult) => Command;
 
 export const subcommands: SubcommandFactory[] = [
   runCommand,
+  stepCommand,
   quizCommand,
   asmCommand,
   disasmCommand,

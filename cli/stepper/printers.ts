@@ -1,0 +1,215 @@
+// The stepper's dumps: registers, memory (virtual and physical), the page table (xv6 vmprint
+// style), the TLB, the memory map, the process table and the counters. Each returns lines.
+import { disassemble } from "../../asm/disasm.js";
+import { registerName } from "../../asm/isa.js";
+import { MmuMode } from "../../hw/mmu.js";
+import { makeSatp, pteFlagString } from "../../hw/sv32.js";
+import { hex32 } from "../../hw/trap.js";
+import { renderMemoryMap } from "../../kernel/memmap.js";
+import { type Proc, ProcState } from "../../kernel/proc.js";
+import { collectStats, printStats } from "../stats.js";
+import { type Paint, PID_COLOURS } from "./colour.js";
+import { StepError } from "./errors.js";
+import { lookupFor, peekWords } from "./inspect.js";
+import type { Session } from "./session.js";
+
+const hex = (n: number, width = 0) => `0x${(n >>> 0).toString(16).padStart(width, "0")}`;
+
+/** All 32 registers of `p` by ABI name, four to a line, after its pc. */
+export function regsLines(s: Session, p: Proc): string[] {
+  const r = s.regsOf(p.pid);
+  if (!r) return [`pid ${p.pid} has ended`];
+  const label = lookupFor(s, p)(r.pc);
+  const lines = [`pid ${p.pid}  pc ${hex32(r.pc)}${label ? ` <${label}>` : ""}`];
+  for (let row = 0; row < 8; row++) {
+    const cells = [0, 1, 2, 3].map((c) => {
+      const n = row * 4 + c;
+      return `${registerName(n).padEnd(4)} ${hex32(r.x[n]!)}`;
+    });
+    lines.push(cells.join("  "));
+  }
+  return lines;
+}
+
+/** Units per line in x and xp dumps, by unit size. */
+const PER_LINE: Record<1 | 2 | 4, number> = { 1: 8, 2: 8, 4: 4 };
+
+/** Lines of a memory dump: address (and label) then the values; unmapped units as "--". */
+export function dumpLines(
+  start: number,
+  values: (number | undefined)[],
+  size: 1 | 2 | 4,
+  label: (addr: number) => string | undefined,
+): string[] {
+  const lines: string[] = [];
+  const per = PER_LINE[size];
+  for (let i = 0; i < values.length; i += per) {
+    const addr = (start + i * size) >>> 0;
+    const name = label(addr);
+    const cells = values
+      .slice(i, i + per)
+      .map((v) =>
+        v === undefined ? "-".repeat(2 + size * 2).padStart(2 + size * 2) : hex(v, size * 2),
+      );
+    lines.push(`${hex32(addr)}${name ? ` <${name}>` : ""}:  ${cells.join("  ")}`);
+  }
+  if (values.includes(undefined)) lines.push("(-- : not mapped: a load there would fault)");
+  return lines;
+}
+
+/** x/N: virtual memory of `p` as its loads would see it. */
+export function examineLines(
+  s: Session,
+  p: Proc,
+  va: number,
+  count: number,
+  size: 1 | 2 | 4,
+): string[] {
+  return dumpLines(va, peekWords(s, p, va, count, size), size, lookupFor(s, p));
+}
+
+/** x/Ni: `count` instructions of `p` from `va`, disassembled. */
+export function disassemblyLines(s: Session, p: Proc, va: number, count: number): string[] {
+  const lookup = lookupFor(s, p);
+  const words = peekWords(s, p, va, count, 4);
+  return words.map((w, i) => {
+    const pc = (va + 4 * i) >>> 0;
+    const label = lookup(pc);
+    const code =
+      w === undefined ? "(not mapped)" : `${hex(w, 8).slice(2)}  ${disassemble(w, pc, lookup)}`;
+    return `${hex32(pc)}${label ? ` <${label}>` : ""}:  ${code}`;
+  });
+}
+
+/** xp/N: physical memory; a StepError if the range leaves RAM. */
+export function examinePhysicalLines(
+  s: Session,
+  pa: number,
+  count: number,
+  size: 1 | 2 | 4,
+): string[] {
+  const ram = s.world.machine.ram;
+  if (pa + count * size > ram.size)
+    throw new StepError(`bad physical address ${hex32(pa)}: RAM ends at ${hex32(ram.size)}`);
+  const values = Array.from({ length: count }, (_, i) => {
+    let v = 0;
+    for (let b = size - 1; b >= 0; b--) v = v * 256 + ram.u8[pa + i * size + b]!;
+    return v;
+  });
+  return dumpLines(pa, values, size, () => undefined);
+}
+
+/**
+ * The page table of `p` as the kernel's vmprint prints it (xv6 style: level-1 entries, then the
+ * level-0 entries under each; a lab's own vmprint if one is plugged in), after who it belongs to.
+ */
+export function pageTableLines(s: Session, p: Proc): string[] {
+  const { kernel, machine } = s.world;
+  const mode = kernel.memory.mode;
+  if (mode !== MmuMode.Paged) return noPageTable(mode, p);
+  const dump = kernel.options.plugins.pageTable.vmprint(machine.ram, p.root);
+  return [
+    `pid ${p.pid}, asid ${p.asid}, satp ${hex32(makeSatp(p.root, p.asid))}:`,
+    ...dump.trimEnd().split("\n"),
+  ];
+}
+
+function noPageTable(mode: MmuMode, p: Proc): string[] {
+  if (mode === MmuMode.Bare) return [`no page table under --mm bare: physical = virtual`];
+  const what = mode === MmuMode.BaseLimit ? "partition" : "segments";
+  return [
+    `no page table under --mm ${mode}; pid ${p.pid}'s ${what}:`,
+    ...p.blocks.map((b, i) => `  ${i}: base ${hex32(b.base)} size ${hex(b.size)}`),
+  ];
+}
+
+/** The valid TLB entries with their replacement stamps, after a line describing the TLB. */
+export function tlbLines(s: Session): string[] {
+  const mmu = s.world.machine.mmu;
+  const tlb = mmu.tlb;
+  const entries = tlb.contents();
+  const shape =
+    tlb.ways === tlb.entries
+      ? "fully associative"
+      : tlb.ways === 1
+        ? "direct-mapped"
+        : `${tlb.ways}-way`;
+  const lines = [
+    `TLB: ${tlb.entries} entries, ${shape}, ${tlb.policy}, ${mmu.refill} refill; ${entries.length} valid; current asid ${mmu.asid}`,
+  ];
+  if (entries.length === 0) return [...lines, "(empty)"];
+  lines.push("set  way  vpn      ppn       asid  flags     G  mega  pte @       lru");
+  for (const e of entries) {
+    const cells = [
+      String(e.set).padStart(3),
+      String(e.way).padStart(3),
+      hex(e.vpn, 5),
+      hex(e.ppn, 6),
+      String(e.asid).padStart(4),
+      pteFlagString(e.flags),
+      e.global ? "G" : "-",
+      (e.megapage ? "yes" : "-").padEnd(4),
+      hex32(e.pteAddr),
+      String(tlb.stamps[e.index + 1]),
+    ];
+    lines.push(cells.join("  "));
+  }
+  return lines;
+}
+
+/** The physical memory map; owners in colour when `paint` is on. */
+export function memmapLines(s: Session, paint: Paint): string[] {
+  const lines = renderMemoryMap(s.world.kernel.frames).trimEnd().split("\n");
+  if (!paint.on) return lines;
+  return lines.map((l) =>
+    /^0x[0-9a-f]{8} {2}/.test(l) ? l.slice(0, 12) + colourRow(l.slice(12), paint) : l,
+  );
+}
+
+function colourRow(row: string, paint: Paint): string {
+  return row.replace(/(.)\1*/g, (run, c: string) => {
+    if (c === ".") return paint("dim", run);
+    if (c === "K") return paint("bold", run);
+    if (c === "P") return paint("yellow", run);
+    if (c === "S" || c === "C") return paint("red", run);
+    const pid = Number.parseInt(c, 36);
+    return paint(PID_COLOURS[pid % PID_COLOURS.length]!, run);
+  });
+}
+
+/** The process table: live processes (the one on the CPU marked *) and how ended ones ended. */
+export function procsLines(s: Session): string[] {
+  const k = s.world.kernel;
+  const lines = ["  pid  ppid  state     asid  pc          rss  instructions  program"];
+  for (const p of k.procs.values()) {
+    const r = s.regsOf(p.pid);
+    lines.push(
+      [
+        `${k.current === p ? "*" : " "}${String(p.pid).padStart(4)}`,
+        String(p.ppid).padStart(4),
+        p.state.padEnd(8),
+        String(p.asid).padStart(4),
+        p.state === ProcState.Zombie ? "-".padEnd(10) : hex32(r?.pc ?? p.pc),
+        String(p.rss).padStart(3),
+        String(p.instructions).padStart(12),
+        p.name,
+      ].join("  "),
+    );
+  }
+  for (const [pid, how] of k.topLevelExits)
+    lines.push(`  pid ${pid} ended: ${how.kind === "exited" ? `exit(${how.code})` : how.reason}`);
+  if (k.procs.size === 0 && k.topLevelExits.size === 0) lines.push("(no processes)");
+  return lines;
+}
+
+/** The hardware and kernel counters, as `vmlab run --stats` prints them. */
+export function statsLines(s: Session): string[] {
+  let text = "";
+  const capture = {
+    ...s.setup.io,
+    stderr: (d: string | Uint8Array) =>
+      void (text += typeof d === "string" ? d : new TextDecoder().decode(d)),
+  };
+  printStats(capture, collectStats(s.world.machine, s.world.kernel), false);
+  return text.trimEnd().split("\n");
+}

@@ -1,0 +1,258 @@
+// The stepper's engine: one booted machine, stepped one instruction at a time with every event
+// captured, or run quietly; and replay, which makes `back` exact. The machine is deterministic, so
+// booting afresh from the same setup (programs, options, seed, and the guest's recorded stdin) and
+// running to an earlier instruction count reproduces that earlier state exactly.
+import type { MmuEvent } from "../../hw/mmu.js";
+import { Access } from "../../hw/trap.js";
+import type { ElfImage } from "../../kernel/elf.js";
+import { FrameUse } from "../../kernel/frames.js";
+import type { KernelHost } from "../../kernel/host.js";
+import { ProcState } from "../../kernel/proc.js";
+import type { KernelEvent } from "../../kernel/trace.js";
+import { boot, type StepSetup, type World } from "./boot.js";
+import { GuestLines, StdinRecording, type StdinSource } from "./guest-io.js";
+
+/** Something that happened during a step, in order. */
+export type Note =
+  | { kind: "mmu"; e: MmuEvent }
+  | { kind: "kernel"; e: KernelEvent }
+  | { kind: "guest"; fd: 1 | 2; line: string }
+  | { kind: "message"; line: string };
+
+/** The instruction a step completed: who ran it, where, and its encoding. */
+export interface Fetched {
+  pid: number;
+  /** The program the process runs (for symbols). */
+  program: string;
+  pc: number;
+  word: number;
+}
+
+/** A register (or the pc) the instruction changed. */
+export interface RegChange {
+  /** 0..31, or 32 for the pc. */
+  reg: number;
+  before: number;
+  after: number;
+}
+
+/** Everything one traced step did, for the printer. */
+export interface StepReport {
+  notes: Note[];
+  /** The completed instruction; null when none completed (the last processes ended). */
+  fetched: Fetched | null;
+  /** The process on the CPU before the step (null before the first one). */
+  fromPid: number | null;
+  /** Registers of the process that ran, changed by the step; null if it has ended. */
+  changes: RegChange[] | null;
+}
+
+/** RegChange.reg of the pc. */
+export const PC = 32;
+/** What a frame holds, in words, by FrameUse code. */
+const FRAME_USE_NAMES: Record<FrameUse, string> = {
+  [FrameUse.Free]: "free",
+  [FrameUse.Kernel]: "kernel",
+  [FrameUse.PageTable]: "page table",
+  [FrameUse.User]: "user page",
+  [FrameUse.Shared]: "shared page",
+  [FrameUse.Partition]: "partition",
+};
+
+interface Regs {
+  x: Int32Array;
+  pc: number;
+}
+
+/** One stepping session: the machine now, how to step it, and how to rebuild an earlier state. */
+export class Session {
+  readonly setup: StepSetup;
+  world: World;
+  /** True once the kernel found nothing left to run (that last look counts as one step). */
+  ended = false;
+  /** Every program image by path (spawned, or loaded by execve), for symbols. */
+  readonly images = new Map<string, ElfImage>();
+  private readonly stdin: StdinRecording;
+  private readonly live: (n: Note) => void;
+  private sink: (n: Note) => void;
+  private readonly lines: GuestLines;
+
+  /**
+   * Boots the first machine. `live` receives what happens during quiet runs (guest output,
+   * kernel messages, process exits) as it happens.
+   */
+  constructor(setup: StepSetup, stdin: StdinSource, live: (n: Note) => void) {
+    this.setup = setup;
+    this.stdin = new StdinRecording(stdin);
+    this.live = live;
+    this.sink = live;
+    this.lines = new GuestLines((fd, line) => this.sink({ kind: "guest", fd, line }));
+    for (const [i, f] of setup.files.entries()) this.images.set(f, setup.images[i]!);
+    this.world = this.bootWorld();
+  }
+
+  private bootWorld(): World {
+    const host: KernelHost = {
+      write: (fd, bytes) => this.lines.write(fd, bytes),
+      readStdin: this.stdin.reader(),
+      message: (line) => this.sink({ kind: "message", line }),
+    };
+    return boot(this.setup, host, (path, image) => this.images.set(path, image));
+  }
+
+  /**
+   * Where the run is, in steps: instructions completed, plus one once the kernel has found nothing
+   * left to run. Replaying to any earlier position reproduces it exactly.
+   */
+  get position(): number {
+    return this.world.machine.cpu.instret + (this.ended ? 1 : 0);
+  }
+
+  /** True while some process can still run. */
+  hasLive(): boolean {
+    for (const p of this.world.kernel.procs.values()) if (p.state !== ProcState.Zombie) return true;
+    return false;
+  }
+
+  /** Runs one instruction with tracing on and returns everything that happened. */
+  stepTraced(): StepReport {
+    const kernel = this.world.kernel;
+    const before = this.snapshot();
+    const fromPid = kernel.current?.pid ?? null;
+    const notes: Note[] = [];
+    const fetch = this.traceInto(notes);
+    let ran = false;
+    try {
+      ran = this.advance(1);
+    } finally {
+      this.untrace();
+    }
+    const fetched = ran ? fetch.last : null;
+    const prior = fetched ? before.get(fetched.pid) : undefined;
+    const after = fetched ? this.regsOf(fetched.pid) : undefined;
+    const changes = prior && after ? diffRegs(prior, after) : null;
+    return { notes, fetched, fromPid, changes };
+  }
+
+  /** Connects every tracer to `notes`; the result tracks the last completed fetch. */
+  private traceInto(notes: Note[]): { last: Fetched | null } {
+    const { machine, kernel } = this.world;
+    const fetch: { last: Fetched | null; pending: number | null } = { last: null, pending: null };
+    this.sink = (n) => notes.push(n);
+    kernel.singleStep = true;
+    machine.mmu.setTracer((e) => {
+      notes.push({ kind: "mmu", e });
+      if (e.kind === "start") fetch.pending = e.access === Access.Fetch ? e.va : null;
+      if (e.kind === "done" && fetch.pending !== null) {
+        const word = machine.ram.peek32(e.pa) ?? 0;
+        const p = kernel.current;
+        fetch.last = { pid: p?.pid ?? 0, program: p?.name ?? "", pc: fetch.pending, word };
+        fetch.pending = null;
+      }
+    });
+    kernel.tracer = (e) => notes.push({ kind: "kernel", e });
+    const f = kernel.frames;
+    f.onChange = (op, ppn) =>
+      kernel.emit({
+        kind: "frame",
+        op,
+        ppn,
+        use: FRAME_USE_NAMES[f.use[ppn] as FrameUse] ?? "?",
+        pid: f.pid[ppn]!,
+      });
+    return fetch;
+  }
+
+  /** Disconnects the tracers and sends what the guest writes to the live receiver again. */
+  private untrace(): void {
+    const { machine, kernel } = this.world;
+    machine.mmu.setTracer(null);
+    kernel.tracer = null;
+    kernel.frames.onChange = null;
+    kernel.singleStep = false;
+    this.lines.flush();
+    this.sink = this.live;
+  }
+
+  /**
+   * Runs one instruction without tracing (guest output and exits go to the live receiver);
+   * false if none completed because nothing is left to run.
+   */
+  stepQuiet(): boolean {
+    return this.runQuiet(1);
+  }
+
+  /**
+   * Runs up to `n` instructions at full speed; false if the processes ended first. A line the
+   * guest has not finished waits for flushGuest().
+   */
+  runQuiet(n: number): boolean {
+    const kernel = this.world.kernel;
+    kernel.tracer = (e) => {
+      if (e.kind === "exit") this.live({ kind: "kernel", e });
+    };
+    try {
+      return this.advance(n);
+    } finally {
+      kernel.tracer = null;
+    }
+  }
+
+  /** Prints any line the guest has begun but not ended (at the end of a command). */
+  flushGuest(): void {
+    this.lines.flush();
+  }
+
+  private advance(n: number): boolean {
+    if (this.ended) return false;
+    const cpu = this.world.machine.cpu;
+    const start = cpu.instret;
+    const ok = this.world.kernel.step(n);
+    if (!ok) this.ended = true;
+    return ok && cpu.instret > start;
+  }
+
+  /**
+   * Rebuilds the machine from scratch and runs it silently to `position` (see there); a position
+   * one past the last instruction is the state after the kernel found nothing left to run.
+   * `position` must not be beyond the present one.
+   */
+  replayTo(position: number): void {
+    this.sink = () => {};
+    this.ended = false;
+    this.world = this.bootWorld();
+    if (position > 0) this.advance(position);
+    this.lines.flush();
+    this.sink = this.live;
+  }
+
+  /** Registers and pc of every live process, as they are now. */
+  private snapshot(): Map<number, Regs> {
+    const out = new Map<number, Regs>();
+    for (const pid of this.world.kernel.procs.keys()) {
+      const r = this.regsOf(pid);
+      if (r) out.set(pid, { x: r.x.slice(), pc: r.pc });
+    }
+    return out;
+  }
+
+  /** A process's registers: the CPU's if it is on the CPU, else its saved ones; undefined if gone. */
+  regsOf(pid: number): Regs | undefined {
+    const { machine, kernel } = this.world;
+    if (kernel.current?.pid === pid) return { x: machine.cpu.x, pc: machine.cpu.pc >>> 0 };
+    const p = kernel.procs.get(pid);
+    if (!p || p.state === ProcState.Zombie) return undefined;
+    return { x: p.regs, pc: p.pc >>> 0 };
+  }
+}
+
+function diffRegs(before: Regs, after: Regs): RegChange[] {
+  const out: RegChange[] = [];
+  for (let r = 1; r < 32; r++) {
+    const b = before.x[r]! >>> 0;
+    const a = after.x[r]! >>> 0;
+    if (a !== b) out.push({ reg: r, before: b, after: a });
+  }
+  if (after.pc !== (before.pc + 4) >>> 0) out.push({ reg: PC, before: before.pc, after: after.pc });
+  return out;
+}

@@ -1,24 +1,16 @@
 // `vmlab run <prog...> [-- args]`: run programs as processes on a fresh machine. The guest owns
 // stdout; vmlab's own reports (kernel messages, traces, stats, the memory map) go to stderr.
 import { Command, Option } from "commander";
-import {
-  checkMachineConfig,
-  defaultMachineConfig,
-  Machine,
-  type MachineConfig,
-} from "../hw/machine.js";
+import { defaultMachineConfig, type Machine } from "../hw/machine.js";
 import { AdMode, MmuMode, RefillMode } from "../hw/mmu.js";
-import { checkRamSize } from "../hw/ram.js";
 import { TlbPolicy } from "../hw/tlb.js";
 import { Access } from "../hw/trap.js";
-import { checkKernel } from "../kernel/check.js";
 import { FitName } from "../kernel/contig.js";
 import type { KernelHost } from "../kernel/host.js";
-import { defaultKernelOptions, ExecError, exitStatus, Kernel } from "../kernel/kernel.js";
+import { defaultKernelOptions, exitStatus, type Kernel } from "../kernel/kernel.js";
 import { renderMemoryMap } from "../kernel/memmap.js";
-import { policyFactories, policyFactory } from "../kernel/replace/policy.js";
-import type { SwapPolicy } from "../kernel/swap.js";
 import { eventCategory } from "../kernel/trace.js";
+import { bootKernel, KERNEL_POLICIES, type MachineOptions } from "./boot.js";
 import { formatKernelEvent, formatMmuEvent } from "./explain.js";
 import { type CliIo, UserError } from "./io.js";
 import { parseChoice, parseCount, parseSize } from "./options.js";
@@ -30,29 +22,13 @@ export const DEFAULT_MAX_STEPS = 5_000_000_000;
 const MODES = [MmuMode.Bare, MmuMode.BaseLimit, MmuMode.Segmented, MmuMode.Paged] as const;
 const TRACE_CATEGORIES = ["mmu", "tlb", "fault", "syscall", "sched", "swap", "alloc"] as const;
 
-export interface RunOptions {
-  ram: number;
-  mm: MmuMode;
-  tlb: number;
-  tlbWays?: number;
-  tlbPolicy: TlbPolicy;
-  tlbRefill: RefillMode;
-  ad: AdMode;
-  maxSteps: number;
-  quantum: number;
-  maxProcs: number;
-  forkCopy: boolean;
-  fit: FitName;
-  swap: number;
-  policy: string;
-  record?: string;
-  seed: number;
+export interface RunOptions extends MachineOptions {
   trace?: string;
   traceJson?: string;
+  record?: string;
   stats: boolean;
   json: boolean;
   memmap: boolean;
-  check: boolean;
 }
 
 const count = (min: number) => (s: string) => parseCount(s, min);
@@ -163,37 +139,21 @@ function argsAfterDashes(raw: readonly string[]): string[] {
 
 /** Runs `files` as processes with `args`; returns the first process's exit status. */
 export function runPrograms(io: CliIo, files: string[], args: string[], opts: RunOptions): number {
-  if (opts.maxProcs > 511)
-    throw new UserError("--max-procs: at most 511 (the number of Sv32 address-space ids)");
   const images = files.map((f) => loadProgram(f, io));
-  const machine = new Machine(machineConfig(opts));
-  const kernel = new Kernel(machine, consoleHost(io), {
-    ...defaultKernelOptions,
-    mm: opts.mm,
-    maxSteps: opts.maxSteps,
-    quantum: opts.quantum,
-    maxProcs: opts.maxProcs,
-    eagerFork: opts.forkCopy,
-    fit: opts.fit,
-    swapPolicy: opts.swap > 0 ? kernelPolicy(opts.policy) : null,
+  let finishTrace: (() => void) | undefined;
+  let finishRecord: (() => void) | undefined;
+  const { machine, kernel, pids } = bootKernel(io, { files, images, args }, opts, consoleHost(io), {
+    prepare: ({ machine, kernel }) => {
+      if (opts.memmap) {
+        kernel.onExit = (p) =>
+          io.stderr(
+            `[vmlab] physical memory as pid ${p.pid} (${p.name}) exits:\n${renderMemoryMap(kernel.frames)}`,
+          );
+      }
+      if (opts.trace || opts.traceJson) finishTrace = setUpTrace(io, kernel, opts);
+      if (opts.record) finishRecord = recordReferences(io, machine, opts.record);
+    },
   });
-  kernel.loadProgram = (path) => {
-    try {
-      return loadProgram(path, { ...io, stderr: () => {} });
-    } catch (e) {
-      return e instanceof Error ? e.message.replace(`${path}: `, "") : String(e);
-    }
-  };
-  if (opts.check) kernel.checker = checkKernel;
-  if (opts.memmap) {
-    kernel.onExit = (p) =>
-      io.stderr(
-        `[vmlab] physical memory as pid ${p.pid} (${p.name}) exits:\n${renderMemoryMap(kernel.frames)}`,
-      );
-  }
-  const finishTrace = opts.trace || opts.traceJson ? setUpTrace(io, kernel, opts) : undefined;
-  const finishRecord = opts.record ? recordReferences(io, machine, opts.record) : undefined;
-  const pids = images.map((image, i) => spawn(kernel, image, files[i]!, args));
   kernel.run();
   finishTrace?.();
   finishRecord?.();
@@ -204,60 +164,6 @@ export function runPrograms(io: CliIo, files: string[], args: string[], opts: Ru
   if (opts.stats) printStats(io, collectStats(machine, kernel), opts.json);
   const first = kernel.topLevelExits.get(pids[0]!);
   return first ? exitStatus(first) : 0;
-}
-
-function spawn(
-  kernel: Kernel,
-  image: Parameters<Kernel["spawn"]>[0],
-  path: string,
-  args: string[],
-): number {
-  try {
-    return kernel.spawn(image, [path, ...args], []).pid;
-  } catch (e) {
-    if (e instanceof ExecError) throw new UserError(`${path}: ${e.message}`);
-    throw e;
-  }
-}
-
-function machineConfig(opts: RunOptions): MachineConfig {
-  const config: MachineConfig = {
-    ...defaultMachineConfig,
-    ramSize: opts.ram,
-    seed: opts.seed,
-    swapSize: opts.swap,
-    mmu: {
-      ...defaultMachineConfig.mmu,
-      tlb: { entries: opts.tlb, ways: opts.tlbWays ?? opts.tlb, policy: opts.tlbPolicy },
-      refill: opts.tlbRefill,
-      ad: opts.ad,
-    },
-  };
-  const ramProblem = checkRamSize(opts.ram);
-  if (ramProblem) throw new UserError(`--ram ${opts.ram}: ${ramProblem}`);
-  const problem = checkMachineConfig(config);
-  if (problem) throw new UserError(problem);
-  return config;
-}
-
-/** Policies the kernel can run (OPT needs the future, so only `vmlab trace` has it). */
-const KERNEL_POLICIES = policyFactories()
-  .filter((f) => !f.needsFuture)
-  .map((f) => f.name);
-
-/** The replacement policy named by --policy, or a one-line error. */
-function kernelPolicy(name: string): SwapPolicy {
-  const factory = policyFactory(name);
-  if (factory?.needsFuture)
-    throw new UserError(
-      `--policy ${name}: needs the future reference string; use it with vmlab trace`,
-    );
-  const policy = factory?.create();
-  if (!policy)
-    throw new UserError(
-      `--policy: unknown policy '${name}' (expected ${KERNEL_POLICIES.join(", ")})`,
-    );
-  return policy;
 }
 
 /**

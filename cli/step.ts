@@ -20,7 +20,7 @@ import type { SubcommandFactory } from "./subcommands.js";
 /** The `vmlab run` options that make sense here (taken from it, so names and defaults agree). */
 const MACHINE_OPTIONS = [
   "ram", "mm", "tlb", "tlbWays", "tlbPolicy", "tlbRefill", "ad", "maxSteps",
-  "quantum", "maxProcs", "fit", "forkCopy", "seed", "check",
+  "quantum", "maxProcs", "fit", "forkCopy", "swap", "policy", "seed", "check",
 ]; // biome-ignore format: a list of names
 
 /** Most instructions one continue/next/until runs unless --run-limit says otherwise. */

@@ -28,6 +28,8 @@ const defaults: MachineOptions = {
   maxProcs: 64,
   forkCopy: false,
   fit: "first",
+  swap: 0,
+  policy: "clock",
   seed: 1,
   check: false,
 };

@@ -16,7 +16,7 @@ for (const lab of labs) {
       .map((t) => runTest(lab, work, t))
       .reverse();
     expect(backwards).toEqual(forwards);
-    const failing = lab.tests.find((t, i) => !forwards[i]!.passed)!;
+    const failing = lab.tests.find((_t, i) => !forwards[i]!.passed)!;
     expect(runTest(lab, work, failing)).toEqual(forwards[lab.tests.indexOf(failing)]);
     const r = report(lab, work, forwards);
     expect(r.score).toBe(forwards.reduce((s, t) => s + t.score, 0));

@@ -2,7 +2,7 @@
 // mappings, the page-fault handler (demand zero, lazy loading, stack growth, copy-on-write, A/D in
 // trap mode), fork's copy, brk/mmap/munmap/mprotect on the page table, and user-memory access.
 import type { Machine } from "../hw/machine.js";
-import { PAGE_SIZE } from "../hw/ram.js";
+import { PAGE_SIZE, type Ram } from "../hw/ram.js";
 import { makePte, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, ptePpn } from "../hw/sv32.js";
 import { Access } from "../hw/trap.js";
 import { pageDown, type Region, RegionKind, type SharedObject } from "./aspace.js";
@@ -52,7 +52,7 @@ function flushPage(ctx: VmContext, p: Proc, va: number): void {
 }
 
 /** Counts one more mapped page of `p`. */
-function gained(p: Proc): void {
+export function addResident(p: Proc): void {
   p.rss++;
   if (p.rss > p.rssPeak) p.rssPeak = p.rss;
 }
@@ -107,7 +107,7 @@ function populate(ctx: VmContext, p: Proc, r: Region, page: number, access: Acce
     ppn = sharedPage(ctx, r.shared.object, r.shared.firstPage + (page - r.start) / PAGE_SIZE);
   } else {
     ppn = ctx.frames.alloc(FrameUse.User, p.pid);
-    if (ppn !== NO_FRAME) fillPage(ctx, r, page, ppn);
+    if (ppn !== NO_FRAME && !fillPage(ctx.machine.ram, r, page, ppn)) ctx.counters.zeroFills++;
   }
   if (ppn === NO_FRAME) return fail(outOfMemory(ctx));
   if (!ctx.pt.mapPage(ctx.machine.ram, ctx.frames, p.root, page, ppn, flags, p.pid)) {
@@ -115,7 +115,7 @@ function populate(ctx: VmContext, p: Proc, r: Region, page: number, access: Acce
     return fail(outOfMemory(ctx));
   }
   if (!r.shared) ctx.swapper?.loaded(ppn, page);
-  gained(p);
+  addResident(p);
   ctx.counters.minorFaults++;
   return done(`${populateAction(r, page)} into frame 0x${ppn.toString(16)}`);
 }
@@ -165,7 +165,7 @@ function swapIn(
     return fail(outOfMemory(ctx));
   }
   swapper.loaded(ppn, page);
-  gained(p);
+  addResident(p);
   return done(`swapped the page in from slot ${pte >>> 10} into frame 0x${ppn.toString(16)}`);
 }
 
@@ -181,20 +181,17 @@ function sharedPage(ctx: VmContext, obj: SharedObject, index: number): number {
   return ppn;
 }
 
-/** Fills a new frame with the region's image bytes for `page`, zeroing the rest. */
-function fillPage(ctx: VmContext, r: Region, page: number, ppn: number): void {
-  const ram = ctx.machine.ram;
+/** Fills a new frame for `page` of `r`: image bytes where the region has an image, zeros elsewhere; true if any image byte was copied. */
+export function fillPage(ram: Ram, r: Region, page: number, ppn: number): boolean {
   const pa = ppn * PAGE_SIZE;
   ram.zero(pa, PAGE_SIZE);
   const img = r.image;
-  if (!img) {
-    ctx.counters.zeroFills++;
-    return;
-  }
+  if (!img) return false;
   const from = Math.max(page, img.va);
   const to = Math.min(page + PAGE_SIZE, img.va + img.data.length);
-  if (from < to) ram.writeBytes(pa + (from - page), img.data.subarray(from - img.va, to - img.va));
-  else ctx.counters.zeroFills++;
+  if (from >= to) return false;
+  ram.writeBytes(pa + (from - page), img.data.subarray(from - img.va, to - img.va));
+  return true;
 }
 
 /** A store to a copy-on-write page: copy it unless this is its last sharer. */
@@ -270,7 +267,7 @@ export function copyPages(ctx: VmContext, parent: Proc, child: Proc, eager: bool
       ram.i32[dst >>> 2] = shared;
       frames.refs[ppn]!++;
     }
-    gained(child);
+    addResident(child);
   });
   ctx.machine.mmu.sfenceVma(undefined, parent.asid);
   return ok;

@@ -66,32 +66,8 @@ export { type ReplayStats, replay } from "../../kernel/replace/replay.js";
 export type { PageTrace } from "../../kernel/replace/trace.js";
 export { NO_PTE, PTE_COW, PTE_SWAP, readPte, walk as kernelWalk } from "../../kernel/vm.js";
 
-import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
-import type { Region } from "../../kernel/aspace.js";
-import type { Proc } from "../../kernel/proc.js";
-
-/**
- * Fills frame `ppn`, just allocated for `page` (page-aligned) of region `r`, with what belongs
- * there: the program image's bytes where the region has an image, zeros everywhere else. Returns
- * true if any image byte was copied, false for an all-zero page (the kernel counts zero fills).
- */
-export function fillPage(ram: Ram, r: Region, page: number, ppn: number): boolean {
-  const pa = ppn * PAGE_SIZE;
-  ram.zero(pa, PAGE_SIZE);
-  const img = r.image;
-  if (!img) return false;
-  const from = Math.max(page, img.va);
-  const to = Math.min(page + PAGE_SIZE, img.va + img.data.length);
-  if (from >= to) return false;
-  ram.writeBytes(pa + (from - page), img.data.subarray(from - img.va, to - img.va));
-  return true;
-}
-
-/** Counts one more resident page of `p` (its rss, and its peak). Call it for every page mapped. */
-export function addResident(p: Proc): void {
-  p.rss++;
-  if (p.rss > p.rssPeak) p.rssPeak = p.rss;
-}
+/** The kernel's own helpers for filling a new page and counting resident pages (kernel/paging.ts). */
+export { addResident, fillPage } from "../../kernel/paging.js";
 
 /** A successful fault: what the handler did, for traces. */
 export function fixed(action: string): { ok: true; action: string } {

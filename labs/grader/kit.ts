@@ -42,8 +42,11 @@ export {
 } from "../../kernel/contig.js";
 export { type FrameTable, FrameUse, NO_FRAME } from "../../kernel/frames.js";
 export type { Kernel } from "../../kernel/kernel.js";
+/** The kernel's own helpers for filling a new page and counting resident pages (kernel/paging.ts). */
 export {
+  addResident,
   type FaultResult,
+  fillPage,
   permFor,
   USER_TOP,
   type VmContext,
@@ -65,9 +68,6 @@ export type {
 export { type ReplayStats, replay } from "../../kernel/replace/replay.js";
 export type { PageTrace } from "../../kernel/replace/trace.js";
 export { NO_PTE, PTE_COW, PTE_SWAP, readPte, walk as kernelWalk } from "../../kernel/vm.js";
-
-/** The kernel's own helpers for filling a new page and counting resident pages (kernel/paging.ts). */
-export { addResident, fillPage } from "../../kernel/paging.js";
 
 /** A successful fault: what the handler did, for traces. */
 export function fixed(action: string): { ok: true; action: string } {

@@ -1,6 +1,6 @@
 // `vmlab trace`, through the whole CLI in-process: the same hits, misses and per-access states as
 // OSTEP's paging-policy.py for FIFO, LRU, MRU, OPT and RAND (python3 outputs stored in
-// trace-vectors/, the shared OSTEP vectors, and `vmlab quiz policy` on the same lists), Belady's
+// trace-vectors/, the reference OSTEP vectors (test/vectors/ostep), and `vmlab quiz policy` on the same lists), Belady's
 // anomaly, the report layouts, the formats, stdin, --json, and one-line errors.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -9,7 +9,7 @@ import { Prng } from "../../hw/prng.js";
 import { runVmlab } from "../helpers/vmlab.js";
 
 const here = fileURLToPath(new URL("./trace-vectors/", import.meta.url));
-const shared = fileURLToPath(new URL("../../../shared/vectors/ostep/", import.meta.url));
+const reference = fileURLToPath(new URL("../vectors/ostep/", import.meta.url));
 
 /** The lines of paging-policy.py's answer that vmlab trace reproduces: each access, and FINALSTATS. */
 function ostepLines(text: string): string[] {
@@ -51,14 +51,14 @@ describe("vmlab trace matches OSTEP's paging-policy.py", () => {
     });
   }
 
-  // The shared vectors of `vmlab quiz policy` (from python3 too); their reference strings come
+  // The reference vectors of `vmlab quiz policy` (from python3 too); their reference strings come
   // from -a or from the seeded generator, read back from `vmlab quiz policy` without -c.
   const policies = new Set(["FIFO", "LRU", "MRU", "OPT"]);
-  for (const [kind, argText, expected] of rows(`${shared}cases.tsv`)) {
+  for (const [kind, argText, expected] of rows(`${reference}cases.tsv`)) {
     const args = argText!.split(/\s+/);
     const policy = args[args.indexOf("-p") + 1]!;
     if (kind !== "policy" || !policies.has(policy)) continue;
-    it(`2: shared vector ${expected} (${argText}), the list on stdin`, async () => {
+    it(`2: reference vector ${expected} (${argText}), the list on stdin`, async () => {
       const at = args.indexOf("-a");
       let list = at >= 0 ? args[at + 1]! : "";
       if (at < 0) {
@@ -77,7 +77,7 @@ describe("vmlab trace matches OSTEP's paging-policy.py", () => {
       const r = await runVmlab(["trace", "-", ...flags], `${list}\n`);
       expect(r.stderr).toBe("");
       expect(ostepLines(r.stdout)).toEqual(
-        ostepLines(readFileSync(`${shared}${expected}`, "utf8")),
+        ostepLines(readFileSync(`${reference}${expected}`, "utf8")),
       );
     });
   }

@@ -1,6 +1,6 @@
 // The textbook page-table formats on the real walker: OSTEP's linear table (paging-linear) and
 // small multi-level table (paging-multilevel) translate the homework problems in
-// ../shared/vectors/ostep (files 011-019, answers printed with -c) to the expected answers; the
+// test/vectors/ostep (files 011-019, answers printed with -c) to the expected answers; the
 // walk of each multi-level translation shows the same PDE and PTE the simulator printed.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -26,7 +26,7 @@ import { Ram } from "../../hw/ram.js";
 import { PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, vpnIndex } from "../../hw/sv32.js";
 import { Access, Cause, FaultReason } from "../../hw/trap.js";
 
-const vectorDir = fileURLToPath(new URL("../../../shared/vectors/ostep/", import.meta.url));
+const vectorDir = fileURLToPath(new URL("../vectors/ostep/", import.meta.url));
 const read = (file: string) => readFileSync(`${vectorDir}${file}`, "utf8");
 
 /** OSTEP's size arguments: 16k, 1m, 128. */

@@ -189,7 +189,7 @@ describe("segmented mode", () => {
 });
 
 describe("OSTEP relocation and segmentation vectors", () => {
-  const dir = fileURLToPath(new URL("../../../shared/vectors/ostep/", import.meta.url));
+  const dir = fileURLToPath(new URL("../vectors/ostep/", import.meta.url));
   const num = (text: string, re: RegExp) => Number(re.exec(text)![1]);
   for (const file of ["000", "001", "002", "003", "004"].map((n) => `${n}-relocation.txt`)) {
     it(file, () => {

@@ -1,5 +1,5 @@
 // `vmlab quiz` against the OSTEP homework simulators, byte for byte, through the whole CLI
-// in-process: the shared vectors (../shared/vectors/ostep beside the repository) and our own
+// in-process: the reference vectors (test/vectors/ostep) and our own
 // extra ones (test/quiz/vectors), both produced by running the simulators with python3.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -44,8 +44,8 @@ function checkAll(dir: string, count: number): void {
   }
 }
 
-describe("shared OSTEP vectors", () => {
-  checkAll(fileURLToPath(new URL("../../../shared/vectors/ostep/", import.meta.url)), 35);
+describe("reference OSTEP vectors (test/vectors/ostep)", () => {
+  checkAll(fileURLToPath(new URL("../vectors/ostep/", import.meta.url)), 35);
 });
 
 describe("extra OSTEP vectors (test/quiz/vectors)", () => {

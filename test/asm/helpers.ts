@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { describe, expect } from "vitest";
+import { expect } from "vitest";
 import {
   type AsmDiagnostic,
   type AsmProgram,
@@ -12,6 +12,7 @@ import {
   formatDiagnostic,
 } from "../../asm/assembler.js";
 import { link } from "../../asm/link.js";
+import { describeIfTools } from "../helpers/gnu.js";
 
 /** Assembles `source`, failing the test with every diagnostic if it does not assemble. */
 export function asm(source: string, file = "test.s"): AsmProgram {
@@ -74,8 +75,7 @@ export const hasBinutils: boolean = [GNU_AS, GNU_LD, GNU_OBJDUMP, GNU_READELF].e
 
 /** A describe block that is skipped, saying why, when the GNU tools are not installed. */
 export function describeWithBinutils(name: string, body: () => void): void {
-  if (!hasBinutils) console.warn(`skipping "${name}": ${GNU_MISSING}`);
-  describe.skipIf(!hasBinutils)(name, body);
+  describeIfTools(name, hasBinutils, GNU_MISSING, body);
 }
 
 /** Runs a tool; returns its stdout, or throws with its stderr. */

@@ -1,12 +1,13 @@
 // The real peers vmlab is checked against: GNU binutils for RISC-V (as, ld) and qemu-user's
 // qemu-riscv32. gnuBuild assembles and links a guest program the way docs/programs.md says;
 // runQemu runs it. Suites that need them use describePeers, which skips with an install hint
-// when the tools are absent (set VMLAB_NO_PEERS=1 to skip them on purpose).
+// when the tools are absent (set VMLAB_NO_PEERS=1 to skip them on purpose), and fails instead
+// where VMLAB_REQUIRE_PEERS=1 (as .ci/run sets it: there the peers must run).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { describe } from "vitest";
+import { describe, it } from "vitest";
 
 export const GNU_AS = "riscv64-unknown-elf-as";
 export const GNU_LD = "riscv64-unknown-elf-ld";
@@ -28,15 +29,40 @@ function toolRuns(command: string): boolean {
 export const hasPeers: boolean =
   !process.env.VMLAB_NO_PEERS && [GNU_AS, GNU_LD, QEMU].every(toolRuns);
 
-let warned = false;
+/** True where the differential tests must run rather than skip (CI). */
+export const peersRequired: boolean = process.env.VMLAB_REQUIRE_PEERS === "1";
 
-/** A vitest describe that is skipped, with one console message, when the peers are absent. */
-export function describePeers(name: string, body: () => void): void {
-  if (!hasPeers && !warned) {
-    warned = true;
-    console.warn(`skipping "${name}": ${PEERS_MISSING_MESSAGE}`);
+const warned = new Set<string>();
+
+/**
+ * A vitest describe for tests that need outside tools: skipped, with one console message per
+ * missing set of tools, when `present` is false; where peers are required it is instead a failing
+ * test that says what is missing.
+ */
+export function describeIfTools(
+  name: string,
+  present: boolean,
+  missing: string,
+  body: () => void,
+): void {
+  if (!present && peersRequired) {
+    describe(name, () => {
+      it("has its peers installed (VMLAB_REQUIRE_PEERS=1)", () => {
+        throw new Error(missing);
+      });
+    });
+    return;
   }
-  describe.skipIf(!hasPeers)(name, body);
+  if (!present && !warned.has(missing)) {
+    warned.add(missing);
+    console.warn(`skipping "${name}": ${missing}`);
+  }
+  describe.skipIf(!present)(name, body);
+}
+
+/** describeIfTools for GNU as, GNU ld and qemu-riscv32. */
+export function describePeers(name: string, body: () => void): void {
+  describeIfTools(name, hasPeers, PEERS_MISSING_MESSAGE, body);
 }
 
 /** A failed GNU build; the message holds the command and the tool's own diagnostics. */

@@ -154,7 +154,10 @@ function sysExecve(k: Kernel, p: Proc, a: Int32Array): Result {
   const image = k.loadProgram(path);
   if (typeof image === "string") {
     k.host.message(`pid ${p.pid} execve ${path}: ${image}`);
-    return image.includes("no such file") ? -Errno.ENOENT : -Errno.ENOEXEC;
+    if (image.includes("no such file")) return -Errno.ENOENT;
+    // As Linux: a directory, device or FIFO is not executable (and is never read).
+    if (/not a regular file|is a directory/.test(image)) return -Errno.EACCES;
+    return -Errno.ENOEXEC;
   }
   const old = {
     blocks: p.blocks,

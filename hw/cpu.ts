@@ -1,4 +1,4 @@
-// The RV32IM CPU, user mode only: the kernel is host code and meets the CPU only through traps.
+// The RV32IMA CPU, user mode only: the kernel is host code and meets the CPU only through traps.
 //
 // run() is the hot loop: one decode switch on the major opcode, registers and memory in typed
 // arrays, no allocation per instruction. Every fetch, load and store is translated by the MMU's
@@ -15,6 +15,7 @@ export const Opcode = {
   OpImm: 0x13,
   Auipc: 0x17,
   Store: 0x23,
+  Amo: 0x2f,
   Op: 0x33,
   Lui: 0x37,
   Branch: 0x63,
@@ -22,6 +23,37 @@ export const Opcode = {
   Jal: 0x6f,
   System: 0x73,
 } as const;
+
+/**
+ * funct5 (bits 31..27) of the A extension's instructions; bit 26 is aq and bit 25 rl (ordering
+ * hints: this CPU runs one hart in program order, so every access is already ordered).
+ */
+export const AmoFunct5 = {
+  Add: 0x00,
+  Swap: 0x01,
+  Lr: 0x02,
+  Sc: 0x03,
+  Xor: 0x04,
+  Or: 0x08,
+  And: 0x0c,
+  Min: 0x10,
+  Max: 0x14,
+  Minu: 0x18,
+  Maxu: 0x1c,
+} as const;
+export type AmoFunct5 = (typeof AmoFunct5)[keyof typeof AmoFunct5];
+
+/** Bit f of this mask is set when funct5 = f is an RV32A instruction. */
+const AMO_FUNCT5_VALID = Object.values(AmoFunct5).reduce((m: number, f) => m | (1 << f), 0);
+/** funct3 of the A extension's word-sized (.w) instructions. */
+const AMO_WIDTH_W = 2;
+
+/**
+ * The reservation register's "none" value. A reservation is the physical address of the word an
+ * lr.w loaded (the reservation granule is that aligned word); physical addresses are never
+ * negative, so no store can match it.
+ */
+export const NO_RESERVATION = -1;
 
 /** Accesses counted by the CPU; TLB hits are lookups minus the MMU's misses. */
 export interface CpuCounters {
@@ -40,12 +72,22 @@ export class Cpu {
   ticks = 0;
   loads = 0;
   stores = 0;
+  /**
+   * The lr.w reservation: the physical address of the reserved word, or NO_RESERVATION. Any store
+   * of this hart to that word clears it; the kernel clears it on every trap and context switch.
+   */
+  reservation = NO_RESERVATION;
   readonly mmu: Mmu;
   readonly ram: Ram;
 
   constructor(mmu: Mmu) {
     this.mmu = mmu;
     this.ram = mmu.ram;
+  }
+
+  /** Drops the lr.w reservation, so that the next sc.w fails (traps and context switches). */
+  clearReservation(): void {
+    this.reservation = NO_RESERVATION;
   }
 
   /** Runs one instruction; returns its trap, or null if it completed. */
@@ -77,6 +119,7 @@ export class Cpu {
     let fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
     let loads = 0;
     let stores = 0;
+    let resv = this.reservation;
     let n = 0;
     let trap: Trap | null = null;
     /** The loop ended because the fetch itself failed (so no fetch stamp is due). */
@@ -239,6 +282,73 @@ export class Cpu {
           if (f3 === 2) i32[pa >>> 2] = v;
           else if (f3 === 0) u8[pa] = v;
           else u16[pa >>> 1] = v;
+          if ((pa & -4) === resv) resv = NO_RESERVATION;
+          pc = (pc + 4) | 0;
+          break;
+        }
+        case Opcode.Amo: {
+          // lr.w, sc.w and amo*.w: rd, rs2, (rs1), no offset. An AMO is a store for permission,
+          // A/D and copy-on-write (it translates as one); lr.w is a load.
+          const f5 = inst >>> 27;
+          const isLr = f5 === AmoFunct5.Lr;
+          if (f3 !== AMO_WIDTH_W || ((AMO_FUNCT5_VALID >>> f5) & 1) === 0 || (isLr && rs2 !== 0)) {
+            trap = illegal(inst, pc);
+            break outer;
+          }
+          const va = x[rs1]!;
+          if (va & 3) {
+            // The spec lets a misaligned AMO raise an access fault instead of the misaligned cause.
+            trap = {
+              cause: isLr ? Cause.LoadAccessFault : Cause.StoreAccessFault,
+              tval: va >>> 0,
+              epc: pc >>> 0,
+              reason: FaultReason.Misaligned,
+            };
+            break outer;
+          }
+          if (f5 === AmoFunct5.Sc && resv === NO_RESERVATION) {
+            // No reservation: fail without touching memory (as qemu does).
+            if (rd !== 0) x[rd] = 1;
+            pc = (pc + 4) | 0;
+            break;
+          }
+          const e = (isLr ? fastR : fastW)[va >>> 12]!;
+          let pa: number;
+          if (e !== 0) {
+            pa = (e & -4096) ^ va;
+            stamps[e & 0xfff] = 2 * (k0 + n) + 1;
+          } else {
+            mmu.fetchSlot = fetchSlot;
+            pa = mmu.translate(va, isLr ? Access.Load : Access.Store, 2 * (k0 + n) + 1, 4);
+            fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
+            if (fetchSlot === NO_TLB_SLOT) fetchPage = -1;
+            if (pa < 0) {
+              trap = {
+                cause: mmu.faultCause,
+                tval: va >>> 0,
+                epc: pc >>> 0,
+                reason: mmu.faultReason,
+              };
+              break outer;
+            }
+          }
+          const old = i32[pa >>> 2]!;
+          const src = x[rs2]!;
+          let v = old;
+          if (isLr) {
+            loads++;
+            resv = pa;
+          } else if (f5 === AmoFunct5.Sc) {
+            stores++;
+            v = resv === pa ? 0 : 1;
+            if (v === 0) i32[pa >>> 2] = src;
+            resv = NO_RESERVATION;
+          } else {
+            stores++;
+            i32[pa >>> 2] = amo(f5, old, src);
+            if (pa === resv) resv = NO_RESERVATION;
+          }
+          if (rd !== 0) x[rd] = v;
           pc = (pc + 4) | 0;
           break;
         }
@@ -353,6 +463,7 @@ export class Cpu {
     this.ticks = k0 + (trap ? n + 1 : n);
     this.loads += loads;
     this.stores += stores;
+    this.reservation = resv;
     this.pc = pc;
     // Leave the fetch page's LRU stamp at its last fetch, so the kernel reads exact times.
     if (trap !== null && !fetchFailed) stamps[fetchSlot] = 2 * (k0 + n);
@@ -378,6 +489,30 @@ function system(inst: number, pc: number): Trap {
   if (inst === 0x0010_0073)
     return { cause: Cause.Breakpoint, tval: pc >>> 0, epc: pc >>> 0, reason: FaultReason.None };
   return illegal(inst, pc);
+}
+
+/** The new memory value of amo<op>.w from the old one and rs2 (funct5 already checked). */
+function amo(f5: number, old: number, src: number): number {
+  switch (f5) {
+    case AmoFunct5.Swap:
+      return src;
+    case AmoFunct5.Add:
+      return (old + src) | 0;
+    case AmoFunct5.Xor:
+      return old ^ src;
+    case AmoFunct5.And:
+      return old & src;
+    case AmoFunct5.Or:
+      return old | src;
+    case AmoFunct5.Min:
+      return Math.min(old, src);
+    case AmoFunct5.Max:
+      return Math.max(old, src);
+    case AmoFunct5.Minu:
+      return old >>> 0 < src >>> 0 ? old : src;
+    default:
+      return old >>> 0 > src >>> 0 ? old : src;
+  }
 }
 
 /** addi slti sltiu xori ori andi slli srli srai (shift encodings already checked). */

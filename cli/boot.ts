@@ -14,6 +14,7 @@ import type { FitName } from "../kernel/contig.js";
 import type { ElfImage } from "../kernel/elf.js";
 import type { KernelHost } from "../kernel/host.js";
 import { defaultKernelOptions, ExecError, Kernel } from "../kernel/kernel.js";
+import type { MisalignedMode } from "../kernel/misaligned.js";
 import { policyFactories, policyFactory } from "../kernel/replace/policy.js";
 import type { SwapPolicy } from "../kernel/swap.js";
 import { type CliIo, UserError } from "./io.js";
@@ -37,6 +38,8 @@ export interface MachineOptions {
   policy: string;
   seed: number;
   check: boolean;
+  /** What the kernel does with misaligned loads and stores (default: emulate). */
+  misaligned?: MisalignedMode;
 }
 
 /** Policies the kernel can run (OPT needs the future, so only `vmlab trace` has it). */
@@ -114,6 +117,7 @@ export function bootKernel(
     eagerFork: opts.forkCopy,
     fit: opts.fit,
     swapPolicy: opts.swap > 0 ? kernelPolicy(opts.policy) : null,
+    misaligned: opts.misaligned ?? defaultKernelOptions.misaligned,
   });
   kernel.loadProgram = (path) => {
     try {

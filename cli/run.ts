@@ -9,6 +9,7 @@ import { FitName } from "../kernel/contig.js";
 import type { KernelHost } from "../kernel/host.js";
 import { defaultKernelOptions, exitStatus, type Kernel } from "../kernel/kernel.js";
 import { renderMemoryMap } from "../kernel/memmap.js";
+import { MisalignedMode } from "../kernel/misaligned.js";
 import { eventCategory } from "../kernel/trace.js";
 import { bootKernel, KERNEL_POLICIES, type MachineOptions } from "./boot.js";
 import { formatKernelEvent, formatMmuEvent } from "./explain.js";
@@ -105,6 +106,14 @@ export const runCommand: SubcommandFactory = (io, result) =>
         "--policy <name>",
         `page replacement with --swap: ${KERNEL_POLICIES.join(" | ")}`,
       ).default("clock"),
+    )
+    .addOption(
+      new Option(
+        "--misaligned <how>",
+        "misaligned loads/stores: emulate (as Linux) | signal (SIGBUS)",
+      )
+        .default(MisalignedMode.Emulate)
+        .argParser(parseChoice(Object.values(MisalignedMode))),
     )
     .option("--record <file>", "write the run's page-reference trace (R/W lines, for vmlab trace)")
     .option("--fork-copy", "fork copies every page at once instead of copy-on-write", false)

@@ -21,6 +21,7 @@ import type { SubcommandFactory } from "./subcommands.js";
 const MACHINE_OPTIONS = [
   "ram", "mm", "tlb", "tlbWays", "tlbPolicy", "tlbRefill", "ad", "maxSteps",
   "quantum", "maxProcs", "fit", "forkCopy", "swap", "policy", "seed", "check",
+  "misaligned",
 ]; // biome-ignore format: a list of names
 
 /** Most instructions one continue/next/until runs unless --run-limit says otherwise. */

@@ -12,6 +12,7 @@ import { ContiguousMemory } from "./contiguous.js";
 import type { ElfImage } from "./elf.js";
 import { FrameTable } from "./frames.js";
 import type { KernelHost } from "./host.js";
+import { emulateMisaligned, MisalignedMode } from "./misaligned.js";
 import type { MemoryModel } from "./memory.js";
 import { PagedMemory } from "./paged.js";
 import type { VmCounters } from "./paging.js";
@@ -51,6 +52,8 @@ export interface KernelOptions {
   swapPolicy: SwapPolicy | null;
   /** The replaceable kernel pieces (labs plug theirs in here). */
   plugins: KernelPlugins;
+  /** Misaligned loads and stores: emulate them byte by byte (as Linux does) or send SIGBUS. */
+  misaligned: MisalignedMode;
 }
 
 export const defaultKernelOptions: KernelOptions = {
@@ -67,6 +70,7 @@ export const defaultKernelOptions: KernelOptions = {
   stackReserve: 256 * 1024,
   swapPolicy: null,
   plugins: referencePlugins,
+  misaligned: MisalignedMode.Emulate,
 };
 
 export interface KernelCounters extends VmCounters, SwapCounters {
@@ -75,6 +79,8 @@ export interface KernelCounters extends VmCounters, SwapCounters {
   syscalls: number;
   contextSwitches: number;
   tlbRefills: number;
+  /** Misaligned loads and stores the kernel completed byte by byte. */
+  misalignedEmulated: number;
 }
 
 /** A refusal to start a program, worded for the user. */
@@ -106,6 +112,7 @@ export class Kernel {
     syscalls: 0,
     contextSwitches: 0,
     tlbRefills: 0,
+    misalignedEmulated: 0,
   };
   /** Peak resident pages of every process that has ended, by pid. */
   readonly rssPeaks = new Map<number, number>();
@@ -253,6 +260,7 @@ export class Kernel {
       const trap = cpu.run(this.singleStep ? 1 : end - cpu.instret);
       p.instructions += cpu.instret - before;
       if (!trap) continue;
+      cpu.clearReservation(); // any trap into the kernel ends an lr.w/sc.w sequence
       this.handleTrap(p, trap);
       if (this.checker) this.runChecker();
     }
@@ -300,6 +308,7 @@ export class Kernel {
     cpu.x.set(p.regs);
     cpu.pc = p.pc;
     this.memory.activate(p);
+    cpu.clearReservation();
     this.current = p;
     this.counters.contextSwitches++;
   }
@@ -350,9 +359,17 @@ export class Kernel {
       case Cause.Breakpoint:
         this.kill(p, Sig.SIGTRAP, `breakpoint (ebreak) at pc ${hex32(trap.epc)}`);
         return;
-      case Cause.InstructionMisaligned:
       case Cause.LoadMisaligned:
       case Cause.StoreMisaligned:
+        if (this.options.misaligned === MisalignedMode.Emulate && this.emulateMisaligned(p, trap))
+          return;
+        this.kill(
+          p,
+          Sig.SIGBUS,
+          `${causeName(trap.cause)} at ${hex32(trap.tval)}, pc ${hex32(trap.epc)}`,
+        );
+        return;
+      case Cause.InstructionMisaligned:
         this.kill(
           p,
           Sig.SIGBUS,
@@ -366,6 +383,27 @@ export class Kernel {
           `${causeName(trap.cause)} at ${hex32(trap.tval)} (${trap.reason}), pc ${hex32(trap.epc)}`,
         );
     }
+  }
+
+  /** Emulates a misaligned load or store (kernel/misaligned.ts); false if it cannot. */
+  private emulateMisaligned(p: Proc, trap: Trap): boolean {
+    const done = emulateMisaligned(
+      {
+        machine: this.machine,
+        handleFault: (fault) => {
+          this.handleTrap(p, fault);
+          return !p.exit;
+        },
+        emit: (e) => this.emit(e),
+        count: () => {
+          this.counters.misalignedEmulated++;
+          p.instructions++;
+        },
+      },
+      p.pid,
+      trap,
+    );
+    return done !== undefined;
   }
 
   /** Ends `p` as if by `signal`, telling the user why on the kernel's message line. */

@@ -1,5 +1,5 @@
 # Thin wrappers over npm scripts, for those who type `make`.
-.PHONY: all build test demo bench lint clean
+.PHONY: all build test demo bench lint clean c-programs
 
 all: build
 
@@ -21,6 +21,10 @@ bench: build
 
 lint: node_modules
 	npm run lint
+
+# The C examples in programs/c (needs gcc-riscv64-unknown-elf and picolibc-riscv64-unknown-elf).
+c-programs:
+	$(MAKE) -C programs/c
 
 clean:
 	rm -rf dist

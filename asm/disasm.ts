@@ -2,6 +2,9 @@
 // <main>", "ret"). Pure and allocation-light, for the CPU tracer and the single-stepper. Decoding
 // uses the instruction table of isa.ts, so it cannot disagree with the assembler.
 import {
+  AMO_AQ,
+  AMO_RL,
+  amoSuffix,
   FENCE_ALL,
   Format,
   fenceSetName,
@@ -14,6 +17,7 @@ import {
   immJ,
   immS,
   immU,
+  Opcode,
   REG_RA,
   REG_ZERO,
   rdOf,
@@ -34,7 +38,7 @@ export interface DisasmOptions {
 export type SymbolLookup = (addr: number) => string | undefined;
 
 // Decode tables, keyed by the fields that identify an instruction of each format.
-const byFunct7 = new Map<number, InstructionSpec>(); // R and Shift: opcode, funct3, funct7
+const byFunct7 = new Map<number, InstructionSpec>(); // R, Shift, Amo, Lr: opcode, funct3, funct7
 const byFunct3 = new Map<number, InstructionSpec>(); // I, Load, Store, Branch, Jalr, Fence
 const byOpcode = new Map<number, InstructionSpec>(); // U, J
 const byWord = new Map<number, InstructionSpec>(); // Fixed
@@ -42,7 +46,12 @@ const key7 = (op: number, f3: number, f7: number): number => op | (f3 << 7) | (f
 const key3 = (op: number, f3: number): number => op | (f3 << 7);
 
 for (const s of INSTRUCTIONS) {
-  if (s.format === Format.R || s.format === Format.Shift)
+  if (
+    s.format === Format.R ||
+    s.format === Format.Shift ||
+    s.format === Format.Amo ||
+    s.format === Format.Lr
+  )
     byFunct7.set(key7(s.opcode, s.funct3, s.funct7), s);
   else if (s.format === Format.U || s.format === Format.J) byOpcode.set(s.opcode, s);
   else if (s.format === Format.Fixed) byWord.set(s.word, s);
@@ -52,26 +61,29 @@ for (const s of INSTRUCTIONS) {
 const RD_RS1_MASK = 0x000f8f80; // rd and rs1 fields
 const FENCE_FM_SHIFT = 28;
 
-/** The instruction table entry for a word, or undefined if it is not an RV32IM instruction. */
+/** The instruction table entry for a word, or undefined if it is not an RV32IMA instruction. */
 export function decode(word: number): InstructionSpec | undefined {
   const w = word >>> 0;
   if ((w & 3) !== 3) return undefined;
   const fixed = byWord.get(w);
   if (fixed !== undefined) return fixed;
   const op = w & 0x7f;
+  // The A extension's aq and rl bits are not part of its opcode.
+  const f7 = op === Opcode.AMO ? funct7Of(w) & ~(AMO_AQ | AMO_RL) : funct7Of(w);
   const s =
-    byFunct7.get(key7(op, funct3Of(w), funct7Of(w))) ??
+    byFunct7.get(key7(op, funct3Of(w), f7)) ??
     byFunct3.get(key3(op, funct3Of(w))) ??
     byOpcode.get(op);
   if (s === undefined || s.format === Format.Fixed) return undefined; // SYSTEM words other than the fixed ones
   if (s.format === Format.Fence && ((w & RD_RS1_MASK) !== 0 || w >>> FENCE_FM_SHIFT !== 0))
     return undefined;
+  if (s.format === Format.Lr && rs2Of(w) !== 0) return undefined;
   return s;
 }
 
 /**
  * Disassembles one instruction word at address `pc` into objdump's syntax (mnemonic, one space,
- * operands separated by commas). Words that are not RV32IM instructions come back as
+ * operands separated by commas). Words that are not RV32IMA instructions come back as
  * `.word 0x0000abcd`. Never throws.
  */
 export function disassemble(
@@ -105,6 +117,10 @@ export function disassemble(
       return formatJalr(w, aliases);
     case Format.Fence:
       return formatFence(w, aliases);
+    case Format.Amo:
+      return `${s.name}${amoSuffix(w)} ${reg(rdOf(w))},${reg(rs2Of(w))},(${reg(rs1Of(w))})`;
+    case Format.Lr:
+      return `${s.name}${amoSuffix(w)} ${reg(rdOf(w))},(${reg(rs1Of(w))})`;
     case Format.Fixed:
       return s.name;
   }

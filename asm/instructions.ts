@@ -1,9 +1,11 @@
 // Every mnemonic the assembler accepts, real or pseudo, with its operand forms and the exact
-// instruction sequence GNU as emits for it (riscv-opc.c / tc-riscv.c, with -march=rv32im and no
+// instruction sequence GNU as emits for it (riscv-opc.c / tc-riscv.c, with -march=rv32ima and no
 // relaxation). A form is chosen by the kinds of the written operands: r register, i immediate or
 // symbol, m memory operand `off(reg)`.
 import { AsmFail } from "./diagnostics.js";
 import {
+  AMO_ORDERINGS,
+  encodeAmo,
   encodeB,
   encodeFence,
   encodeI,
@@ -214,6 +216,34 @@ function fenceSet(op: ImmOperand): number {
   return bits;
 }
 
+/**
+ * The address of an A-extension instruction: `(rs1)`, or `0(rs1)` as GNU as also accepts; any
+ * other offset is an error (these instructions have no offset field).
+ */
+function amoBase(op: MemOperand, mnemonic: string): number {
+  const e = op.expr;
+  if (op.fn !== undefined || (e !== undefined && !(e.op === "num" && e.value === 0n))) {
+    throw new AsmFail(op.col, `'${mnemonic}' takes no offset: write (rs1) or 0(rs1)`);
+  }
+  return op.base;
+}
+
+/** lr.w and sc.w/amo*.w under one of their names (`name` with an ordering suffix). */
+function amoForms(s: InstructionSpec, name: string, ordering: number): Form[] {
+  if (s.format === Format.Lr) {
+    return [
+      form("rm", "rd, (rs1)", (e, o) =>
+        e.word(encodeAmo(s, reg(o, 0), amoBase(mem(o, 1), name), 0, ordering)),
+      ),
+    ];
+  }
+  return [
+    form("rrm", "rd, rs2, (rs1)", (e, o) =>
+      e.word(encodeAmo(s, reg(o, 0), amoBase(mem(o, 2), name), reg(o, 1), ordering)),
+    ),
+  ];
+}
+
 /** GNU as accepts `add rd, rs, imm` for addi, and likewise for these. */
 const IMMEDIATE_ALIASES: Readonly<Record<string, string>> = {
   add: "addi",
@@ -254,6 +284,9 @@ function realForms(s: InstructionSpec): Form[] {
       return jalrForms();
     case Format.Fence:
       return fenceForms();
+    case Format.Amo:
+    case Format.Lr:
+      return amoForms(s, s.name, 0);
     case Format.Fixed:
       return [form("", "", (e) => e.word(s.word))];
   }
@@ -424,6 +457,12 @@ function addJumps(m: Map<string, Form[]>): void {
 function buildTable(): Map<string, Form[]> {
   const table = pseudoForms();
   for (const s of INSTRUCTIONS) table.set(s.name, realForms(s));
+  for (const s of INSTRUCTIONS) {
+    if (s.format !== Format.Amo && s.format !== Format.Lr) continue;
+    for (const { suffix, bits } of AMO_ORDERINGS) {
+      if (suffix !== "") table.set(s.name + suffix, amoForms(s, s.name + suffix, bits));
+    }
+  }
   return table;
 }
 
@@ -434,7 +473,7 @@ export function formsOf(mnemonic: string): readonly Form[] | undefined {
   return TABLE.get(mnemonic);
 }
 
-/** Instructions GNU as knows but RV32IM lacks, with the extension that would provide them. */
+/** Instructions GNU as knows but RV32IMA lacks, with the extension that would provide them. */
 export const OTHER_EXTENSIONS: Readonly<Record<string, string>> = {
   "fence.i": "Zifencei",
   csrr: "Zicsr",
@@ -451,10 +490,6 @@ export const OTHER_EXTENSIONS: Readonly<Record<string, string>> = {
   rdtime: "Zicsr",
   rdinstret: "Zicsr",
   pause: "Zihintpause",
-  "lr.w": "A",
-  "sc.w": "A",
-  "amoswap.w": "A",
-  "amoadd.w": "A",
   flw: "F",
   fsw: "F",
   "c.nop": "C",

@@ -1,4 +1,4 @@
-// The RV32IM instruction set as the assembler and the disassembler both see it: register names, the
+// The RV32IMA instruction set as the assembler and the disassembler both see it: register names, the
 // six encoding formats, and one table of instructions (name, format, opcode, funct3, funct7). Both
 // tools derive everything from this file, so an encoding is written down exactly once.
 
@@ -45,6 +45,7 @@ export const Opcode = {
   OP_IMM: 0x13,
   AUIPC: 0x17,
   STORE: 0x23,
+  AMO: 0x2f,
   OP: 0x33,
   LUI: 0x37,
   BRANCH: 0x63,
@@ -63,9 +64,10 @@ export const Opcode = {
  *   B      imm[12|10:5][31:25]  rs2        rs1        funct3        imm[4:1|11][11:7] opcode
  *   U      imm[31:12][31:12]                                        rd                opcode
  *   J      imm[20|10:1|11|19:12][31:12]                             rd                opcode
+ *   Amo    funct5[31:27] aq[26] rl[25] rs2 rs1    funct3        rd                opcode
  *
  * Load and Jalr are I-format, Store is S; Fence is I-format with pred[27:24] succ[23:20] and
- * fm[31:28]; Fixed instructions (ecall, ebreak, fence.tso, unimp) have one exact encoding.
+ * fm[31:28]; Lr is Amo with rs2 = 0 (`lr.w rd, (rs1)`); Fixed instructions (ecall, ebreak, fence.tso, unimp) have one exact encoding.
  */
 export const Format = {
   R: "R",
@@ -78,6 +80,8 @@ export const Format = {
   J: "J",
   Jalr: "Jalr",
   Fence: "Fence",
+  Amo: "Amo",
+  Lr: "Lr",
   Fixed: "Fixed",
 } as const;
 export type Format = (typeof Format)[keyof typeof Format];
@@ -87,7 +91,7 @@ export interface InstructionSpec {
   readonly format: Format;
   readonly opcode: number;
   readonly funct3: number;
-  /** funct7 for R and Shift formats; 0 elsewhere. */
+  /** funct7 for R and Shift formats, funct5 << 2 (aq = rl = 0) for Amo and Lr; 0 elsewhere. */
   readonly funct7: number;
   /** The whole word, for Fixed-format instructions. */
   readonly word: number;
@@ -109,8 +113,31 @@ function fixed(name: string, word: number): InstructionSpec {
 
 const F7_ALT = 0x20; // funct7 of sub, sra, srai
 const F7_MULDIV = 0x01; // funct7 of the M extension
+const F3_WORD = 2; // funct3 of the A extension's .w instructions
 
-/** Every RV32IM instruction (plus fence.tso and unimp), in the order of the ISA manual. */
+/** An A-extension instruction: funct5 in funct7's top five bits, aq and rl left clear. */
+function amo(name: string, funct5: number, format: Format = Format.Amo): InstructionSpec {
+  return spec(name, format, Opcode.AMO, F3_WORD, funct5 << 2);
+}
+
+/** The aq and rl bits of an A-extension instruction, as funct7's low bits. */
+export const AMO_AQ = 2;
+export const AMO_RL = 1;
+/** The memory-ordering suffixes GNU as accepts after an A-extension mnemonic, with their bits. */
+export const AMO_ORDERINGS: readonly { readonly suffix: string; readonly bits: number }[] = [
+  { suffix: "", bits: 0 },
+  { suffix: ".aq", bits: AMO_AQ },
+  { suffix: ".rl", bits: AMO_RL },
+  { suffix: ".aqrl", bits: AMO_AQ | AMO_RL },
+];
+
+/** The suffix for the aq/rl bits of an A-extension word. */
+export function amoSuffix(w: number): string {
+  const bits = (w >>> 25) & (AMO_AQ | AMO_RL);
+  return AMO_ORDERINGS.find((o) => o.bits === bits)?.suffix ?? "";
+}
+
+/** Every RV32IMA instruction (plus fence.tso and unimp), in the order of the ISA manual. */
 export const INSTRUCTIONS: readonly InstructionSpec[] = [
   spec("lui", Format.U, Opcode.LUI),
   spec("auipc", Format.U, Opcode.AUIPC),
@@ -162,6 +189,17 @@ export const INSTRUCTIONS: readonly InstructionSpec[] = [
   spec("divu", Format.R, Opcode.OP, 5, F7_MULDIV),
   spec("rem", Format.R, Opcode.OP, 6, F7_MULDIV),
   spec("remu", Format.R, Opcode.OP, 7, F7_MULDIV),
+  amo("lr.w", 0x02, Format.Lr),
+  amo("sc.w", 0x03),
+  amo("amoswap.w", 0x01),
+  amo("amoadd.w", 0x00),
+  amo("amoxor.w", 0x04),
+  amo("amoand.w", 0x0c),
+  amo("amoor.w", 0x08),
+  amo("amomin.w", 0x10),
+  amo("amomax.w", 0x14),
+  amo("amominu.w", 0x18),
+  amo("amomaxu.w", 0x1c),
 ];
 
 const byName: ReadonlyMap<string, InstructionSpec> = new Map(INSTRUCTIONS.map((s) => [s.name, s]));
@@ -194,6 +232,17 @@ export function encodeR(s: InstructionSpec, rd: number, rs1: number, rs2: number
   return (
     ((s.funct7 << 25) | (rs2 << 20) | (rs1 << 15) | (s.funct3 << 12) | (rd << 7) | s.opcode) >>> 0
   );
+}
+
+/** An A-extension word: `ordering` is the aq/rl bits (AMO_AQ | AMO_RL); rs2 = 0 for lr.w. */
+export function encodeAmo(
+  s: InstructionSpec,
+  rd: number,
+  rs1: number,
+  rs2: number,
+  ordering: number,
+): number {
+  return (encodeR(s, rd, rs1, rs2) | ((ordering & 3) << 25)) >>> 0;
 }
 
 export function encodeI(s: InstructionSpec, rd: number, rs1: number, imm: number): number {

@@ -111,7 +111,7 @@ let serial = 0;
 export function gnuBuild(sourcePath: string): Uint8Array {
   const stem = join(scratchDir(), `gnu-${serial++}`);
   tool(GNU_AS, [
-    "-march=rv32im",
+    "-march=rv32ima",
     "-mabi=ilp32",
     "-mno-relax",
     "-I",

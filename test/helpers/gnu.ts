@@ -13,7 +13,7 @@ export const GNU_AS = "riscv64-unknown-elf-as";
 export const GNU_LD = "riscv64-unknown-elf-ld";
 export const QEMU = "qemu-riscv32";
 /** Flags for GNU as: the ISA and ABI vmlab implements. */
-export const AS_FLAGS: readonly string[] = ["-march=rv32im", "-mabi=ilp32"];
+export const AS_FLAGS: readonly string[] = ["-march=rv32ima", "-mabi=ilp32"];
 /** Flags for GNU ld: 32-bit little-endian RISC-V; no relaxation, so nothing relies on gp. */
 export const LD_FLAGS: readonly string[] = ["-m", "elf32lriscv", "--no-relax"];
 
@@ -93,7 +93,7 @@ export interface SourceText {
 
 /**
  * Assembles and links a guest program with the GNU toolchain:
- *   riscv64-unknown-elf-as -march=rv32im -mabi=ilp32 -I <dir of source> -o x.o x.s
+ *   riscv64-unknown-elf-as -march=rv32ima -mabi=ilp32 -I <dir of source> -o x.o x.s
  *   riscv64-unknown-elf-ld -m elf32lriscv --no-relax -o x.elf x.o
  * `source` is a path to a .s file, or the text itself. Returns the absolute path of the ELF,
  * in a temporary directory that lives as long as the process. Throws GnuBuildError.

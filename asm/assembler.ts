@@ -39,10 +39,19 @@ export { formatDiagnostic };
 
 export interface AssembleOptions {
   /**
-   * Reads a file named by `.include "path"` in `fromFile`; undefined if it cannot be read. Without
-   * it, `.include` is an error. (The assembler itself never touches a file system.)
+   * Reads a file named by `.include "path"` in `fromFile` (the including file's name as found).
+   * Returns its text (then named `path` in messages), or its text and the name it was found under
+   * (used in messages and as `fromFile` for its own includes); undefined if there is no such
+   * file; throws an Error whose message says why a file that exists cannot be read. Without it,
+   * `.include` is an error. (The assembler itself never touches a file system.)
    */
-  readInclude?: (path: string, fromFile: string) => string | undefined;
+  readInclude?: (path: string, fromFile: string) => string | IncludedFile | undefined;
+}
+
+/** A file read for `.include`: its text and the name it was found under. */
+export interface IncludedFile {
+  file: string;
+  text: string;
 }
 
 export type AsmResult =
@@ -404,12 +413,11 @@ export class Assembler {
         col,
         `.include nested more than ${MAX_INCLUDE_DEPTH} deep (does '${path}' include itself?)`,
       );
-    const text = reader(path, this.pos.file);
-    if (text === undefined) throw new AsmFail(col, `cannot open include file '${path}'`);
+    const found = readIncluded(reader, path, this.pos.file, col);
     const saved = this.pos;
     this.includeDepth++;
     try {
-      this.processSource(text, path);
+      this.processSource(found.text, found.file);
     } finally {
       this.includeDepth--;
       this.pos = saved;
@@ -520,6 +528,23 @@ export class Assembler {
       );
     }
   }
+}
+
+/** Calls the host's include reader; every failure becomes an AsmFail at the file name. */
+function readIncluded(
+  reader: NonNullable<AssembleOptions["readInclude"]>,
+  path: string,
+  fromFile: string,
+  col: number,
+): IncludedFile {
+  let found: ReturnType<typeof reader>;
+  try {
+    found = reader(path, fromFile);
+  } catch (e) {
+    throw new AsmFail(col, `cannot include '${path}': ${e instanceof Error ? e.message : e}`);
+  }
+  if (found === undefined) throw new AsmFail(col, `cannot open include file '${path}'`);
+  return typeof found === "string" ? { file: path, text: found } : found;
 }
 
 function isLabelStart(t: Token): boolean {

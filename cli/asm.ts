@@ -1,13 +1,13 @@
 // `vmlab asm <source.s> [-o out.elf]`: assemble a GNU-as-syntax RV32IM source into an ELF
 // executable laid out as `ld -m elf32lriscv --no-relax` would. Every diagnostic goes to stderr as
 // file:line:col; any error means no output file and exit status 1.
-import { dirname, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { type AsmDiagnostic, assemble, formatDiagnostic } from "../asm/assembler.js";
 import { writeElf } from "../asm/elf-writer.js";
 import type { SectionAddresses } from "../asm/link.js";
 import { SECTION_NAMES, type SectionKind } from "../asm/program.js";
 import { type CliIo, UserError } from "./io.js";
+import { includeReader } from "./program.js";
 import type { SubcommandFactory } from "./subcommands.js";
 
 interface AsmOptions {
@@ -52,20 +52,6 @@ function assembleCommand(source: string, opts: AsmOptions, io: CliIo): number {
   }
   io.writeFile(opts.output ?? defaultOutput(source), elf);
   return 0;
-}
-
-/** `.include "x"` is looked up beside the including file, then relative to the current directory. */
-export function includeReader(io: CliIo): (path: string, fromFile: string) => string | undefined {
-  return (path, fromFile) => {
-    for (const candidate of [join(dirname(fromFile), path), path]) {
-      try {
-        return new TextDecoder().decode(io.readFile(candidate));
-      } catch {
-        // try the next place
-      }
-    }
-    return undefined;
-  };
 }
 
 /** prog.s -> prog.elf (also .S and .asm); any other name gets .elf appended. */

@@ -42,6 +42,12 @@ export interface MachineOptions {
   misaligned?: MisalignedMode;
 }
 
+const GiB = 1024 ** 3;
+/** Largest --ram: the hardware model's physical memory (hw/ram.ts checkRamSize). */
+export const MAX_RAM = 2 * GiB;
+/** Largest --swap: the most one JavaScript typed array holds (a swapped PTE could name 16 GiB). */
+export const MAX_SWAP = 4 * GiB;
+
 /** Policies the kernel can run (OPT needs the future, so only `vmlab trace` has it). */
 export const KERNEL_POLICIES = policyFactories()
   .filter((f) => !f.needsFuture)
@@ -68,6 +74,19 @@ export function machineConfig(opts: MachineOptions): MachineConfig {
   if (opts.maxProcs > 511)
     throw new UserError("--max-procs: at most 511 (the number of Sv32 address-space ids)");
   return config;
+}
+
+/** A machine for `config`; a host that cannot allocate its RAM or swap is a one-line error. */
+function newMachine(config: MachineConfig): Machine {
+  try {
+    return new Machine(config);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const MiB = 1024 * 1024;
+    throw new UserError(
+      `cannot allocate ${config.ramSize / MiB} MiB of RAM and ${config.swapSize / MiB} MiB of swap on this host (${e.message})`,
+    );
+  }
 }
 
 /** The replacement policy named by --policy, or a one-line error. */
@@ -107,7 +126,7 @@ export function bootKernel(
     prepare?: (b: Omit<Booted, "pids">) => void;
   } = {},
 ): Booted {
-  const machine = new Machine(machineConfig(opts));
+  const machine = newMachine(machineConfig(opts));
   const kernel = new Kernel(machine, host, {
     ...defaultKernelOptions,
     mm: opts.mm,

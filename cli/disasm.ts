@@ -6,8 +6,8 @@ import { assemble, formatDiagnostic } from "../asm/assembler.js";
 import { readElf } from "../asm/elf-reader.js";
 import { writeElf } from "../asm/elf-writer.js";
 import { formatListing } from "../asm/listing.js";
-import { includeReader } from "./asm.js";
 import { type CliIo, UserError } from "./io.js";
+import { includeReader } from "./program.js";
 import type { SubcommandFactory } from "./subcommands.js";
 
 interface DisasmOptions {

@@ -2,10 +2,11 @@
 // CliIo, so tests can drive the whole CLI in-process with captured streams and a fake file system.
 import {
   closeSync,
+  constants,
+  fstatSync,
   openSync,
-  readFileSync,
   readSync,
-  statSync,
+  type Stats,
   writeFileSync,
   writeSync,
 } from "node:fs";
@@ -16,8 +17,11 @@ export interface CliIo {
   stderr(data: string | Uint8Array): void;
   /** Reads up to `max` bytes of stdin; an empty array means end of input. */
   readStdin(max: number): Uint8Array;
-  /** Whole file contents; throws UserError with a one-line message (missing, directory, ...). */
-  readFile(path: string): Uint8Array;
+  /**
+   * Whole contents of a regular file of at most `limit` (default SOURCE_LIMIT) bytes; throws
+   * UserError with a one-line message (missing, a directory or device, too large, ...).
+   */
+  readFile(path: string, limit?: FileLimit): Uint8Array;
   writeFile(path: string, data: Uint8Array | string): void;
   /** A file written piece by piece (traces can be larger than one string may be). */
   createWriter(path: string): FileWriter;
@@ -54,23 +58,114 @@ export class UserError extends Error {
   }
 }
 
-/** Reads a file for a user-named path, turning every fs failure into a one-line UserError. */
-export function readUserFile(path: string): Uint8Array {
-  let st: ReturnType<typeof statSync>;
+const MiB = 1024 * 1024;
+
+/** How much vmlab reads from one input file at most, and what such a file is (for the message). */
+export interface FileLimit {
+  bytes: number;
+  what: string;
+}
+
+/** Programs, assembly sources and includes, stepper scripts, guest stdin files. */
+export const SOURCE_LIMIT: FileLimit = { bytes: 64 * MiB, what: "a program or input file" };
+/** Page-reference traces for `vmlab trace` (recorded runs can be long; a string holds 512 MiB). */
+export const TRACE_LIMIT: FileLimit = { bytes: 256 * MiB, what: "a reference trace" };
+
+/**
+ * Reads a regular file named by the user, at most `limit.bytes` of it. Anything else (missing, a
+ * directory, a device such as /dev/zero, a FIFO, a socket, too large) is a one-line UserError
+ * naming the path; nothing here can block or read forever.
+ */
+export function readUserFile(path: string, limit: FileLimit = SOURCE_LIMIT): Uint8Array {
+  let fd: number;
   try {
-    st = statSync(path);
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below).
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === "ENOENT") throw new UserError(`${path}: no such file`);
-    if (code === "EACCES") throw new UserError(`${path}: permission denied`);
-    throw new UserError(`${path}: cannot read (${code ?? String(e)})`);
+    throw fileError(path, e);
   }
-  if (st.isDirectory()) throw new UserError(`${path}: is a directory, not a program file`);
   try {
-    return new Uint8Array(readFileSync(path));
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UserError(`${path}: ${notRegular(st)}`);
+    if (st.size > limit.bytes) throw tooLarge(path, limit);
+    return readAll(fd, path, limit);
   } catch (e) {
-    throw new UserError(`${path}: cannot read (${(e as { code?: string }).code ?? String(e)})`);
+    throw e instanceof UserError ? e : fileError(path, e);
+  } finally {
+    closeSync(fd);
   }
+}
+
+/** The whole of an open regular file, refusing it if it grows past the limit while we read. */
+function readAll(fd: number, path: string, limit: FileLimit): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = new Uint8Array(Math.min(MiB, limit.bytes + 1 - total));
+    const n = readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) return concatChunks(chunks, total);
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total > limit.bytes) throw tooLarge(path, limit);
+  }
+}
+
+function concatChunks(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  if (chunks.length === 0) return new Uint8Array(0);
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
+}
+
+/** All of standard input, at most `limit.bytes` (more is a one-line UserError, not an endless read). */
+export function readAllStdin(io: CliIo, limit: FileLimit): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (let c = io.readStdin(64 * 1024); c.length > 0; c = io.readStdin(64 * 1024)) {
+    chunks.push(c.slice());
+    total += c.length;
+    if (total > limit.bytes) throw tooLarge("standard input", limit);
+  }
+  return concatChunks(chunks, total);
+}
+
+function tooLarge(path: string, limit: FileLimit): UserError {
+  return new UserError(
+    `${path}: larger than ${limit.bytes / MiB} MiB, the most vmlab reads as ${limit.what}`,
+  );
+}
+
+/** Why a file that exists is not one vmlab reads. */
+function notRegular(st: Stats): string {
+  if (st.isDirectory()) return "is a directory, not a program file";
+  const kind = st.isCharacterDevice()
+    ? "a character device"
+    : st.isBlockDevice()
+      ? "a block device"
+      : st.isFIFO()
+        ? "a FIFO"
+        : st.isSocket()
+          ? "a socket"
+          : "not a plain file";
+  return `not a regular file (${kind}); vmlab reads only regular files`;
+}
+
+/** A user-named file that does not exist (callers that search several places catch this one). */
+export class MissingFileError extends UserError {
+  override name = "MissingFileError";
+}
+
+function fileError(path: string, e: unknown): UserError {
+  const code = (e as { code?: string }).code;
+  if (code === "ENOENT" || code === "ENOTDIR") return new MissingFileError(`${path}: no such file`);
+  if (code === "EACCES") return new UserError(`${path}: permission denied`);
+  if (code === "EISDIR") return new UserError(`${path}: is a directory, not a program file`);
+  return new UserError(`${path}: cannot read (${code ?? String(e)})`);
 }
 
 export function writeUserFile(path: string, data: Uint8Array | string): void {

@@ -16,6 +16,16 @@ export function parseSize(text: string): number {
   return bytes;
 }
 
+/** A size parser accepting at most `max` bytes (named `maxText`, e.g. "2g", in the message). */
+export function parseSizeAtMost(max: number, maxText: string): (text: string) => number {
+  return (text) => {
+    const bytes = parseSize(text);
+    if (bytes > max)
+      throw new InvalidArgumentError(`'${text}' is more than ${maxText}, the most allowed.`);
+    return bytes;
+  };
+}
+
 /** A whole number >= min (accepts 1_000_000, 1e6 and 0x10). */
 export function parseCount(text: string, min = 0): number {
   const clean = text.replace(/_/g, "").trim();

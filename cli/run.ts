@@ -11,10 +11,10 @@ import { defaultKernelOptions, exitStatus, type Kernel } from "../kernel/kernel.
 import { renderMemoryMap } from "../kernel/memmap.js";
 import { MisalignedMode } from "../kernel/misaligned.js";
 import { eventCategory } from "../kernel/trace.js";
-import { bootKernel, KERNEL_POLICIES, type MachineOptions } from "./boot.js";
+import { bootKernel, KERNEL_POLICIES, MAX_RAM, MAX_SWAP, type MachineOptions } from "./boot.js";
 import { formatKernelEvent, formatMmuEvent } from "./explain.js";
 import { type CliIo, UserError } from "./io.js";
-import { parseChoice, parseCount, parseSize } from "./options.js";
+import { parseChoice, parseCount, parseSizeAtMost } from "./options.js";
 import { loadProgram } from "./program.js";
 import { collectStats, printStats } from "./stats.js";
 import type { SubcommandFactory } from "./subcommands.js";
@@ -39,9 +39,9 @@ export const runCommand: SubcommandFactory = (io, result) =>
     .description("run programs (.s assembly or RISC-V ELF32 executables) as processes")
     .argument("<program...>", "program files, each started as a process; guest arguments follow --")
     .addOption(
-      new Option("--ram <size>", "physical memory (k/m/g suffixes)")
+      new Option("--ram <size>", "physical memory (k/m/g suffixes; at most 2g)")
         .default(defaultMachineConfig.ramSize, "16m")
-        .argParser(parseSize),
+        .argParser(parseSizeAtMost(MAX_RAM, "2g")),
     )
     .addOption(
       new Option("--mm <scheme>", "memory management: bare | base-limit | segmented | paged")
@@ -96,10 +96,10 @@ export const runCommand: SubcommandFactory = (io, result) =>
     .addOption(
       new Option(
         "--swap <size>",
-        "swap disk size, enabling swapping in paged mode (k/m/g suffixes; 0: none)",
+        "swap disk size, enabling swapping in paged mode (k/m/g suffixes; 0: none; at most 4g)",
       )
         .default(0, "0")
-        .argParser(parseSize),
+        .argParser(parseSizeAtMost(MAX_SWAP, "4g")),
     )
     .addOption(
       new Option(

@@ -4,7 +4,7 @@
 // table, the TLB, the memory map and the processes; `back` returns exactly to an earlier step.
 // Commands come from a terminal, a --script file, or a piped stdin (docs/stepper.md).
 import { Command, type Option } from "commander";
-import type { CliIo } from "./io.js";
+import { type CliIo, readAllStdin, SOURCE_LIMIT } from "./io.js";
 import { parseCount } from "./options.js";
 import { runCommand as runSubcommand } from "./run.js";
 import { type MachineOptions, prepareSetup } from "./stepper/boot.js";
@@ -105,7 +105,5 @@ function guestStdin(io: CliIo, opts: StepOptions, script: object | undefined): S
 }
 
 function readAll(io: CliIo): string {
-  const chunks: Uint8Array[] = [];
-  for (let c = io.readStdin(65536); c.length > 0; c = io.readStdin(65536)) chunks.push(c.slice());
-  return Buffer.concat(chunks).toString("utf8");
+  return new TextDecoder().decode(readAllStdin(io, SOURCE_LIMIT));
 }

@@ -20,7 +20,7 @@ import {
 import { scaledDraw } from "../quiz/kind.js";
 import { pyD, pyFixed, pyListStr, pyS } from "../quiz/python.js";
 import { PyRandom } from "../quiz/random.js";
-import { type CliIo, UserError } from "./io.js";
+import { type CliIo, readAllStdin, TRACE_LIMIT, UserError } from "./io.js";
 import { parseChoice, parseCount, parseSize } from "./options.js";
 import type { SubcommandFactory } from "./subcommands.js";
 
@@ -136,7 +136,7 @@ export function runTrace(io: CliIo, file: string, opts: TraceOptions): void {
 }
 
 function readTrace(io: CliIo, file: string, name: string, opts: TraceOptions): ParsedTrace {
-  const bytes = file === "-" ? readAllStdin(io) : io.readFile(file);
+  const bytes = file === "-" ? readAllStdin(io, TRACE_LIMIT) : io.readFile(file, TRACE_LIMIT);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -153,24 +153,6 @@ function readTrace(io: CliIo, file: string, name: string, opts: TraceOptions): P
   }
   if (trace.pages.length === 0) throw new UserError(`${name}: no page references in the trace`);
   return trace;
-}
-
-function readAllStdin(io: CliIo): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const chunk = io.readStdin(1 << 16);
-    if (chunk.length === 0) break;
-    parts.push(chunk.slice());
-    total += chunk.length;
-  }
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
 }
 
 /**

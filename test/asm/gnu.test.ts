@@ -2,14 +2,20 @@
 // built by both; the bytes of .text, .rodata and .data must be identical when our sections are
 // put at GNU's addresses, and our default layout must be GNU's own.
 import { readdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { expect, it } from "vitest";
 import { assemble, formatDiagnostic } from "../../asm/assembler.js";
 import { type ElfFile, readElf } from "../../asm/elf-reader.js";
 import { writeElf } from "../../asm/elf-writer.js";
 import type { SectionAddresses } from "../../asm/link.js";
 import { SECTION_KINDS, SECTION_NAMES } from "../../asm/program.js";
-import { describeWithBinutils, gnuBuild, readIfExists, scratchFile } from "./helpers.js";
+import {
+  besideIncluder,
+  describeWithBinutils,
+  gnuBuild,
+  readIfExists,
+  scratchFile,
+} from "./helpers.js";
 import { randomProgram } from "./random-program.js";
 
 /** GNU sections our output sections stand for; others (.eh_frame from .cfi_*, .comment) we lack. */
@@ -41,9 +47,7 @@ function parse(bytes: Uint8Array): ElfFile {
 }
 
 function ours(path: string): ReturnType<typeof assemble> {
-  return assemble(readIfExists(path)!, path, {
-    readInclude: (p, from) => readIfExists(join(dirname(from), p)),
-  });
+  return assemble(readIfExists(path)!, path, { readInclude: besideIncluder });
 }
 
 describeWithBinutils("byte-identical to GNU as + ld", () => {

@@ -10,15 +10,14 @@ import {
   type AsmProgram,
   assemble,
   formatDiagnostic,
+  type IncludedFile,
 } from "../../asm/assembler.js";
 import { link } from "../../asm/link.js";
 import { describeIfTools } from "../helpers/gnu.js";
 
 /** Assembles `source`, failing the test with every diagnostic if it does not assemble. */
 export function asm(source: string, file = "test.s"): AsmProgram {
-  const r = assemble(source, file, {
-    readInclude: (path, from) => readIfExists(join(dirname(from), path)),
-  });
+  const r = assemble(source, file, { readInclude: besideIncluder });
   if (!r.ok) expect.fail(r.errors.map((d) => formatDiagnostic(d)).join("\n"));
   return r.program;
 }
@@ -28,6 +27,13 @@ export function errorsOf(source: string, file = "test.s"): AsmDiagnostic[] {
   const r = assemble(source, file);
   if (r.ok) expect.fail(`expected errors, but it assembled:\n${source}`);
   return r.errors;
+}
+
+/** An include reader like the CLI's: a path is relative to the including file, as found. */
+export function besideIncluder(path: string, from: string): IncludedFile | undefined {
+  const file = join(dirname(from), path);
+  const text = readIfExists(file);
+  return text === undefined ? undefined : { file, text };
 }
 
 export function readIfExists(path: string): string | undefined {

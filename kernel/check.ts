@@ -9,7 +9,7 @@ import { forEachPte, PTE_SWAP, tablePages } from "./vm.js";
 
 /** The first inconsistency between frames and page tables, or undefined if all agree. */
 export function checkKernel(k: Kernel): string | undefined {
-  if (k.memory.mode !== "paged") return checkFreeCount(k);
+  if (k.memory.mode !== "paged") return k.memory.check?.() ?? checkFreeCount(k);
   const { frames } = k;
   const ram = k.machine.ram;
   const mappings = new Int32Array(frames.count);

@@ -120,7 +120,10 @@ export type AllocResult = { ok: true; start: number } | { ok: false; reason: All
 /** The outcome of resize(): the block's new (rounded) size, or the fact it cannot stay in place. */
 export type ResizeResult = { ok: true; size: number } | { ok: false };
 
-/** One block moved by compaction: copy `size` bytes from `from` to `to` (to < from). */
+/**
+ * One block moved by compaction: copy `size` bytes from `from` to `to` (memmove semantics). compact()
+ * moves blocks down only (to < from); compactAround() moves the blocks above its block up.
+ */
 export interface Move<Owner> {
   readonly owner: Owner;
   readonly from: number;
@@ -264,11 +267,7 @@ export class ContigAllocator<Owner = string> {
     const moved = new Map<number, MutableBlock<Owner>>();
     let cursor = this.start;
     for (const b of this.sortedBlocks()) {
-      if (b.start !== cursor) {
-        moves.push({ owner: b.owner, from: b.start, to: cursor, size: b.size });
-        this.counters.bytesMoved += b.size;
-        b.start = cursor;
-      }
+      this.slide(b, cursor, moves);
       moved.set(b.start, b);
       cursor += b.size;
     }
@@ -293,6 +292,49 @@ export class ContigAllocator<Owner = string> {
       start = this.place(need, owner);
     }
     return this.counted(start, need);
+  }
+
+  /**
+   * Slides the blocks below and including the one at `start` down (lowest first) and the blocks
+   * above it up (highest first), so that all free memory becomes one hole right after that block,
+   * which can then grow in place. Updates the bookkeeping and returns the moves in the order they
+   * must be applied (each with memmove semantics). Panics if `start` is not an allocated block.
+   */
+  compactAround(start: number): Move<Owner>[] {
+    const target = this.blockAt(start, "contig.compactAround");
+    const sorted = this.sortedBlocks();
+    const split = sorted.indexOf(target) + 1;
+    const moves: Move<Owner>[] = [];
+    let low = this.start;
+    for (const b of sorted.slice(0, split)) {
+      this.slide(b, low, moves);
+      low += b.size;
+    }
+    let high = this.end;
+    for (const b of sorted.slice(split).reverse()) {
+      high -= b.size;
+      this.slide(b, high, moves);
+    }
+    this.blockMap = new Map(sorted.map((b) => [b.start, b]));
+    this.holeList = low < high ? [{ start: low, size: high - low }] : [];
+    this.state.rover = low;
+    this.counters.compactions++;
+    return moves;
+  }
+
+  /**
+   * resize(), and if the block cannot grow in place although enough memory is free in total,
+   * compactAround() it — calling `move` for each move in order — and resize again. `move` is as for
+   * allocOrCompact. Returns ok false, changing nothing, only when free memory is short.
+   */
+  resizeOrCompact(start: number, newSize: number, move: (m: Move<Owner>) => void): ResizeResult {
+    const first = this.resize(start, newSize);
+    if (first.ok) return first;
+    const b = this.blockAt(start, "contig.resizeOrCompact");
+    if (this.totalFree() < this.rounded(newSize, "contig.resizeOrCompact") - b.size)
+      return { ok: false };
+    for (const m of this.compactAround(start)) move(m);
+    return this.resize(b.start, newSize);
   }
 
   /** The block starting at `start`, or undefined. */
@@ -398,6 +440,14 @@ export class ContigAllocator<Owner = string> {
 
   private sortedBlocks(): MutableBlock<Owner>[] {
     return [...this.blockMap.values()].sort((a, b) => a.start - b.start);
+  }
+
+  /** Moves `b` to `to` in the bookkeeping, recording the move in `moves` if it goes anywhere. */
+  private slide(b: MutableBlock<Owner>, to: number, moves: Move<Owner>[]): void {
+    if (b.start === to) return;
+    moves.push({ owner: b.owner, from: b.start, to, size: b.size });
+    this.counters.bytesMoved += b.size;
+    b.start = to;
   }
 
   /** Removes `size` bytes from the low end of hole `i`, dropping the hole if it empties. */

@@ -4,7 +4,15 @@
 import type { Machine } from "../hw/machine.js";
 import { MmuMode } from "../hw/mmu.js";
 import { PAGE_SIZE } from "../hw/ram.js";
-import { Cause, causeAccess, causeName, hex32, type Trap } from "../hw/trap.js";
+import {
+  Cause,
+  causeAccess,
+  causeName,
+  FaultReason,
+  hex32,
+  isPageFault,
+  type Trap,
+} from "../hw/trap.js";
 import { Signal as Sig, type Signal, signalName } from "./abi.js";
 import { BareMemory } from "./bare.js";
 import { FitName, fitPolicies } from "./contig.js";
@@ -175,6 +183,7 @@ export class Kernel {
           fit: this.options.plugins.fit ?? fitPolicies[fit],
           heapReserve,
           stackReserve,
+          stackLimit: this.options.stackLimit,
         });
       }
     }
@@ -286,6 +295,7 @@ export class Kernel {
   /** Ends the current quantum: saves `p` and puts it at the back of the queue if it can run. */
   private endSlice(p: Proc): void {
     if (this.current === p) this.save(p);
+    if (p.state === ProcState.Runnable) this.stackOverflowed(p, p.pc);
     this.swapper?.tick(2 * this.machine.cpu.ticks, 2 * this.options.quantum);
     if (p.state === ProcState.Runnable) this.runQueue.push(p);
     this.slice = null;
@@ -320,31 +330,14 @@ export class Kernel {
   }
 
   private handleTrap(p: Proc, trap: Trap): void {
+    if (this.stackOverflowed(p, trap.epc)) return;
+    // base-limit and segmented: a limit fault goes to the memory model too (a segment may grow).
+    if (isPageFault(trap.cause) || trap.reason === FaultReason.Limit) return this.fault(p, trap);
     switch (trap.cause) {
       case Cause.EcallFromU:
         this.counters.syscalls++;
         syscall(this, p, trap.epc);
         return;
-      case Cause.InstructionPageFault:
-      case Cause.LoadPageFault:
-      case Cause.StorePageFault: {
-        const r = this.memory.fault(p, trap.tval, causeAccess(trap.cause)!);
-        const action = r.ok ? r.action : `kill: ${r.reason}`;
-        this.emit({
-          kind: "fault",
-          pid: p.pid,
-          va: trap.tval,
-          cause: causeName(trap.cause),
-          action,
-        });
-        if (!r.ok)
-          this.kill(
-            p,
-            Sig.SIGSEGV,
-            `${causeName(trap.cause)} at ${hex32(trap.tval)} (${r.reason}), pc ${hex32(trap.epc)}`,
-          );
-        return;
-      }
       case Cause.TlbMiss:
         this.counters.tlbRefills++;
         this.options.plugins.tlbRefill(this, p, trap);
@@ -404,6 +397,26 @@ export class Kernel {
       trap,
     );
     return done !== undefined;
+  }
+
+  /** Kills `p` if its stack overflowed where no hardware caught it (at traps and slice ends). */
+  private stackOverflowed(p: Proc, pc: number): boolean {
+    const overflow = this.memory.stackOverflow?.(p);
+    if (overflow) this.kill(p, Sig.SIGSEGV, `${overflow}, pc ${hex32(pc)}`);
+    return overflow !== undefined;
+  }
+
+  /** Has the memory model fix a memory fault (the instruction then restarts) or kills `p`. */
+  private fault(p: Proc, trap: Trap): void {
+    const r = this.memory.fault(p, trap.tval, causeAccess(trap.cause)!);
+    const action = r.ok ? r.action : `kill: ${r.reason}`;
+    this.emit({ kind: "fault", pid: p.pid, va: trap.tval, cause: causeName(trap.cause), action });
+    if (!r.ok)
+      this.kill(
+        p,
+        Sig.SIGSEGV,
+        `${causeName(trap.cause)} at ${hex32(trap.tval)} (${r.reason}), pc ${hex32(trap.epc)}`,
+      );
   }
 
   /** Ends `p` as if by `signal`, telling the user why on the kernel's message line. */

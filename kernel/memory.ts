@@ -32,7 +32,7 @@ export interface MemoryModel {
   fork(parent: Proc, child: Proc): boolean;
   /** Frees all of `p`'s memory. */
   release(p: Proc): void;
-  /** Resolves a page fault or decides it is illegal. */
+  /** Resolves a page fault (base-limit, segmented: a limit fault) or decides it is illegal. */
   fault(p: Proc, va: number, access: Access): FaultResult;
   /** Physical address for the kernel touching user `va`, faulting it in; -1 if not allowed. */
   userPa(p: Proc, va: number, access: Access): number;
@@ -44,4 +44,11 @@ export interface MemoryModel {
   mprotect(p: Proc, addr: number, len: number, prot: number): number;
   /** Scheme-specific figures for --stats (e.g. fragmentation). */
   report?(): Record<string, number>;
+  /**
+   * Checked on every trap: why `p` must be killed for a stack overflow no hardware caught (base-limit
+   * writes into the guard below its stack), or undefined.
+   */
+  stackOverflow?(p: Proc): string | undefined;
+  /** The scheme's own invariants for --check (e.g. blocks against the allocator); the first problem. */
+  check?(): string | undefined;
 }

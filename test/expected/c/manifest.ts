@@ -27,6 +27,8 @@ export interface CProgramCase {
   vmlabOptions?: readonly string[];
 }
 
+const SIGSEGV_STATUS = 128 + 11;
+
 const ALL: readonly MemoryScheme[] = ["paged", "bare", "base-limit", "segmented"];
 /** fork works wherever there can be several processes. */
 const FORK: readonly MemoryScheme[] = ["paged", "base-limit", "segmented"];
@@ -59,6 +61,7 @@ export const cProgramCases: readonly CProgramCase[] = [
   },
   { name: "wc", program: "wc", stdin: WC_INPUT, status: 0, schemes: ALL },
   { name: "wc-empty", program: "wc", stdin: "", status: 0, schemes: ["paged"] },
+  { name: "mprotect", program: "mprotect", status: SIGSEGV_STATUS, schemes: MMAP },
 ];
 
 const REPOSITORY = fileURLToPath(new URL("../../../", import.meta.url));

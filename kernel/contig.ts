@@ -324,8 +324,9 @@ export class ContigAllocator<Owner = string> {
 
   /**
    * resize(), and if the block cannot grow in place although enough memory is free in total,
-   * compactAround() it — calling `move` for each move in order — and resize again. `move` is as for
-   * allocOrCompact. Returns ok false, changing nothing, only when free memory is short.
+   * compactAround() it — calling `move` for each move in order — and resize again (the rover is
+   * then the end of the grown block, where the one hole starts). `move` is as for allocOrCompact.
+   * Returns ok false, changing nothing, only when free memory is short.
    */
   resizeOrCompact(start: number, newSize: number, move: (m: Move<Owner>) => void): ResizeResult {
     const first = this.resize(start, newSize);
@@ -334,7 +335,9 @@ export class ContigAllocator<Owner = string> {
     if (this.totalFree() < this.rounded(newSize, "contig.resizeOrCompact") - b.size)
       return { ok: false };
     for (const m of this.compactAround(start)) move(m);
-    return this.resize(b.start, newSize);
+    const grown = this.resize(b.start, newSize);
+    this.state.rover = b.start + b.size;
+    return grown;
   }
 
   /** The block starting at `start`, or undefined. */

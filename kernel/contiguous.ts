@@ -301,7 +301,6 @@ export class ContiguousMemory implements MemoryModel {
    * or undefined (nothing changed) if memory is short.
    */
   private resizeBlock(p: Proc, b: Block, size: number, atTop: boolean): string | undefined {
-    const old = b.size;
     if (this.allocator.resize(b.base, size).ok) {
       this.place(b, b.base, size, atTop);
       return "in place";
@@ -318,7 +317,7 @@ export class ContiguousMemory implements MemoryModel {
     if (!this.allocator.resizeOrCompact(b.base, size, (m) => this.move(m)).ok) return undefined;
     this.place(b, b.base, size, atTop);
     const bytes = this.allocator.stats().bytesMoved - moved;
-    return `after compacting memory (${kib(bytes)} moved; now at ${hex32(b.base)}, was ${kib(old)})`;
+    return `after compacting memory around it (${kib(bytes)} moved; now at ${hex32(b.base)})`;
   }
 
   /** Copies `b`'s bytes to `to` (memmove) as the start of a `size`-byte block, zeroing the rest. */

@@ -72,6 +72,7 @@ export const programCases: readonly ProgramCase[] = [
   { name: "exitcode-300", source: "programs/exitcode.s", args: ["300"], status: 300 & 0xff },
   { name: "illegal", source: "programs/illegal.s", status: SIGILL_STATUS },
   { name: "syscalls", source: "programs/syscalls.s", status: 0 },
+  { name: "recurse", source: "programs/recurse.s", status: 0 },
   { name: "bench/sieve", source: "programs/bench/sieve.s", status: 0, bench: true },
   { name: "bench/matmul", source: "programs/bench/matmul.s", status: 0, bench: true },
   { name: "bench/crc32", source: "programs/bench/crc32.s", status: 0, bench: true },

@@ -325,25 +325,25 @@ describe("resize", () => {
   });
 });
 
-describe("compaction", () => {
-  /** a 4K, b 8K, c 4K, d 8K, e 4K, f 4K fill [0, 32K); b, d, f freed: holes 8K@4K, 8K@16K, 4K@28K. */
-  function fragmented() {
-    const a = new ContigAllocator({ start: 0, size: 32 * K, granule: K });
-    const at: Record<string, number> = {};
-    for (const [o, s] of [
-      ["a", 4],
-      ["b", 8],
-      ["c", 4],
-      ["d", 8],
-      ["e", 4],
-      ["f", 4],
-    ] as const) {
-      at[o] = started(a.alloc(s * K, o));
-    }
-    for (const o of ["b", "d", "f"]) a.free(at[o]!);
-    return a;
+/** a 4K, b 8K, c 4K, d 8K, e 4K, f 4K fill [0, 32K); b, d, f freed: holes 8K@4K, 8K@16K, 4K@28K. */
+function fragmented() {
+  const a = new ContigAllocator({ start: 0, size: 32 * K, granule: K });
+  const at: Record<string, number> = {};
+  for (const [o, s] of [
+    ["a", 4],
+    ["b", 8],
+    ["c", 4],
+    ["d", 8],
+    ["e", 4],
+    ["f", 4],
+  ] as const) {
+    at[o] = started(a.alloc(s * K, o));
   }
+  for (const o of ["b", "d", "f"]) a.free(at[o]!);
+  return a;
+}
 
+describe("compaction", () => {
   it("32: reports total free, largest hole and external fragmentation", () => {
     const a = fragmented();
     expect(a.totalFree()).toBe(20 * K);
@@ -607,11 +607,15 @@ function stress(policy: FitPolicy, seed: number, steps: number): ContigAllocator
       const want = Math.ceil((1 + rng.below(granule * 10)) / granule) * granule;
       const nextHole = a.holes().find((h) => h.start === start + s.size);
       const canGrow = want <= s.size + (nextHole?.size ?? 0);
-      const r = a.resize(start, want);
-      expect(r.ok).toBe(canGrow);
+      const free = a.totalFree();
+      const compacting = rng.below(2) === 0;
+      const r = compacting ? a.resizeOrCompact(start, want, move) : a.resize(start, want);
+      expect(r.ok).toBe(canGrow || (compacting && want - s.size <= free));
       if (r.ok) {
-        shadow.set(start, { size: want, tag: s.tag });
-        fill(start, want, s.tag);
+        const at = [...shadow.entries()].find(([, b]) => b.tag === s.tag)![0];
+        shadow.set(at, { size: want, tag: s.tag });
+        fill(at, want, s.tag);
+        if (compacting && !canGrow) rover = at + want;
       }
     } else {
       for (const m of a.compact()) move(m);
@@ -637,4 +641,70 @@ describe("seeded random stress: invariants hold after every operation", () => {
       });
     }
   }
+});
+
+describe("compacting around a block, so it can grow in place", () => {
+  it("58: blocks up to it slide down, blocks above it slide up (highest first)", () => {
+    const a = fragmented();
+    expect(a.compactAround(12 * K)).toEqual([
+      { owner: "c", from: 12 * K, to: 4 * K, size: 4 * K },
+      { owner: "e", from: 24 * K, to: 28 * K, size: 4 * K },
+    ]);
+    expect(a.blocks().map((b) => [b.owner, b.start / K])).toEqual([
+      ["a", 0],
+      ["c", 4],
+      ["e", 28],
+    ]);
+    expect(a.holes()).toEqual([{ start: 8 * K, size: 20 * K }]);
+    expect(a.state.rover).toBe(8 * K);
+    expect(a.stats()).toMatchObject({ compactions: 1, bytesMoved: 8 * K });
+    a.check();
+  });
+
+  it("59: resizeOrCompact grows in place when it can, without compacting", () => {
+    const a = fragmented();
+    expect(a.resizeOrCompact(12 * K, 12 * K, () => expect.unreachable())).toEqual({
+      ok: true,
+      size: 12 * K,
+    });
+    expect(a.stats().compactions).toBe(0);
+  });
+
+  it("60: resizeOrCompact compacts around the block, calls move in order, then grows it", () => {
+    const a = fragmented();
+    const seen: string[] = [];
+    const r = a.resizeOrCompact(12 * K, 24 * K, (m) => seen.push(`${m.owner} ${m.to / K}`));
+    expect(r).toEqual({ ok: true, size: 24 * K });
+    expect(seen).toEqual(["c 4", "e 28"]);
+    expect(a.find(4 * K)).toEqual({ start: 4 * K, size: 24 * K, owner: "c" });
+    expect(a.holes()).toEqual([]);
+    a.check();
+  });
+
+  it("61: resizeOrCompact changes nothing when free memory is short", () => {
+    const a = fragmented();
+    const before = a.memoryMap();
+    expect(a.resizeOrCompact(12 * K, 25 * K, () => expect.unreachable())).toEqual({ ok: false });
+    expect(a.memoryMap()).toEqual(before);
+    expect(a.stats().compactions).toBe(0);
+  });
+
+  it("62: applying upward moves in order with copyWithin keeps overlapping blocks' bytes", () => {
+    // p 4K at 0, q 8K at 4K, hole 2K at 12K: q's destination [6K, 14K) overlaps its source.
+    const a = new ContigAllocator({ start: 0, size: 14 * K, granule: K });
+    const ram = new Uint8Array(14 * K);
+    const p = started(a.alloc(4 * K, "p"));
+    const q = started(a.alloc(8 * K, "q"));
+    for (let i = 0; i < 8 * K; i++) ram[q + i] = (i * 13) & 0xff;
+    const r = a.resizeOrCompact(p, 6 * K, (m) => ram.copyWithin(m.to, m.from, m.from + m.size));
+    expect(r).toEqual({ ok: true, size: 6 * K });
+    expect(a.find(6 * K)?.owner).toBe("q");
+    expect(ram.subarray(6 * K).every((v, i) => v === ((i * 13) & 0xff))).toBe(true);
+  });
+
+  it("63: compactAround of something not a block is a panic", () => {
+    expect(() => fragmented().compactAround(4 * K)).toThrow(
+      "contig.compactAround: 0x1000 is not an allocated block",
+    );
+  });
 });

@@ -58,6 +58,14 @@ export class FrameTable {
   /** The user virtual address a User frame is mapped at (the same in every sharer after fork). */
   readonly va: Uint32Array;
   /**
+   * Pins: how many kernel operations are working on a frame right now. A pinned frame is never
+   * chosen for eviction and must not be freed; every pin is dropped before the trap that took it
+   * returns (the checker verifies none is left).
+   */
+  readonly pins: Uint16Array;
+  /** Allocations that found no frame, even after reclaiming (the kernel's OOM handling reads it). */
+  failedAllocs = 0;
+  /**
    * Called when no frame is free: frees one (by evicting a page to swap) and returns true, or
    * returns false if nothing can be freed. Null: no reclaiming.
    */
@@ -78,6 +86,7 @@ export class FrameTable {
     this.pid = new Int32Array(this.count);
     this.refs = new Int32Array(this.count);
     this.va = new Uint32Array(this.count);
+    this.pins = new Uint16Array(this.count);
     this.use.fill(FrameUse.Kernel, 0, reserved);
     this.free = this.count - reserved;
     this.freeAtBoot = this.free;
@@ -91,7 +100,10 @@ export class FrameTable {
   alloc(use: FrameUse, pid: number): number {
     let ppn = this.allocator.alloc(this);
     while (ppn === NO_FRAME && this.reclaim?.()) ppn = this.allocator.alloc(this);
-    if (ppn === NO_FRAME) return NO_FRAME;
+    if (ppn === NO_FRAME) {
+      this.failedAllocs++;
+      return NO_FRAME;
+    }
     if (this.use[ppn] !== FrameUse.Free)
       throw new Error(`kalloc: allocator returned frame ${ppn}, which is in use`);
     this.use[ppn] = use;
@@ -102,11 +114,12 @@ export class FrameTable {
     return ppn;
   }
 
-  /** Frees a frame; freeing a free or reserved frame is a kernel bug. */
+  /** Frees a frame; freeing a free, reserved or pinned frame is a kernel bug. */
   release(ppn: number): void {
     if (ppn < this.reserved || ppn >= this.count || this.use[ppn] === FrameUse.Free) {
       throw new Error(`kfree: frame ${ppn} is not allocated`);
     }
+    if (this.pins[ppn] !== 0) throw new Error(`kfree: frame ${ppn} is pinned`);
     this.onChange?.("free", ppn);
     if (this.use[ppn] === FrameUse.User) this.onUserFree?.(ppn);
     this.use[ppn] = FrameUse.Free;
@@ -114,6 +127,17 @@ export class FrameTable {
     this.refs[ppn] = 0;
     this.free++;
     this.allocator.release(ppn);
+  }
+
+  /** Pins `ppn` while the kernel works on it (copies from it, maps it): no eviction, no freeing. */
+  pin(ppn: number): void {
+    this.pins[ppn]!++;
+  }
+
+  /** Drops a pin taken with pin(). */
+  unpin(ppn: number): void {
+    if (this.pins[ppn] === 0) throw new Error(`unpin: frame ${ppn} is not pinned`);
+    this.pins[ppn]!--;
   }
 
   /** Drops one mapping of a User frame, freeing it with the last; returns true if freed. */

@@ -20,15 +20,17 @@ import { ContiguousMemory } from "./contiguous.js";
 import type { ElfImage } from "./elf.js";
 import { FrameTable } from "./frames.js";
 import type { KernelHost } from "./host.js";
-import { emulateMisaligned, MisalignedMode } from "./misaligned.js";
 import type { MemoryModel } from "./memory.js";
+import { emulateMisaligned, MisalignedMode } from "./misaligned.js";
 import { PagedMemory } from "./paged.js";
 import type { VmCounters } from "./paging.js";
 import { type KernelPlugins, referencePlugins } from "./plugins.js";
 import { AsidPool, newProc, type Proc, type ProcessExit, ProcState } from "./proc.js";
-import { type SwapCounters, type SwapPolicy, Swapper } from "./swap.js";
+import { MAX_FAULTS_PER_INSTRUCTION, ProgressGuard } from "./progress.js";
+import { EvictFailure, type SwapCounters, type SwapPolicy, Swapper } from "./swap.js";
 import { syscall } from "./syscall.js";
 import type { KernelEvent } from "./trace.js";
+import { tablePages } from "./vm.js";
 
 export { exitStatus, type ProcessExit } from "./proc.js";
 
@@ -36,6 +38,14 @@ import { exitStatus } from "./proc.js";
 
 /** Linux's default stack limit (ulimit -s). */
 export const STACK_LIMIT = 8 * 1024 * 1024;
+
+/** Traps by which an instruction asks for a page: page faults, and TLB misses (software refill). */
+const FAULT_CAUSES: ReadonlySet<number> = new Set([
+  Cause.InstructionPageFault,
+  Cause.LoadPageFault,
+  Cause.StorePageFault,
+  Cause.TlbMiss,
+]);
 
 export interface KernelOptions {
   mm: MmuMode;
@@ -143,6 +153,8 @@ export class Kernel {
   onExit: ((p: Proc) => void) | null = null;
   /** Set by the invariant checker's caller, so kernel/ does not depend on it. */
   checker: ((k: Kernel) => string | undefined) | null = null;
+  /** The instruction whose faults are being served, and the pages it keeps (progress.ts). */
+  readonly progress = new ProgressGuard();
 
   constructor(machine: Machine, host: KernelHost, options: KernelOptions) {
     this.machine = machine;
@@ -168,6 +180,7 @@ export class Kernel {
       swapper: this.swapper,
       pt: this.options.plugins.pageTable,
       pageFault: this.options.plugins.pageFault,
+      outOfMemory: (p: Proc, va: number) => this.outOfMemory(p, va),
     };
     switch (this.options.mm) {
       case MmuMode.Bare:
@@ -294,6 +307,7 @@ export class Kernel {
 
   /** Ends the current quantum: saves `p` and puts it at the back of the queue if it can run. */
   private endSlice(p: Proc): void {
+    this.progress.clear();
     if (this.current === p) this.save(p);
     if (p.state === ProcState.Runnable) this.stackOverflowed(p, p.pc);
     this.swapper?.tick(2 * this.machine.cpu.ticks, 2 * this.options.quantum);
@@ -331,6 +345,7 @@ export class Kernel {
 
   private handleTrap(p: Proc, trap: Trap): void {
     if (this.stackOverflowed(p, trap.epc)) return;
+    if (!this.watchProgress(p, trap)) return;
     // base-limit and segmented: a limit fault goes to the memory model too (a segment may grow).
     if (isPageFault(trap.cause) || trap.reason === FaultReason.Limit) return this.fault(p, trap);
     switch (trap.cause) {
@@ -419,6 +434,74 @@ export class Kernel {
       );
   }
 
+  /**
+   * Forward progress: a page fault or TLB miss keeps the pages its instruction has needed
+   * resident (progress.ts); any other trap ends that. An instruction faulting more than
+   * MAX_FAULTS_PER_INSTRUCTION times is stuck: if pages were evicted meanwhile, memory is too
+   * tight for it and the OOM killer ends a process; if none was, the faults are not being fixed
+   * and `p` is ended. False if `p` has ended.
+   */
+  private watchProgress(p: Proc, trap: Trap): boolean {
+    if (!FAULT_CAUSES.has(trap.cause)) {
+      this.progress.clear();
+      return true;
+    }
+    const { progress, counters } = this;
+    const instret = this.machine.cpu.instret;
+    const faults = progress.noteFault(p, trap.epc, instret, trap.tval, counters.evictions);
+    if (faults <= MAX_FAULTS_PER_INSTRUCTION) return true;
+    const what = `the instruction at pc ${hex32(trap.epc)} faulted ${faults} times`;
+    if (counters.evictions === progress.evictionsAtStart) {
+      this.kill(p, Sig.SIGSEGV, `no progress: ${what} and its faults were not fixed`);
+      return false;
+    }
+    progress.faults = 0;
+    progress.evictionsAtStart = counters.evictions;
+    this.oomKill(p, `no progress: ${what}, evicting a page each time`);
+    return !p.exit;
+  }
+
+  /**
+   * VmContext.outOfMemory: a fault of `p` at `va` found no frame. When swap has room but no page
+   * may be evicted (page tables and the pages in use fill RAM), the OOM killer ends a process and
+   * the fault is retried (true). Otherwise memory and swap are spent: the fault fails and `p`
+   * alone ends, with the fault's reason (false).
+   */
+  private outOfMemory(p: Proc, va: number): boolean {
+    if (this.swapper?.lastFailure !== EvictFailure.NothingEvictable) return false;
+    this.oomKill(p, `pid ${p.pid} needed a frame at ${hex32(va)} and no page could be evicted`);
+    return true;
+  }
+
+  /**
+   * The OOM killer, as Linux's: ends (SIGKILL) the process with the largest footprint — resident
+   * pages plus page-table pages — ties going to the newest (highest pid). `why` names the need.
+   */
+  private oomKill(needy: Proc, why: string): void {
+    let victim = needy;
+    let most = -1;
+    for (const q of this.procs.values()) {
+      if (q.exit) continue;
+      const size = q.rss + this.tablePageCount(q);
+      if (size >= most) {
+        victim = q;
+        most = size;
+      }
+    }
+    const tables = this.tablePageCount(victim);
+    this.kill(
+      victim,
+      Sig.SIGKILL,
+      `out of memory (largest footprint: ${victim.rss} resident + ${tables} page-table pages; ${why})`,
+    );
+  }
+
+  /** Page-table pages of `p`, its root included (paged mode; 0 otherwise). */
+  private tablePageCount(p: Proc): number {
+    if (this.memory.mode !== MmuMode.Paged || p.root === 0) return 0;
+    return 1 + tablePages(this.machine.ram, p.root).length;
+  }
+
   /** Ends `p` as if by `signal`, telling the user why on the kernel's message line. */
   kill(p: Proc, signal: Signal, reason: string): void {
     if (p.exit) return;
@@ -440,6 +523,7 @@ export class Kernel {
     });
     this.rssPeaks.set(p.pid, p.rssPeak);
     if (this.current === p) this.current = null;
+    if (this.progress.proc === p) this.progress.clear();
     this.memory.release(p);
     this.machine.mmu.sfenceVma(undefined, p.asid);
     this.asids.release(p.asid);

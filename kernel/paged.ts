@@ -21,6 +21,7 @@ import {
   type FaultResult,
   protectRange,
   releaseShared,
+  serveFault,
   USER_TOP,
   unmapRange,
   userPa,
@@ -34,6 +35,9 @@ import { freeWalk, newRoot } from "./vm.js";
  * region lookups cheap whatever a program does. mmap, munmap and mprotect that could pass it fail
  * with ENOMEM. */
 export const MAX_REGIONS = 4096;
+
+/** Heap pages (brk) are read-write. */
+const HEAP_PERM = PTE_R | PTE_W;
 
 export interface PagedOptions {
   /** Most the stack may grow to (Linux's default ulimit -s is 8 MiB). */
@@ -118,7 +122,7 @@ export class PagedMemory implements MemoryModel {
   }
 
   fault(p: Proc, va: number, access: Access): FaultResult {
-    return this.ctx.pageFault(this.ctx, p, va, access);
+    return serveFault(this.ctx, p, va, access);
   }
 
   userPa(p: Proc, va: number, access: Access): number {
@@ -141,14 +145,19 @@ export class PagedMemory implements MemoryModel {
     return addr;
   }
 
-  /** The heap region, created empty at the initial break if there is none. */
+  /**
+   * The read-write heap region ending at the break, created empty there if there is none (at
+   * first, or when mprotect changed the top of the heap: new heap pages are read-write, as Linux).
+   */
   private heapRegion(p: Proc): Region {
-    const heap = p.space.regions.find((r) => r.kind === RegionKind.Heap && r.end === pageUp(p.brk));
+    const heap = p.space.regions.find(
+      (r) => r.kind === RegionKind.Heap && r.end === pageUp(p.brk) && r.perm === HEAP_PERM,
+    );
     if (heap) return heap;
     const r: Region = {
       start: pageUp(p.brk),
       end: pageUp(p.brk),
-      perm: PTE_R | PTE_W,
+      perm: HEAP_PERM,
       kind: RegionKind.Heap,
     };
     p.space.regions.push(r);
@@ -156,9 +165,14 @@ export class PagedMemory implements MemoryModel {
     return r;
   }
 
-  /** The most pages one brk or mmap call may add: all of user memory (heuristic overcommit). */
+  /**
+   * The most pages one brk or mmap call may add, as Linux's heuristic overcommit: user RAM (all
+   * frames but the kernel's reserve) plus swap. Only an obvious overcommit is refused; pages are
+   * allocated when touched.
+   */
   private commitLimit(): number {
-    return this.ctx.frames.count - this.ctx.frames.reserved;
+    const { frames, swapper } = this.ctx;
+    return frames.count - frames.reserved + (swapper?.space.slots ?? 0);
   }
 
   mmap(p: Proc, addr: number, len: number, prot: number, flags: number): number {

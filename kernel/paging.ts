@@ -10,7 +10,7 @@ import { type FrameTable, FrameUse, NO_FRAME } from "./frames.js";
 import type { PageFaultHandler, PageTableOps } from "./plugins.js";
 import type { Proc } from "./proc.js";
 import type { Swapper } from "./swap.js";
-import { forEachPte, PTE_COW, PTE_SWAP } from "./vm.js";
+import { forEachPte, freeEmptyTables, PTE_COW, PTE_SWAP } from "./vm.js";
 
 /** User space is [0, USER_TOP); the upper half of the address space belongs to the kernel. */
 export const USER_TOP = 0x8000_0000;
@@ -34,6 +34,11 @@ export interface VmContext {
   readonly pt: PageTableOps;
   /** The page-fault handler (reference: handlePageFault below). */
   readonly pageFault: PageFaultHandler;
+  /**
+   * Called when a fault of `p` at `va` failed for want of a frame: the kernel may end a process
+   * to free memory (the OOM killer). True if it ended one, so the fault is worth trying again.
+   */
+  readonly outOfMemory?: (p: Proc, va: number) => boolean;
 }
 
 /** A fixed fault says what the kernel did (for traces); an illegal one says why. */
@@ -206,9 +211,13 @@ function breakCow(
   const old = ptePpn(pte);
   let ppn = old;
   if (frames.refs[old]! > 1) {
+    // Pinned: finding a frame for the copy must not evict the page being copied.
+    frames.pin(old);
     ppn = frames.alloc(FrameUse.User, p.pid);
+    if (ppn !== NO_FRAME)
+      ram.u8.copyWithin(ppn * PAGE_SIZE, old * PAGE_SIZE, old * PAGE_SIZE + PAGE_SIZE);
+    frames.unpin(old);
     if (ppn === NO_FRAME) return fail(`${outOfMemory(ctx)} (copy-on-write)`);
-    ram.u8.copyWithin(ppn * PAGE_SIZE, old * PAGE_SIZE, old * PAGE_SIZE + PAGE_SIZE);
     frames.unref(old);
     ctx.counters.cowCopies++;
     ctx.swapper?.loaded(ppn, page);
@@ -230,50 +239,71 @@ function breakCow(
  * Copies `parent`'s page table into `child` for fork: private pages become copy-on-write shared
  * (or are copied at once when `eager`), shared mappings are shared. False if out of memory (the
  * caller frees what the child got).
+ *
+ * Allocation comes before reading: the child's PTE slot is made first (a new page-table page may
+ * evict the very page being copied), and only then is the parent's PTE read.
  */
 export function copyPages(ctx: VmContext, parent: Proc, child: Proc, eager: boolean): boolean {
-  const { ram, frames } = { ram: ctx.machine.ram, frames: ctx.frames };
+  const ram = ctx.machine.ram;
   let ok = true;
-  forEachPte(ram, parent.root, 0, USER_TOP, (va, addr, pte) => {
+  forEachPte(ram, parent.root, 0, USER_TOP, (va, addr) => {
     if (!ok) return;
-    const dst = ctx.pt.walk(ram, frames, child.root, va, true, child.pid);
+    const dst = ctx.pt.walk(ram, ctx.frames, child.root, va, true, child.pid);
     if (dst < 0) {
       ok = false;
       return;
     }
-    if ((pte & PTE_V) === 0) {
-      // A page on swap: the child shares the slot until either reads it back.
-      if (pte & PTE_SWAP) {
-        ctx.swapper?.space.ref(pte >>> 10);
-        ram.i32[dst >>> 2] = pte;
-      }
-      return;
-    }
-    const ppn = ptePpn(pte);
-    if (frames.use[ppn] === FrameUse.Shared) {
-      ram.i32[dst >>> 2] = pte;
-    } else if (eager) {
-      const copy = frames.alloc(FrameUse.User, child.pid);
-      if (copy === NO_FRAME) {
-        ok = false;
-        return;
-      }
-      ram.u8.copyWithin(copy * PAGE_SIZE, ppn * PAGE_SIZE, ppn * PAGE_SIZE + PAGE_SIZE);
-      ram.i32[dst >>> 2] = makePte(copy, pte & 0x3ff);
-      ctx.swapper?.loaded(copy, va);
-    } else {
-      const shared = ((pte & ~PTE_W) | PTE_COW) >>> 0;
-      ram.i32[addr >>> 2] = shared;
-      ram.i32[dst >>> 2] = shared;
-      frames.refs[ppn]!++;
-    }
-    addResident(child);
+    ok = copyPte(ctx, child, va, addr, dst, eager);
   });
   ctx.machine.mmu.sfenceVma(undefined, parent.asid);
   return ok;
 }
 
-/** Unmaps [start, end) of `p`'s page table, dropping frames; regions are the caller's business. */
+/** Copies the parent's PTE at `src` (read now) to the child's at `dst`; false if out of memory. */
+function copyPte(
+  ctx: VmContext,
+  child: Proc,
+  va: number,
+  src: number,
+  dst: number,
+  eager: boolean,
+): boolean {
+  const { ram, frames } = { ram: ctx.machine.ram, frames: ctx.frames };
+  const pte = ram.i32[src >>> 2]! >>> 0;
+  if ((pte & PTE_V) === 0) {
+    // A page on swap: the child shares the slot until either reads it back.
+    if (pte & PTE_SWAP) {
+      ctx.swapper?.space.ref(pte >>> 10);
+      ram.i32[dst >>> 2] = pte;
+    }
+    return true;
+  }
+  const ppn = ptePpn(pte);
+  if (frames.use[ppn] === FrameUse.Shared) {
+    ram.i32[dst >>> 2] = pte;
+  } else if (eager) {
+    frames.pin(ppn);
+    const copy = frames.alloc(FrameUse.User, child.pid);
+    if (copy !== NO_FRAME)
+      ram.u8.copyWithin(copy * PAGE_SIZE, ppn * PAGE_SIZE, ppn * PAGE_SIZE + PAGE_SIZE);
+    frames.unpin(ppn);
+    if (copy === NO_FRAME) return false;
+    ram.i32[dst >>> 2] = makePte(copy, pte & 0x3ff);
+    ctx.swapper?.loaded(copy, va);
+  } else {
+    const shared = ((pte & ~PTE_W) | PTE_COW) >>> 0;
+    ram.i32[src >>> 2] = shared;
+    ram.i32[dst >>> 2] = shared;
+    frames.refs[ppn]!++;
+  }
+  addResident(child);
+  return true;
+}
+
+/**
+ * Unmaps [start, end) of `p`'s page table, dropping frames and swap slots, and frees the
+ * page-table pages left mapping nothing; regions are the caller's business.
+ */
 export function unmapRange(ctx: VmContext, p: Proc, start: number, end: number): void {
   const { ram, frames } = { ram: ctx.machine.ram, frames: ctx.frames };
   forEachPte(ram, p.root, start, end, (va, addr, pte) => {
@@ -286,6 +316,7 @@ export function unmapRange(ctx: VmContext, p: Proc, start: number, end: number):
     ram.i32[addr >>> 2] = 0;
     flushPage(ctx, p, va);
   });
+  freeEmptyTables(ram, frames, p.root, start, end);
 }
 
 /** Frees the frames of shared objects that no region uses any more. */
@@ -317,8 +348,24 @@ export function protectRange(
 }
 
 /**
+ * Serves a fault through the plugged handler. If it failed because no frame could be had, the
+ * kernel's OOM killer may end a process and the fault is tried again; each retry follows the end
+ * of a process, so this never spins.
+ */
+export function serveFault(ctx: VmContext, p: Proc, va: number, access: Access): FaultResult {
+  for (;;) {
+    const failedBefore = ctx.frames.failedAllocs;
+    const r = ctx.pageFault(ctx, p, va, access);
+    if (r.ok || ctx.frames.failedAllocs === failedBefore || p.exit) return r;
+    if (!ctx.outOfMemory?.(p, va) || p.exit) return r;
+  }
+}
+
+/**
  * The physical address for a kernel access to user `va` (copyIn/copyOut), faulting the page in
  * as the hardware would; -1 if the user may not make that access there. Sets A/D like hardware.
+ * Everything is allocated before the address is returned: it stays valid until the caller's next
+ * allocation, so a copy through it must come first.
  */
 export function userPa(ctx: VmContext, p: Proc, va: number, access: Access): number {
   const ram = ctx.machine.ram;
@@ -329,7 +376,7 @@ export function userPa(ctx: VmContext, p: Proc, va: number, access: Access): num
   };
   let { addr, pte } = pteOf();
   if (!userMayAccess(pte, access)) {
-    if (!ctx.pageFault(ctx, p, va, access).ok) return -1;
+    if (!serveFault(ctx, p, va, access).ok) return -1;
     ({ addr, pte } = pteOf());
     if (!userMayAccess(pte, access)) return -1;
   }

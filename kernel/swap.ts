@@ -5,7 +5,10 @@
 //
 // Private user frames are evicted, including those shared copy-on-write after fork: every
 // mapping (the same address in each sharer) then points at the one swap slot, whose reference
-// count is the number of sharers. MAP_SHARED frames, page tables and kernel frames stay in RAM.
+// count is the number of sharers. MAP_SHARED frames, page tables and kernel frames stay in RAM,
+// and so do frames the kernel is working on: pinned ones (FrameTable.pin) and the pages of the
+// instruction whose faults are being served (progress.ts). The policy never sees those as
+// evictable.
 //
 // A swapped PTE (V clear):  31 ........ 10 | 9 = PTE_SWAP | 8..0 = 0
 //                            swap slot      |
@@ -14,6 +17,7 @@ import { PAGE_SIZE } from "../hw/ram.js";
 import { PTE_A, PTE_D, PTE_V, ptePpn } from "../hw/sv32.js";
 import { type FrameTable, FrameUse } from "./frames.js";
 import type { Proc } from "./proc.js";
+import type { ProgressGuard } from "./progress.js";
 import type { ReplacementPolicy, ResidencyView } from "./replace/policy.js";
 import type { KernelEvent } from "./trace.js";
 import { PTE_SWAP, walk } from "./vm.js";
@@ -77,8 +81,17 @@ export interface SwapContext {
   readonly frames: FrameTable;
   readonly procs: ReadonlyMap<number, Proc>;
   readonly counters: SwapCounters;
+  /** The pages of the instruction being served, which must stay resident. */
+  readonly progress: ProgressGuard;
   emit(e: KernelEvent): void;
 }
+
+/** Why the last eviction freed nothing: no page may be evicted, or the victim is dirty and swap is full. */
+export const EvictFailure = {
+  NothingEvictable: "nothing evictable",
+  SwapFull: "swap full",
+} as const;
+export type EvictFailure = (typeof EvictFailure)[keyof typeof EvictFailure];
 
 /** The PTE of a frame's one mapping, and its process. */
 interface Mapping {
@@ -99,7 +112,7 @@ export class Swapper {
     this.policy = policy;
     this.space = new SwapSpace(ctx.machine.disk.blocks);
     this.view = {
-      evictable: (ppn) => this.mappingsOf(ppn) !== undefined,
+      evictable: (ppn) => this.evictable(ppn),
       referenced: (ppn) => (this.bitsOf(ppn) & PTE_A) !== 0,
       clearReferenced: (ppn) => this.clearAccessed(ppn),
       dirty: (ppn) => (this.bitsOf(ppn) & PTE_D) !== 0,
@@ -196,6 +209,22 @@ export class Swapper {
     return found.length > 0 && found.length === frames.refs[ppn] ? found : undefined;
   }
 
+  /**
+   * True if `ppn` may leave RAM: a user page whose every mapping is found, not pinned, and not a
+   * page of the instruction being served.
+   */
+  private evictable(ppn: number): boolean {
+    const { frames, machine, progress } = this.ctx;
+    return (
+      frames.pins[ppn] === 0 &&
+      !progress.protects(machine.ram, frames, ppn) &&
+      this.mappingsOf(ppn) !== undefined
+    );
+  }
+
+  /** Why the last evict() returned false (null before any failure). */
+  lastFailure: EvictFailure | null = null;
+
   /** The A and D bits of a frame, ORed over its mappings. */
   private bitsOf(ppn: number): number {
     return (this.mappingsOf(ppn) ?? []).reduce((bits, m) => bits | m.pte, 0);
@@ -215,8 +244,11 @@ export class Swapper {
   evict(): boolean {
     const { frames, machine, counters } = this.ctx;
     const ppn = this.policy.victim(this.view);
-    if (ppn === undefined) return false;
-    const maps = this.mappingsOf(ppn);
+    if (ppn === undefined) {
+      this.lastFailure = EvictFailure.NothingEvictable;
+      return false;
+    }
+    const maps = this.evictable(ppn) ? this.mappingsOf(ppn) : undefined;
     if (!maps)
       throw new Error(
         `evict: policy ${this.policy.name} chose frame ${ppn}, which is not evictable`,
@@ -226,6 +258,7 @@ export class Swapper {
     if (maps.some((m) => m.pte & PTE_D)) {
       const slot = this.space.alloc();
       if (slot < 0) {
+        this.lastFailure = EvictFailure.SwapFull;
         counters.swapFull++;
         this.policy.loaded(ppn, this.view);
         return false;

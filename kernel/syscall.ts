@@ -175,6 +175,12 @@ function sysExecve(k: Kernel, p: Proc, a: Int32Array): Result {
   p.space = new AddressSpace();
   p.rss = 0;
   const error = k.memory.exec(p, { image, argv, envp, random: k.randomBytes() });
+  if (p.exit) {
+    // The OOM killer chose this process while exec faulted its stack in: its new image is gone
+    // with it; the old one, out of the process table's sight, goes too.
+    k.memory.release({ ...p, ...old });
+    return NO_RESULT;
+  }
   const discard: Proc = { ...p, ...(error ? {} : old) };
   if (error) {
     k.memory.release(discard);

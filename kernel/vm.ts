@@ -94,6 +94,31 @@ export function freeWalk(ram: Ram, frames: FrameTable, root: number): void {
   frames.release(root);
 }
 
+/**
+ * Frees each level-0 table under `root` that covers part of [start, end) and holds no non-zero
+ * PTE any more (after munmap, brk shrinking or exit), clearing its level-1 entry. No caller may
+ * hold a PTE address into those tables across this.
+ */
+export function freeEmptyTables(
+  ram: Ram,
+  frames: FrameTable,
+  root: number,
+  start: number,
+  end: number,
+): void {
+  const last = Math.min(1023, vpnIndex(Math.max(start, end - 1), 1));
+  for (let i1 = vpnIndex(start, 1); i1 <= last; i1++) {
+    const l1 = pteAt(root, i1);
+    const pde = ram.i32[l1 >>> 2]! >>> 0;
+    if ((pde & PTE_V) === 0 || isLeaf(pde)) continue;
+    const table = ptePpn(pde);
+    const words = ram.i32.subarray(pteAt(table, 0) >>> 2, pteAt(table, 1024) >>> 2);
+    if (words.some((w) => w !== 0)) continue;
+    ram.i32[l1 >>> 2] = 0;
+    frames.release(table);
+  }
+}
+
 /** Level-1 entries (page-table pages) in use under `root`, for the invariant checker and dumps. */
 export function tablePages(ram: Ram, root: number): number[] {
   const out: number[] = [];

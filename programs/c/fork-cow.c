@@ -2,9 +2,9 @@
  * fork-cow.c: fork gives the child a copy of the parent's memory, at the same virtual addresses.
  * Under --mm paged the copy is lazy (copy-on-write): parent and child share every frame until
  * one of them writes a page, and only that page is copied. The child here reads all of `table`
- * (DATA_PAGES pages) but writes only CHILD_WRITES of them; the parent writes nothing after the
- * fork, so `vmlab run --stats` shows one COW copy per page written (plus the pages of the
- * stack, the heap and stdio's buffer, which the child writes too).
+ * (DATA_PAGES pages) but writes only CHILD_WRITES of them; the parent writes none of it after
+ * the fork, so `vmlab run --stats` shows one COW copy per page of it written (plus the pages of
+ * the stack, the heap and stdio's buffer, which the child writes too).
  *
  * The child's changes never reach the parent: each prints the sum it sees. The parent waits
  * for the child first, so the output order is fixed (and the same under qemu-riscv32).

@@ -111,18 +111,20 @@ int waitid(int idtype, int id, struct vmlab_siginfo *info, int options)
 }
 
 /*
- * waitpid on waitid, as C libraries for rv32 Linux do (there is no wait4 there). pid -1 waits
- * for any child; *status is encoded as wait(2) does: exit code << 8, or the signal.
+ * waitpid on waitid, as C libraries for rv32 Linux do (there is no wait4 there). pid -1 or 0
+ * waits for any child (vmlab has one process group, so "any in my group" is any); another
+ * group (pid < -1) has no children: ECHILD. *status is encoded as wait(2) does: exit code << 8,
+ * or the signal. With WNOHANG and no child ended yet, returns 0.
  */
 pid_t waitpid(pid_t pid, int *status, int options)
 {
     struct vmlab_siginfo info = {0};
-    int idtype = pid == -1 ? P_ALL : P_PID;
-    if (pid < -1 || pid == 0) {
-        errno = EINVAL; /* process groups: vmlab has none */
+    if (pid < -1) {
+        errno = ECHILD;
         return -1;
     }
-    if (waitid(idtype, pid == -1 ? 0 : pid, &info, WEXITED | options) < 0)
+    int any = pid == -1 || pid == 0;
+    if (waitid(any ? P_ALL : P_PID, any ? 0 : pid, &info, WEXITED | options) < 0)
         return -1;
     if (info.si_pid != 0 && status)
         *status = info.si_code == CLD_EXITED ? (info.si_status & 0xff) << 8 : info.si_status & 0x7f;

@@ -45,8 +45,8 @@ export interface MemoryModel {
   /** Scheme-specific figures for --stats (e.g. fragmentation). */
   report?(): Record<string, number>;
   /**
-   * Checked on every trap: why `p` must be killed for a stack overflow no hardware caught (base-limit
-   * writes into the guard below its stack), or undefined.
+   * Checked at every trap and quantum end: why `p` must be killed for a stack overflow no hardware
+   * caught (base-limit: a write into the guard below its stack), or undefined.
    */
   stackOverflow?(p: Proc): string | undefined;
   /** The scheme's own invariants for --check (e.g. blocks against the allocator); the first problem. */

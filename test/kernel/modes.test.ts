@@ -9,6 +9,8 @@ import { runVmlab } from "../helpers/vmlab.js";
 const cases = programCases.filter((c) => !c.bench);
 /** Programs that rely on page 0 being unmapped: only paging can leave a hole at address 0. */
 const needsNullHole = new Set(["syscalls"]);
+/** Programs that share memory between processes (MAP_SHARED): only paging can. */
+const needsSharing = new Set(["spinlock"]);
 /** Programs whose stack outgrows base-limit's fixed one: killed there for a stack overflow. */
 const outgrowsFixedStack = new Set(["recurse"]);
 const SIGSEGV_STATUS = 128 + 11;
@@ -34,7 +36,8 @@ const configurations: [string, string[]][] = [
 for (const [name, flags] of configurations) {
   describe(`guest programs under ${name}`, () => {
     for (const c of cases) {
-      if (!name.startsWith("paged") && needsNullHole.has(c.name)) continue;
+      if (!name.startsWith("paged") && (needsNullHole.has(c.name) || needsSharing.has(c.name)))
+        continue;
       const overflows = name === "base-limit" && outgrowsFixedStack.has(c.name);
       const title = overflows ? "killed for a stack overflow" : "same output and status";
       it(`${c.name}: ${title}`, async () => {

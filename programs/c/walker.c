@@ -24,26 +24,10 @@
 #define PAGE_SIZE 4096
 #define WORDS_PER_PAGE (PAGE_SIZE / sizeof(uint32_t))
 #define MAX_PAGES 16384 /* 64 MiB */
-#define GROW_STEP 16
 
 static long arg(int argc, char **argv, int i, long fallback)
 {
     return argc > i ? strtol(argv[i], NULL, 10) : fallback;
-}
-
-/*
- * sbrk(pages * PAGE_SIZE) in steps of at most GROW_STEP pages (vmlab's kernel refuses one brk
- * call larger than RAM, even when swap could hold it); the start of the new memory, or NULL.
- */
-static void *grow_heap(long pages)
-{
-    void *start = sbrk(0);
-    for (long n; pages > 0; pages -= n) {
-        n = pages < GROW_STEP ? pages : GROW_STEP;
-        if (sbrk(n * PAGE_SIZE) == (void *)-1)
-            return NULL;
-    }
-    return start;
 }
 
 /* Page n's counter: a word whose place in the page depends on n. */
@@ -64,8 +48,8 @@ int main(int argc, char **argv)
                 MAX_PAGES);
         return 2;
     }
-    void *base = grow_heap(pages + 1); /* one page extra, to start on a page boundary */
-    if (!base) {
+    char *base = sbrk((pages + 1) * PAGE_SIZE); /* one page extra, to start on a boundary */
+    if (base == (void *)-1) {
         fprintf(stderr, "walker: no memory for %ld pages\n", pages);
         return 1;
     }

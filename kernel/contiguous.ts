@@ -252,17 +252,21 @@ export class ContiguousMemory implements MemoryModel {
 
   /**
    * A limit fault (the trap path sends base-limit and segmented ones here): under segmented, an
-   * access just below the stack segment, above the stack limit, grows the segment and is retried;
-   * anything else is illegal, and the reason says where the address was.
+   * access below the stack segment but above the stack limit grows the segment (each growth
+   * covers the address, so the retried access goes through); anything else is illegal, and the
+   * reason says where the address was.
    */
   fault(p: Proc, va: number, _access?: Access): FaultResult {
     if (p.blocks.length === 0) return fail("no memory");
     if (!this.segmented) return fail(`beyond the partition's limit ${hex32(p.blocks[0]!.size)}`);
     if (va < SEGMENT_SPAN) return fail(`above the break ${hex32(p.brk)} (segment 0's limit)`);
     if (va >= STACK_TOP) return fail("no segment there");
-    if (va < p.stackLow)
-      return fail(`stack overflow: beyond the stack limit of ${kib(this.stackMax)}`);
-    return this.growStack(p, va);
+    const stack = p.blocks[STACK]!;
+    if (va >= STACK_TOP - stack.size) return fail("past the top of the stack segment");
+    if (va >= p.stackLow) return this.growStack(p, va);
+    return stack.size === this.stackMax
+      ? fail(`stack overflow: the stack has reached its limit of ${kib(this.stackMax)}`)
+      : fail(`below the stack limit, ${kib(this.stackMax)} under ${hex32(STACK_TOP)}`);
   }
 
   /** segmented: grows `p`'s stack segment down over `va` (which the caller checked is allowed). */

@@ -99,8 +99,17 @@ describe("segmented: the stack segment grows on a fault just below it", () => {
     const r = await run(["--mm", "segmented", "--ram", "32m", RECURSE, "--", "200000"]);
     expect(r.status).toBe(SIGSEGV_STATUS);
     expect(r.stderr).toMatch(
-      /pid 1 killed: store access fault at 0x7f7f.... \(stack overflow: beyond the stack limit of 8192 KiB\)/,
+      /pid 1 killed: store access fault at 0x7f7f.... \(stack overflow: the stack has reached its limit of 8192 KiB\)/,
     );
+  });
+
+  it("a wild store far below the stack limit does not grow it: killed as a bad access", async () => {
+    const r = await run(["--mm", "segmented", `${DIR}/wild.s`]);
+    expect(r.status).toBe(SIGSEGV_STATUS);
+    expect(r.stderr).toMatch(
+      /pid 1 killed: store access fault at 0x50000000 \(below the stack limit, 8192 KiB under 0x80000000\)/,
+    );
+    expect(r.stats.segmentGrowths).toBe(0);
   });
 
   it("when memory runs out the process is killed with the reason, never an internal error", async () => {

@@ -179,7 +179,7 @@ static inline long sys_execve(const char *path, char *const argv[], char *const 
     return vmlab_syscall3(SYS_execve, path, argv, envp);
 }
 
-/* The address mapped, or -errno (a value above -4096 as unsigned). pgoff counts pages. */
+/* The address mapped, or -errno (-4095..-1). pgoff counts pages, not bytes. */
 static inline long sys_mmap(void *addr, size_t len, int prot, int flags, int fd, long pgoff)
 {
     return vmlab_syscall6(SYS_mmap, (long)addr, (long)len, prot, flags, fd, pgoff);

@@ -90,6 +90,11 @@ export class Cpu {
     this.reservation = NO_RESERVATION;
   }
 
+  /** True while an lr.w reservation is held (no trap, switch or sc.w since). */
+  hasReservation(): boolean {
+    return this.reservation !== NO_RESERVATION;
+  }
+
   /** Runs one instruction; returns its trap, or null if it completed. */
   step(): Trap | null {
     return this.run(1);

@@ -36,6 +36,9 @@ export { exitStatus, type ProcessExit } from "./proc.js";
 
 import { exitStatus } from "./proc.js";
 
+/** Instructions a quantum is stretched by when it ends inside an lr.w/sc.w sequence, once. */
+export const LRSC_GRACE = 16;
+
 /** Linux's default stack limit (ulimit -s). */
 export const STACK_LIMIT = 8 * 1024 * 1024;
 
@@ -245,7 +248,7 @@ export class Kernel {
   }
 
   /** The running process's quantum: who, and the instruction count at which it ends. */
-  private slice: { p: Proc; end: number } | null = null;
+  private slice: { p: Proc; end: number; graced?: boolean } | null = null;
 
   /**
    * Runs until `budget` more instructions have completed (traps handled on the way) or no process
@@ -259,6 +262,11 @@ export class Kernel {
       const slice = this.slice ?? this.startSlice();
       if (!slice) return false;
       const p = slice.p;
+      if (cpu.instret >= slice.end && cpu.hasReservation() && !slice.graced) {
+        // Let a constrained lr/sc loop (16 instructions at most, by the spec) reach its sc.w.
+        slice.end += LRSC_GRACE;
+        slice.graced = true;
+      }
       if (
         p.state !== ProcState.Runnable ||
         this.current !== p ||
@@ -290,7 +298,7 @@ export class Kernel {
   }
 
   /** Puts the next runnable process on the CPU for a quantum; null if none is left. */
-  private startSlice(): { p: Proc; end: number } | null {
+  private startSlice(): { p: Proc; end: number; graced?: boolean } | null {
     for (let p = this.runQueue.shift(); p; p = this.runQueue.shift()) {
       if (p.state !== ProcState.Runnable) continue;
       const from = this.current?.pid ?? null;

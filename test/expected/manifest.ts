@@ -72,6 +72,8 @@ export const programCases: readonly ProgramCase[] = [
   { name: "exitcode-300", source: "programs/exitcode.s", args: ["300"], status: 300 & 0xff },
   { name: "illegal", source: "programs/illegal.s", status: SIGILL_STATUS },
   { name: "syscalls", source: "programs/syscalls.s", status: 0 },
+  { name: "misaligned", source: "programs/misaligned.s", status: 0 },
+  { name: "spinlock", source: "programs/spinlock.s", status: 0 },
   { name: "recurse", source: "programs/recurse.s", status: 0 },
   { name: "bench/sieve", source: "programs/bench/sieve.s", status: 0, bench: true },
   { name: "bench/matmul", source: "programs/bench/matmul.s", status: 0, bench: true },

@@ -21,7 +21,7 @@ import type { Machine } from "../hw/machine.js";
 import { MmuMode, type Segment } from "../hw/mmu.js";
 import { PAGE_SIZE, type Ram } from "../hw/ram.js";
 import { PTE_R, PTE_W, PTE_X } from "../hw/sv32.js";
-import { type Access, hex32 } from "../hw/trap.js";
+import { hex32 } from "../hw/trap.js";
 import { Errno } from "./abi.js";
 import { pageDown, pageUp } from "./aspace.js";
 import { ContigAllocator, type FitPolicy, type Move } from "./contig.js";
@@ -256,7 +256,7 @@ export class ContiguousMemory implements MemoryModel {
    * covers the address, so the retried access goes through); anything else is illegal, and the
    * reason says where the address was.
    */
-  fault(p: Proc, va: number, _access?: Access): FaultResult {
+  fault(p: Proc, va: number): FaultResult {
     if (p.blocks.length === 0) return fail("no memory");
     if (!this.segmented) return fail(`beyond the partition's limit ${hex32(p.blocks[0]!.size)}`);
     if (va < SEGMENT_SPAN) return fail(`above the break ${hex32(p.brk)} (segment 0's limit)`);

@@ -51,13 +51,13 @@ describe("C examples under vmlab", () => {
     }
   }
 
-  it("fork-cow under --mm bare (one process only) reports fork's ENOMEM and exits 1", async () => {
+  it("fork-cow under --mm bare (one process only) reports fork's error and exits 1", async () => {
     const forkCow = caseNamed("fork-cow");
     const r = await runVmlabCase(forkCow, "bare");
     const firstLine = expectedStdout(forkCow).split("\n")[0];
     expect(r.status).toBe(1);
     expect(r.stdout).toBe(`${firstLine}\n`);
-    expect(r.stderr).toContain("fork: Not enough space");
+    expect(r.stderr).toMatch(/^fork: \S/m); // perror's "fork: <strerror(errno)>"
   });
 
   it("spinlock without the lock loses updates to vmlab's preemption (and says so)", async () => {

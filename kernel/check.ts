@@ -1,52 +1,121 @@
 // The invariant checker (`--check`): after every trap, the frame table, reference counts and page
 // tables must agree. Any disagreement is a kernel bug, reported by the first problem found.
+//
+// In paged mode it verifies the memory-pressure rule too (docs/kernel.md): no user PTE names a
+// frame that is free, the kernel's or a page table; every resident user page's reference count
+// equals its mappings and it is known to the replacement policy; each swap slot's count equals
+// the PTEs naming it; and no frame is left pinned once a trap has been served.
 import { PTE_U, PTE_V, ptePpn } from "../hw/sv32.js";
 import { FrameUse } from "./frames.js";
 import type { Kernel } from "./kernel.js";
-import { USER_TOP } from "./paging.js";
-import { ProcState } from "./proc.js";
+import { handlePageFault, USER_TOP } from "./paging.js";
+import { type Proc, ProcState } from "./proc.js";
 import { forEachPte, PTE_SWAP, tablePages } from "./vm.js";
+
+/** What the page tables of all live processes name: mappings per frame and PTEs per swap slot. */
+interface Census {
+  mappings: Int32Array;
+  slotRefs: Map<number, number>;
+  tableOwner: Int32Array;
+}
 
 /** The first inconsistency between frames and page tables, or undefined if all agree. */
 export function checkKernel(k: Kernel): string | undefined {
   if (k.memory.mode !== "paged") return k.memory.check?.() ?? checkFreeCount(k);
-  const { frames } = k;
-  const ram = k.machine.ram;
-  const mappings = new Int32Array(frames.count);
-  const slotRefs = new Map<number, number>();
-  const tableOwner = new Int32Array(frames.count);
+  const count = k.frames.count;
+  const census: Census = {
+    mappings: new Int32Array(count),
+    slotRefs: new Map(),
+    tableOwner: new Int32Array(count),
+  };
   for (const p of k.procs.values()) {
     if (p.state === ProcState.Zombie || p.root === 0) continue;
-    for (const t of [p.root, ...tablePages(ram, p.root)]) {
-      if (t >= frames.count || frames.use[t] !== FrameUse.PageTable)
-        return `pid ${p.pid}: page-table frame ${t} is not marked as a page table`;
-      if (tableOwner[t] !== 0)
-        return `page-table frame ${t} belongs to pid ${tableOwner[t]} and pid ${p.pid}`;
-      tableOwner[t] = p.pid;
-    }
-    let problem: string | undefined;
-    forEachPte(ram, p.root, 0, USER_TOP, (va, _addr, pte) => {
-      if (!problem && (pte & PTE_V) === 0 && pte & PTE_SWAP)
-        slotRefs.set(pte >>> 10, (slotRefs.get(pte >>> 10) ?? 0) + 1);
-      if (problem || (pte & PTE_V) === 0) return;
-      const ppn = ptePpn(pte);
-      const use = frames.use[ppn];
-      if (ppn >= frames.count)
-        problem = `pid ${p.pid}: va 0x${va.toString(16)} maps frame ${ppn}, outside RAM`;
-      else if ((pte & PTE_U) === 0)
-        problem = `pid ${p.pid}: va 0x${va.toString(16)} is mapped without the U bit`;
-      else if (use !== FrameUse.User && use !== FrameUse.Shared)
-        problem = `pid ${p.pid}: va 0x${va.toString(16)} maps frame ${ppn}, which is ${useName(use)}`;
-      else mappings[ppn]!++;
-    });
+    const problem = checkTables(k, p, census) ?? checkPtes(k, p, census);
     if (problem) return problem;
   }
-  for (let ppn = 0; ppn < frames.count; ppn++) {
-    if (frames.use[ppn] === FrameUse.User && frames.refs[ppn] !== mappings[ppn]) {
-      return `frame ${ppn}: reference count ${frames.refs[ppn]} but ${mappings[ppn]} mappings`;
-    }
+  return (
+    checkFrames(k, census.mappings) ??
+    checkPolicy(k) ??
+    checkSwapSlots(k, census.slotRefs) ??
+    checkFreeCount(k)
+  );
+}
+
+/** `p`'s page-table pages are marked as such and belong to it alone. */
+function checkTables(k: Kernel, p: Proc, census: Census): string | undefined {
+  const { frames } = k;
+  for (const t of [p.root, ...tablePages(k.machine.ram, p.root)]) {
+    if (t >= frames.count || frames.use[t] !== FrameUse.PageTable)
+      return `pid ${p.pid}: page-table frame ${t} is not marked as a page table`;
+    if (census.tableOwner[t] !== 0)
+      return `page-table frame ${t} belongs to pid ${census.tableOwner[t]} and pid ${p.pid}`;
+    census.tableOwner[t] = p.pid;
   }
-  return checkSwapSlots(k, slotRefs) ?? checkFreeCount(k);
+  return undefined;
+}
+
+/** Each valid PTE of `p` names a user or shared frame with the U bit; counts rss and mappings. */
+function checkPtes(k: Kernel, p: Proc, census: Census): string | undefined {
+  const { frames } = k;
+  let problem: string | undefined;
+  let resident = 0;
+  forEachPte(k.machine.ram, p.root, 0, USER_TOP, (va, _addr, pte) => {
+    if (problem) return;
+    if ((pte & PTE_V) === 0) {
+      if (pte & PTE_SWAP)
+        census.slotRefs.set(pte >>> 10, (census.slotRefs.get(pte >>> 10) ?? 0) + 1);
+      return;
+    }
+    const ppn = ptePpn(pte);
+    const use = frames.use[ppn];
+    const at = `pid ${p.pid}: va 0x${va.toString(16)}`;
+    if (ppn >= frames.count) problem = `${at} maps frame ${ppn}, outside RAM`;
+    else if ((pte & PTE_U) === 0) problem = `${at} is mapped without the U bit`;
+    else if (use !== FrameUse.User && use !== FrameUse.Shared)
+      problem = `${at} maps frame ${ppn}, which is ${useName(use)}`;
+    else census.mappings[ppn]!++;
+    resident++;
+  });
+  if (problem) return problem;
+  return resident === p.rss
+    ? undefined
+    : `pid ${p.pid}: ${p.rss} resident pages counted but ${resident} mapped`;
+}
+
+/** Reference counts equal mappings, every user frame is mapped, and no frame is left pinned. */
+function checkFrames(k: Kernel, mappings: Int32Array): string | undefined {
+  const { frames } = k;
+  for (let ppn = 0; ppn < frames.count; ppn++) {
+    if (frames.pins[ppn] !== 0)
+      return `frame ${ppn} is still pinned (${frames.pins[ppn]}) after the trap was served`;
+    if (frames.use[ppn] !== FrameUse.User) continue;
+    if (frames.refs[ppn] !== mappings[ppn])
+      return `frame ${ppn}: reference count ${frames.refs[ppn]} but ${mappings[ppn]} mappings`;
+    if (mappings[ppn] === 0) return `frame ${ppn} is a user page that nothing maps (a leak)`;
+  }
+  return undefined;
+}
+
+/**
+ * The replacement policy knows exactly the resident user frames, each once. Checked with the
+ * kernel's own fault handler and policies (a lab's plug-ins are graded on their own).
+ */
+function checkPolicy(k: Kernel): string | undefined {
+  const { swapper, frames, options } = k;
+  if (!swapper || options.plugins.replacement || options.plugins.pageFault !== handlePageFault)
+    return undefined;
+  const known = new Set<number>();
+  for (const ppn of swapper.policy.order()) {
+    if (known.has(ppn)) return `policy ${swapper.policy.name} holds frame ${ppn} twice`;
+    if (frames.use[ppn] !== FrameUse.User)
+      return `policy ${swapper.policy.name} holds frame ${ppn}, which is ${useName(frames.use[ppn])}`;
+    known.add(ppn);
+  }
+  for (let ppn = frames.reserved; ppn < frames.count; ppn++) {
+    if (frames.use[ppn] === FrameUse.User && !known.has(ppn))
+      return `user frame ${ppn} is unknown to policy ${swapper.policy.name}`;
+  }
+  return undefined;
 }
 
 /** Each swap slot's reference count equals the number of swapped PTEs that name it. */

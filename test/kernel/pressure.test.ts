@@ -1,0 +1,219 @@
+// Correct under memory pressure (issue 11): a frame the kernel is working on is never evicted or
+// freed under it, every instruction makes progress or the OOM killer ends a process (never a
+// hang), the commit limit counts swap, and brk after mprotect grows read-write pages. Each
+// reproducer runs under every policy the kernel can use, and every run gives back every frame.
+import { describe, expect, it } from "vitest";
+import { processIo } from "../../cli/io.js";
+import { loadProgram } from "../../cli/program.js";
+import { defaultMachineConfig, Machine } from "../../hw/machine.js";
+import { makePte, PTE_R, PTE_U, PTE_V, PTE_W } from "../../hw/sv32.js";
+import { checkKernel } from "../../kernel/check.js";
+import { defaultKernelOptions, Kernel } from "../../kernel/kernel.js";
+import { policyByName, policyFactories } from "../../kernel/replace/policy.js";
+import { tablePages, walk } from "../../kernel/vm.js";
+import { runVmlab } from "../helpers/vmlab.js";
+
+/** Every policy a real run can use (OPT needs the future). */
+const POLICIES = policyFactories()
+  .filter((f) => !f.needsFuture)
+  .map((f) => f.name);
+
+interface Stats {
+  majorFaults: number;
+  evictions: number;
+  framesFree: number;
+  framesFreeAtBoot: number;
+}
+
+/** `vmlab run --stats --json ...args`, with the stats line parsed. */
+async function run(args: string[]) {
+  const r = await runVmlab(["run", "--stats", "--json", ...args]);
+  const stats = JSON.parse(r.stderr.trim().split("\n").at(-1)!) as Stats;
+  return { ...r, stats };
+}
+
+it("the kernel's policies are all here", () => {
+  expect(POLICIES).toEqual(
+    expect.arrayContaining(["fifo", "lru", "mru", "random", "clock", "enhanced-clock", "aging"]),
+  );
+});
+
+describe("fork never maps a page-table frame into user memory (item 1)", () => {
+  for (const policy of POLICIES) {
+    for (const check of [false, true]) {
+      it(`forkpt.s in 128 KiB prints ok twice (--policy ${policy}${check ? " --check" : ""})`, async () => {
+        const r = await run([
+          "--ram",
+          "128k",
+          "--swap",
+          "1m",
+          "--policy",
+          policy,
+          ...(check ? ["--check"] : []),
+          "programs/pressure/forkpt.s",
+        ]);
+        expect(r.stdout, r.stderr).toBe("ok\nok\n");
+        expect(r.status).toBe(0);
+        expect(r.stats.evictions).toBeGreaterThan(0);
+        expect(r.stats.framesFree).toBe(r.stats.framesFreeAtBoot);
+      });
+    }
+  }
+});
+
+describe("a copy-on-write break never frees the frame it copies (item 2)", () => {
+  for (const policy of POLICIES) {
+    it(`forkswap.s in 256 KiB loses nothing (--policy ${policy} --check)`, async () => {
+      const r = await run([
+        "--ram",
+        "256k",
+        "--swap",
+        "8m",
+        "--policy",
+        policy,
+        "--check",
+        "programs/swap/forkswap.s",
+      ]);
+      expect(r.stdout, r.stderr).toBe(
+        "child: all words correct: yes\nchild exit status: 0\nparent: all words correct: yes\n",
+      );
+      expect(r.status).toBe(0);
+      expect(r.stats.majorFaults).toBeGreaterThan(0);
+      expect(r.stats.framesFree).toBe(r.stats.framesFreeAtBoot);
+    });
+  }
+});
+
+/** The lines of livelock.s's run, checked: some children killed by the OOM killer, the rest done. */
+function expectOomKillsAndTheRestDone(r: { status: number; stdout: string; stderr: string }) {
+  const kills = r.stderr.split("\n").filter((l) => l.includes(" killed: "));
+  expect(kills.length, r.stderr).toBeGreaterThan(0);
+  for (const k of kills)
+    expect(k).toMatch(
+      /^\[vmlab\] pid \d+ killed: out of memory \(largest footprint: \d+ resident \+ \d+ page-table pages; .*\) \(SIGKILL\)$/,
+    );
+  expect(r.stderr).not.toMatch(/instruction limit reached/);
+  expect(r.stdout).toMatch(/^(done\n)+parent done\n$/);
+  expect(r.status).toBe(0);
+}
+
+describe("an instruction needing two pages makes progress or the OOM killer acts (item 3)", () => {
+  for (const policy of POLICIES) {
+    it(`20 children in 260 KiB: some OOM-killed, the rest finish (--policy ${policy})`, async () => {
+      const r = await run([
+        "--ram",
+        "260k",
+        "--swap",
+        "1m",
+        "--max-steps",
+        "10000000",
+        "--policy",
+        policy,
+        "programs/pressure/livelock.s",
+      ]);
+      expectOomKillsAndTheRestDone(r);
+      expect(r.stats.framesFree).toBe(r.stats.framesFreeAtBoot);
+    });
+  }
+
+  for (const policy of ["aging", "mru"]) {
+    it(`in 128 KiB the policy cannot make the pages of one instruction take turns (--policy ${policy} --check)`, async () => {
+      const r = await run([
+        "--ram",
+        "128k",
+        "--swap",
+        "1m",
+        "--max-steps",
+        "10000000",
+        "--policy",
+        policy,
+        "--check",
+        "programs/pressure/livelock.s",
+      ]);
+      expectOomKillsAndTheRestDone(r);
+      expect(r.stats.framesFree).toBe(r.stats.framesFreeAtBoot);
+    });
+  }
+});
+
+describe("the commit limit is RAM + swap (item 5)", () => {
+  for (const policy of POLICIES) {
+    it(`one 4 MiB mmap in 512 KiB of RAM and 8 MiB of swap works (--policy ${policy})`, async () => {
+      const r = await run([
+        "--ram",
+        "512k",
+        "--swap",
+        "8m",
+        "--policy",
+        policy,
+        "programs/pressure/mmap4m.s",
+      ]);
+      expect(r.stdout, r.stderr).toBe("4 MiB mapped, all words correct\n");
+      expect(r.status).toBe(0);
+      expect(r.stats.majorFaults).toBeGreaterThan(0);
+      expect(r.stats.framesFree).toBe(r.stats.framesFreeAtBoot);
+    });
+  }
+
+  for (const swap of [[], ["--swap", "2m"]]) {
+    it(`a mapping beyond RAM + swap is refused with ENOMEM (--ram 512k ${swap.join(" ")})`, async () => {
+      const r = await run(["--ram", "512k", ...swap, "programs/pressure/mmap4m.s"]);
+      expect(r.stdout).toBe("mmap failed\n");
+      expect(r.status).toBe(1);
+    });
+  }
+});
+
+it("heap pages a brk grows after mprotect are read-write, as on Linux (item 6)", async () => {
+  const r = await run(["--check", "programs/pressure/brkprot.s"]);
+  expect(r.stdout, r.stderr).toBe("new heap pages are writable\n");
+  expect(r.status).toBe(0);
+  expect(r.stats.framesFree).toBe(r.stats.framesFreeAtBoot);
+});
+
+/** A kernel with `forkpt.s` run a little way in, for the checker's tests. */
+function bootedKernel(): Kernel {
+  const machine = new Machine({ ...defaultMachineConfig, ramSize: 256 * 1024, swapSize: 1 << 20 });
+  const k = new Kernel(
+    machine,
+    { write: () => {}, readStdin: () => new Uint8Array(0), message: () => {} },
+    { ...defaultKernelOptions, swapPolicy: policyByName("clock")! },
+  );
+  const path = "programs/pressure/forkpt.s";
+  k.spawn(loadProgram(path, processIo()), [path], []);
+  k.step(40);
+  return k;
+}
+
+describe("--check verifies the memory-pressure rule", () => {
+  it("passes on a consistent kernel", () => {
+    expect(checkKernel(bootedKernel())).toBeUndefined();
+  });
+
+  it("finds a frame left pinned after a trap", () => {
+    const k = bootedKernel();
+    const p = [...k.procs.values()][0]!;
+    k.frames.pin(p.root);
+    expect(checkKernel(k)).toMatch(/^frame \d+ is still pinned \(1\) after the trap was served$/);
+  });
+
+  it("finds a user PTE naming a page-table frame (the fork bug of item 1)", () => {
+    const k = bootedKernel();
+    const p = [...k.procs.values()][0]!;
+    const ram = k.machine.ram;
+    const table = tablePages(ram, p.root)[0]!;
+    const addr = walk(ram, k.frames, p.root, 0x7000_0000, true, p.pid);
+    ram.i32[addr >>> 2] = makePte(table, PTE_V | PTE_U | PTE_R | PTE_W);
+    p.rss++;
+    expect(checkKernel(k)).toBe(
+      `pid ${p.pid}: va 0x70000000 maps frame ${table}, which is a page table`,
+    );
+  });
+
+  it("finds a resident count that disagrees with the page table", () => {
+    const k = bootedKernel();
+    const p = [...k.procs.values()][0]!;
+    p.rss++;
+    expect(checkKernel(k)).toMatch(/^pid 1: \d+ resident pages counted but \d+ mapped$/);
+  });
+});

@@ -57,6 +57,18 @@ describe("execve when the new image fits only after compaction", () => {
   });
 });
 
+describe("tracing partitions", () => {
+  it("--trace alloc shows every frame a partition takes and gives back", async () => {
+    const r = await run(["--mm", "base-limit", "--trace", "alloc", `${DIR}/quick.s`]);
+    const taken = r.stderr.match(
+      /^\[trace\] frame 0x[0-9a-f]+ allocated as partition for pid 1$/gm,
+    );
+    const freed = r.stderr.match(/^\[trace\] frame 0x[0-9a-f]+ freed$/gm);
+    expect(taken?.length).toBeGreaterThan(256);
+    expect(freed?.length).toBe(taken?.length);
+  });
+});
+
 describe("segmented: the stack segment grows on a fault just below it", () => {
   it("a 30,000-deep recursion (1.4 MiB of stack) prints what it prints under qemu", async () => {
     const r = await run(["--mm", "segmented", "--trace", "fault", RECURSE]);

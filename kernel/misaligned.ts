@@ -82,6 +82,13 @@ export function emulateMisaligned(
   const access = decodeMisaligned(ram.i32[fetch.pa >>> 2]!);
   if (!access) return undefined;
   const va = trap.tval >>> 0;
+  ctx.emit({
+    kind: "fault",
+    pid,
+    va,
+    cause: access.store ? "store address misaligned" : "load address misaligned",
+    action: `emulating ${access.name} byte by byte (${access.size} ${access.store ? "stores" : "loads"} through the MMU)`,
+  });
   const pas: number[] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const fault = translateBytes(ctx.machine, va, access, pas, trap.epc);
@@ -89,19 +96,11 @@ export function emulateMisaligned(
       if (!ctx.handleFault(fault)) return false;
       continue;
     }
-    const value = access.store
-      ? storeBytes(ctx.machine, access, pas)
-      : loadBytes(ctx.machine, access, pas);
+    if (access.store) storeBytes(ctx.machine, access, pas);
+    else loadBytes(ctx.machine, access, pas);
     cpu.pc = (trap.epc + INSTRUCTION_BYTES) | 0;
     cpu.instret++;
     ctx.count();
-    ctx.emit({
-      kind: "fault",
-      pid,
-      va,
-      cause: access.store ? "store address misaligned" : "load address misaligned",
-      action: describe(access, value),
-    });
     return true;
   }
   return false;
@@ -133,23 +132,15 @@ function translateBytes(
 }
 
 /** Assembles the little-endian value from the bytes at `pas` into the destination register. */
-function loadBytes(m: Machine, a: MisalignedAccess, pas: readonly number[]): number {
+function loadBytes(m: Machine, a: MisalignedAccess, pas: readonly number[]): void {
   let v = 0;
   for (let i = pas.length - 1; i >= 0; i--) v = (v << 8) | m.ram.u8[pas[i]!]!;
   if (a.size === 2) v = a.signed ? (v << 16) >> 16 : v & 0xffff;
   if (a.reg !== 0) m.cpu.x[a.reg] = v;
-  return v;
 }
 
-/** Writes the source register's low bytes to `pas`, little-endian; returns the value stored. */
-function storeBytes(m: Machine, a: MisalignedAccess, pas: readonly number[]): number {
+/** Writes the source register's low bytes to `pas`, little-endian. */
+function storeBytes(m: Machine, a: MisalignedAccess, pas: readonly number[]): void {
   const v = m.cpu.x[a.reg]!;
   for (let i = 0; i < pas.length; i++) m.ram.u8[pas[i]!] = v >>> (8 * i);
-  return a.size === 2 ? v & 0xffff : v;
-}
-
-function describe(a: MisalignedAccess, value: number): string {
-  const hex = `0x${(value >>> 0).toString(16).padStart(2 * a.size, "0")}`;
-  const what = a.store ? `stored ${hex} from ${`x${a.reg}`}` : `${`x${a.reg}`} = ${hex}`;
-  return `emulated ${a.name} byte by byte (${what})`;
 }

@@ -20,9 +20,10 @@
 #define CHILD_WRITES 2
 #define CHILD_STATUS 7
 
-static int table[DATA_PAGES * WORDS_PER_PAGE] __attribute__((aligned(PAGE_SIZE)));
+/* volatile: every load and store below really happens (the compiler may not skip any). */
+static volatile int table[DATA_PAGES * WORDS_PER_PAGE] __attribute__((aligned(PAGE_SIZE)));
 
-static long sum(const int *a, size_t n)
+static long sum(const volatile int *a, size_t n)
 {
     long s = 0;
     for (size_t i = 0; i < n; i++)
@@ -30,7 +31,7 @@ static long sum(const int *a, size_t n)
     return s;
 }
 
-static void child(pid_t parent, int *heap)
+static void child(pid_t parent, volatile int *heap)
 {
     printf("child: my parent is the process that forked me: %s\n",
            getppid() == parent ? "yes" : "no");
@@ -46,7 +47,7 @@ static void child(pid_t parent, int *heap)
 
 int main(void)
 {
-    int *heap = malloc(sizeof(int));
+    volatile int *heap = malloc(sizeof(int));
     *heap = 42;
     for (size_t i = 0; i < DATA_PAGES * WORDS_PER_PAGE; i++)
         table[i] = (int)i;

@@ -31,7 +31,7 @@ static long arg(int argc, char **argv, int i, long fallback)
 }
 
 /* Page n's counter: a word whose place in the page depends on n. */
-static uint32_t *counter(uint32_t *region, long n)
+static volatile uint32_t *counter(volatile uint32_t *region, long n)
 {
     return &region[n * WORDS_PER_PAGE + n % WORDS_PER_PAGE];
 }
@@ -53,7 +53,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "walker: no memory for %ld pages\n", pages);
         return 1;
     }
-    uint32_t *region = (uint32_t *)(((uintptr_t)base + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1));
+    /* volatile: each touch is a real load and store, never merged across passes. */
+    volatile uint32_t *region =
+        (volatile uint32_t *)(((uintptr_t)base + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1));
 
     unsigned long touches = 0, positions = 0;
     for (long first = 0;; first += step) {

@@ -214,12 +214,14 @@ export class Swapper {
    * page of the instruction being served.
    */
   private evictable(ppn: number): boolean {
+    return this.evictableMappings(ppn) !== undefined;
+  }
+
+  /** The mappings of `ppn` if it may leave RAM (see evictable), else undefined. */
+  private evictableMappings(ppn: number): Mapping[] | undefined {
     const { frames, machine, progress } = this.ctx;
-    return (
-      frames.pins[ppn] === 0 &&
-      !progress.protects(machine.ram, frames, ppn) &&
-      this.mappingsOf(ppn) !== undefined
-    );
+    if (frames.pins[ppn] !== 0 || progress.protects(machine.ram, frames, ppn)) return undefined;
+    return this.mappingsOf(ppn);
   }
 
   /** Why the last evict() returned false (null before any failure). */
@@ -248,7 +250,7 @@ export class Swapper {
       this.lastFailure = EvictFailure.NothingEvictable;
       return false;
     }
-    const maps = this.evictable(ppn) ? this.mappingsOf(ppn) : undefined;
+    const maps = this.evictableMappings(ppn);
     if (!maps)
       throw new Error(
         `evict: policy ${this.policy.name} chose frame ${ppn}, which is not evictable`,

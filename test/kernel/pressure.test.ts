@@ -6,10 +6,17 @@ import { describe, expect, it } from "vitest";
 import { processIo } from "../../cli/io.js";
 import { loadProgram } from "../../cli/program.js";
 import { defaultMachineConfig, Machine } from "../../hw/machine.js";
+import { PAGE_SIZE } from "../../hw/ram.js";
 import { makePte, PTE_R, PTE_U, PTE_V, PTE_W } from "../../hw/sv32.js";
+import { Access } from "../../hw/trap.js";
 import { checkKernel } from "../../kernel/check.js";
+import { FrameUse, NO_FRAME } from "../../kernel/frames.js";
 import { defaultKernelOptions, Kernel } from "../../kernel/kernel.js";
+import { MapFlag, Prot } from "../../kernel/memory.js";
+import { handlePageFault } from "../../kernel/paging.js";
+import { type PageFaultHandler, referencePlugins } from "../../kernel/plugins.js";
 import { policyByName, policyFactories } from "../../kernel/replace/policy.js";
+import { EvictFailure } from "../../kernel/swap.js";
 import { tablePages, walk } from "../../kernel/vm.js";
 import { runVmlab } from "../helpers/vmlab.js";
 
@@ -215,5 +222,73 @@ describe("--check verifies the memory-pressure rule", () => {
     const p = [...k.procs.values()][0]!;
     p.rss++;
     expect(checkKernel(k)).toMatch(/^pid 1: \d+ resident pages counted but \d+ mapped$/);
+  });
+});
+
+describe("the rule in the kernel's own pieces", () => {
+  it("eviction never chooses a pinned frame: with every user page pinned, allocation fails", () => {
+    const k = bootedKernel();
+    const { frames } = k;
+    const pinned: number[] = [];
+    for (let ppn = 0; ppn < frames.count; ppn++)
+      if (frames.use[ppn] === FrameUse.User) pinned.push(ppn);
+    for (const ppn of pinned) frames.pin(ppn);
+    const taken: number[] = [];
+    for (;;) {
+      const ppn = frames.alloc(FrameUse.Kernel, 0);
+      if (ppn === NO_FRAME) break;
+      taken.push(ppn);
+    }
+    expect(frames.failedAllocs).toBe(1);
+    expect(k.swapper!.lastFailure).toBe(EvictFailure.NothingEvictable);
+    for (const ppn of pinned) expect(frames.use[ppn]).toBe(FrameUse.User);
+    expect(() => frames.release(pinned[0]!)).toThrow(/kfree: frame \d+ is pinned/);
+    for (const ppn of pinned) frames.unpin(ppn);
+    for (const ppn of taken) frames.release(ppn);
+    expect(checkKernel(k)).toBeUndefined();
+  });
+
+  it("munmap frees a page-table page that maps nothing any more", () => {
+    const k = bootedKernel();
+    const p = [...k.procs.values()][0]!;
+    const at = 0x4000_0000;
+    const tables = () => tablePages(k.machine.ram, p.root).length;
+    const before = tables();
+    const anonymous = MapFlag.PRIVATE | MapFlag.ANONYMOUS | MapFlag.FIXED;
+    expect(k.memory.mmap(p, at, 2 * PAGE_SIZE, Prot.READ | Prot.WRITE, anonymous)).toBe(at);
+    expect(k.memory.userPa(p, at, Access.Store)).toBeGreaterThan(0);
+    expect(tables()).toBe(before + 1);
+    expect(k.memory.munmap(p, at + PAGE_SIZE, PAGE_SIZE)).toBe(0);
+    expect(tables()).toBe(before + 1);
+    expect(k.memory.munmap(p, at, PAGE_SIZE)).toBe(0);
+    expect(tables()).toBe(before);
+    expect(checkKernel(k)).toBeUndefined();
+  });
+
+  it("an instruction whose faults are never fixed ends its process instead of spinning", () => {
+    // A broken fault handler: it claims to fix instruction fetches but maps nothing.
+    const fetchesNeverFixed: PageFaultHandler = (ctx, p, va, access) =>
+      access === Access.Fetch
+        ? { ok: true, action: "did nothing" }
+        : handlePageFault(ctx, p, va, access);
+    const machine = new Machine(defaultMachineConfig);
+    const messages: string[] = [];
+    const k = new Kernel(
+      machine,
+      { write: () => {}, readStdin: () => new Uint8Array(0), message: (m) => messages.push(m) },
+      {
+        ...defaultKernelOptions,
+        plugins: { ...referencePlugins, pageFault: fetchesNeverFixed },
+      },
+    );
+    const path = "programs/hello.s";
+    k.spawn(loadProgram(path, processIo()), [path], []);
+    expect(k.step(1_000_000)).toBe(false);
+    expect(messages).toEqual([
+      expect.stringMatching(
+        /^pid 1 killed: no progress: the instruction at pc 0x[0-9a-f]{8} faulted 65 times and its faults were not fixed \(SIGSEGV\)$/,
+      ),
+    ]);
+    expect(k.frames.free).toBe(k.frames.freeAtBoot);
   });
 });

@@ -118,6 +118,11 @@ export class Kernel {
   /** Swap and replacement, present in paged mode with a swap disk and a policy. */
   readonly swapper: Swapper | null;
   readonly procs = new Map<number, Proc>();
+  /**
+   * Old images of processes in the middle of execve: no longer theirs, not yet freed. Their pages
+   * may still be evicted (the swapper looks here as well as in `procs`).
+   */
+  readonly detached = new Set<Proc>();
   readonly counters: KernelCounters = {
     minorFaults: 0,
     majorFaults: 0,
@@ -487,21 +492,32 @@ export class Kernel {
    */
   private oomKill(needy: Proc, why: string): void {
     let victim = needy;
-    let most = -1;
+    let most = { resident: 0, tables: 0 };
     for (const q of this.procs.values()) {
       if (q.exit) continue;
-      const size = q.rss + this.tablePageCount(q);
-      if (size >= most) {
+      const size = this.footprint(q);
+      if (size.resident + size.tables >= most.resident + most.tables) {
         victim = q;
         most = size;
       }
     }
-    const tables = this.tablePageCount(victim);
     this.kill(
       victim,
       Sig.SIGKILL,
-      `out of memory (largest footprint: ${victim.rss} resident + ${tables} page-table pages; ${why})`,
+      `out of memory (largest footprint: ${most.resident} resident + ${most.tables} page-table pages; ${why})`,
     );
+  }
+
+  /** Resident and page-table pages of `p`, with those of an old image its execve is replacing. */
+  private footprint(p: Proc): { resident: number; tables: number } {
+    let resident = p.rss;
+    let tables = this.tablePageCount(p);
+    for (const old of this.detached) {
+      if (old.pid !== p.pid) continue;
+      resident += old.rss;
+      tables += this.tablePageCount(old);
+    }
+    return { resident, tables };
   }
 
   /** Page-table pages of `p`, its root included (paged mode; 0 otherwise). */

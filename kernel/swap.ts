@@ -80,6 +80,8 @@ export interface SwapContext {
   readonly machine: Machine;
   readonly frames: FrameTable;
   readonly procs: ReadonlyMap<number, Proc>;
+  /** Address spaces being replaced by execve, whose pages are still mapped (and evictable). */
+  readonly detached: ReadonlySet<Proc>;
   readonly counters: SwapCounters;
   /** The pages of the instruction being served, which must stay resident. */
   readonly progress: ProgressGuard;
@@ -195,18 +197,22 @@ export class Swapper {
    * mapping cannot be found.
    */
   private mappingsOf(ppn: number): Mapping[] | undefined {
-    const { frames, procs, machine } = this.ctx;
+    const { frames, procs, detached } = this.ctx;
     if (frames.use[ppn] !== FrameUse.User) return undefined;
-    const va = frames.va[ppn]!;
     const found: Mapping[] = [];
-    for (const p of procs.values()) {
-      if (p.root === 0) continue;
-      const pteAddr = walk(machine.ram, frames, p.root, va, false, p.pid);
-      if (pteAddr < 0) continue;
-      const pte = machine.ram.i32[pteAddr >>> 2]! >>> 0;
-      if ((pte & PTE_V) !== 0 && ptePpn(pte) === ppn) found.push({ p, pteAddr, pte });
-    }
+    for (const p of procs.values()) this.addMapping(p, ppn, found);
+    for (const p of detached) this.addMapping(p, ppn, found);
     return found.length > 0 && found.length === frames.refs[ppn] ? found : undefined;
+  }
+
+  /** Adds `p`'s mapping of `ppn` (at the frame's address) to `found`, if it has one. */
+  private addMapping(p: Proc, ppn: number, found: Mapping[]): void {
+    const { frames, machine } = this.ctx;
+    if (p.root === 0) return;
+    const pteAddr = walk(machine.ram, frames, p.root, frames.va[ppn]!, false, p.pid);
+    if (pteAddr < 0) return;
+    const pte = machine.ram.i32[pteAddr >>> 2]! >>> 0;
+    if ((pte & PTE_V) !== 0 && ptePpn(pte) === ppn) found.push({ p, pteAddr, pte });
   }
 
   /**

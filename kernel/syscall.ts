@@ -5,6 +5,7 @@ import { Access } from "../hw/trap.js";
 import { Errno, Signal, Sys, signalName } from "./abi.js";
 import { AddressSpace } from "./aspace.js";
 import type { Kernel } from "./kernel.js";
+import type { ExecArgs } from "./memory.js";
 import { type Proc, type ProcessExit, ProcState } from "./proc.js";
 import { copyIn, copyInStr, copyInWord, copyOut, copyOutWords } from "./uaccess.js";
 
@@ -159,38 +160,39 @@ function sysExecve(k: Kernel, p: Proc, a: Int32Array): Result {
     if (/not a regular file|is a directory/.test(image)) return -Errno.EACCES;
     return -Errno.ENOEXEC;
   }
-  const old = {
-    blocks: p.blocks,
-    root: p.root,
-    space: p.space,
-    rss: p.rss,
-    brkStart: p.brkStart,
-    brk: p.brk,
-    stackLow: p.stackLow,
-    regs: p.regs.slice(),
-    pc: p.pc,
-  };
+  return replaceImage(k, p, path, { image, argv, envp, random: k.randomBytes() });
+}
+
+/**
+ * execve's second half: builds the new image for `p` and frees the old one only once the new one
+ * is complete; on failure the old one is put back (-ENOMEM). While the new image is built the old
+ * one is detached from `p` but still listed in `k.detached`, so the swapper can evict its pages
+ * (they may be all there is to evict) and keeps its resident count.
+ */
+function replaceImage(k: Kernel, p: Proc, path: string, args: ExecArgs): Result {
+  const previous: Proc = { ...p, regs: p.regs.slice() };
+  k.detached.add(previous);
   p.root = 0;
   p.blocks = [];
   p.space = new AddressSpace();
   p.rss = 0;
-  const error = k.memory.exec(p, { image, argv, envp, random: k.randomBytes() });
+  const error = k.memory.exec(p, args);
+  k.detached.delete(previous);
   if (p.exit) {
-    // The OOM killer chose this process while exec faulted its stack in: its new image is gone
-    // with it; the old one, out of the process table's sight, goes too.
-    k.memory.release({ ...p, ...old });
+    // The OOM killer chose this process while exec faulted its stack in: its new image went
+    // with it; the old one goes too.
+    k.memory.release(previous);
     return NO_RESULT;
   }
-  const discard: Proc = { ...p, ...(error ? {} : old) };
   if (error) {
-    k.memory.release(discard);
-    const { regs, ...rest } = old;
-    Object.assign(p, rest);
-    p.regs.set(regs);
+    k.memory.release({ ...p });
+    const { blocks, root, space, rss, brkStart, brk, stackLow, pc } = previous;
+    Object.assign(p, { blocks, root, space, rss, brkStart, brk, stackLow, pc });
+    p.regs.set(previous.regs);
     k.host.message(`pid ${p.pid} execve ${path}: ${error}`);
     return -Errno.ENOMEM;
   }
-  k.memory.release(discard);
+  k.memory.release(previous);
   p.name = path;
   k.current = null;
   k.switchTo(p);

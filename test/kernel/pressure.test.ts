@@ -91,6 +91,26 @@ describe("a copy-on-write break never frees the frame it copies (item 2)", () =>
   }
 });
 
+describe("execve's old image stays evictable while the new one is built (stress finding S1)", () => {
+  for (const policy of POLICIES) {
+    it(`execcow.s in 192 KiB: the child's exec succeeds (--policy ${policy} --check)`, async () => {
+      const r = await run([
+        "--ram",
+        "192k",
+        "--swap",
+        "1m",
+        "--policy",
+        policy,
+        "--check",
+        "programs/pressure/execcow.s",
+      ]);
+      expect(r.stdout, r.stderr).toBe("Hello from vmlab!\nok\n");
+      expect(r.status).toBe(0);
+      expect(r.stats.framesFree).toBe(r.stats.framesFreeAtBoot);
+    });
+  }
+});
+
 /** The lines of livelock.s's run, checked: some children killed by the OOM killer, the rest done. */
 function expectOomKillsAndTheRestDone(r: { status: number; stdout: string; stderr: string }) {
   const kills = r.stderr.split("\n").filter((l) => l.includes(" killed: "));

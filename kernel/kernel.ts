@@ -360,7 +360,10 @@ export class Kernel {
     if (this.stackOverflowed(p, trap.epc)) return;
     if (!this.watchProgress(p, trap)) return;
     // base-limit and segmented: a limit fault goes to the memory model too (a segment may grow).
-    if (isPageFault(trap.cause) || trap.reason === FaultReason.Limit) return this.fault(p, trap);
+    if (isPageFault(trap.cause) || trap.reason === FaultReason.Limit) {
+      this.fault(p, trap);
+      return;
+    }
     switch (trap.cause) {
       case Cause.EcallFromU:
         this.counters.syscalls++;

@@ -23,7 +23,10 @@ import { randomPolicy } from "./random.js";
 
 /** What a policy may see of the resident pages. The caller (replay driver or kernel) keeps it. */
 export interface ResidencyView {
-  /** False for a page that must stay resident (kernel: COW-shared and MAP_SHARED frames). */
+  /**
+   * False for a page that must stay resident. Kernel: MAP_SHARED frames, frames the kernel has
+   * pinned while it works on them, and the pages of the instruction whose faults it is serving.
+   */
   evictable(page: number): boolean;
   /** The referenced (A) bit: set by every reference, cleared only by clearReferenced. */
   referenced(page: number): boolean;

@@ -25,8 +25,9 @@ export interface CaseResult {
 export function seedCase(
   seed: number,
   scale: Scale,
+  exec = true,
 ): { program: GeneratedProgram; configs: RunConfig[] } {
-  const program = generate(seed, scale);
+  const program = generate(seed, scale, exec);
   return { program, configs: [REFERENCE, ...pressureConfigs(program)] };
 }
 

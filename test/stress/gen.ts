@@ -159,10 +159,11 @@ class Builder {
   maxFootprint = 0;
   readonly stackPages: number;
 
-  constructor(seed: number, scale: Scale) {
+  constructor(seed: number, scale: Scale, exec: boolean) {
     this.rng = new Rng(seed * 2654435761 + 12345);
     this.scale = scale;
-    this.tier = TIERS[this.rng.int(0, scale === "small" ? 1 : 2)]!;
+    const tier = TIERS[this.rng.int(0, scale === "small" ? 1 : 2)]!;
+    this.tier = { ...tier, exec: tier.exec && exec };
     const wpp = this.rng.pick([1, 2, 4, 8]);
     const stride = PAGE_SIZE / wpp;
     this.layout = { wpp, stride, off: 4 * this.rng.int(0, stride / 4 - 1) };
@@ -429,6 +430,8 @@ class Builder {
     const h = this.heap().pages.length;
     const grow = h === 0 || this.rng.chance(0.65);
     const max = this.scale === "small" ? 8 : 24;
+    // Linux gives pages a later brk adds read-write, whatever the old top page's protection.
+    if (grow && h > 0 && this.rng.chance(0.25)) this.protect(this.heap(), h - 1, h, 1);
     if (grow) this.setBreak(h + this.rng.int(1, max));
     else this.setBreak(this.rng.int(0, h - 1));
     if (grow && this.rng.chance(0.7)) this.fill(this.heap(), h, this.heap().pages.length);
@@ -514,7 +517,11 @@ class Builder {
     const pick = this.pickMapped(["mmap", "heap"]);
     if (!pick) return;
     const [r, from, to] = pick;
-    const prot = this.rng.pick([1, 1, 0, 3]);
+    this.protect(r, from, to, this.rng.pick([1, 1, 0, 3]));
+  }
+
+  /** mprotect pages [from, to) of `r` to `prot` (PROT_NONE 0, READ 1, READ|WRITE 3). */
+  protect(r: Region, from: number, to: number, prot: number): void {
     this.note(
       `mprotect ${r.name} pages [${from}, ${to}) to ${["PROT_NONE", "PROT_READ", "", "PROT_READ|PROT_WRITE"][prot]}`,
     );
@@ -716,7 +723,9 @@ class Builder {
       const [r, p, store] = this.rng.pick(cands);
       this.pageAddress(r, p);
       this.emit(
-        store ? `sw      zero, ${this.layout.off}(a0)` : `lw      a0, ${this.layout.off}(a0)`,
+        `li      t1, ${this.layout.off}`,
+        "add     a0, a0, t1",
+        store ? "sw      zero, 0(a0)" : "lw      a0, 0(a0)",
       );
     }
     this.emit("li      a0, 5", "call    exit");
@@ -778,9 +787,9 @@ export function execTargetOutput(pages: number, key: number): string {
   return `exec 0 ${hex8(sum)}\n`;
 }
 
-/** The program for `seed`, with its expected output. */
-export function generate(seed: number, scale: Scale = "normal"): GeneratedProgram {
-  const b = new Builder(seed, scale);
+/** The program for `seed`, with its expected output; `exec: false` leaves out exec children. */
+export function generate(seed: number, scale: Scale = "normal", exec = true): GeneratedProgram {
+  const b = new Builder(seed, scale, exec);
   b.addStatic();
   b.prologue();
   const ops = b.rng.int(scale === "small" ? 4 : 8, scale === "small" ? 10 : 24);

@@ -23,13 +23,14 @@
 // runs many more (test/stress/run.ts). A failure message is a reproducer: the seed, the
 // `vmlab run` flags, and what was wrong; the program is `generate(seed, "small").source`.
 import { describe, expect, it } from "vitest";
+import { assemble, formatDiagnostic } from "../../asm/assembler.js";
 import { runCase, seedCase } from "./cases.js";
 import { EXEC_LAYOUT, generate } from "./gen.js";
 import { execTargetSource, judge, type RunOutcome } from "./harness.js";
 import { helpersAsm } from "./pattern.js";
 
 /** Seeds of the slice: each is one program and 29 runs (the reference and 28 pressured). */
-const SLICE_SEEDS = Number(process.env.STRESS_SLICE_SEEDS ?? 10);
+const SLICE_SEEDS = Number(process.env.STRESS_SLICE_SEEDS ?? 8);
 const FIRST_SEED = Number(process.env.STRESS_FROM ?? 1);
 
 describe("the stress oracle", () => {
@@ -76,6 +77,15 @@ describe("the stress oracle", () => {
   it("generates the same program for the same seed", () => {
     expect(generate(7, "small").source).toBe(generate(7, "small").source);
     expect(generate(7, "small").source).not.toBe(generate(8, "small").source);
+  });
+
+  it("generates programs vmlab's assembler accepts, at both scales", () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      for (const scale of ["small", "normal"] as const) {
+        const r = assemble(generate(seed, scale).source, `stress-${seed}.s`);
+        expect(r.ok ? "" : formatDiagnostic(r.errors[0]!), `seed ${seed} ${scale}`).toBe("");
+      }
+    }
   });
 
   it("exec-target.s carries the current helpers", () => {

@@ -1,4 +1,5 @@
-// `npm run stress -- --seeds N [--from S] [--jobs J] [--scale small|normal] [--save DIR]`:
+// `npm run stress -- --seeds N [--from S] [--jobs J] [--scale small|normal] [--no-exec] [--save DIR]
+// [--quiet]`:
 // the long run of the pressure stress test. Each seed is one generated program, run at 16 MiB
 // (the reference) and under every replacement policy x TLB refill x A/D mode at 128-512 KiB with
 // swap and --check. Runs happen in worker threads, so a run that hangs inside the kernel (where
@@ -19,6 +20,8 @@ import { flagsOf } from "./harness.js";
 interface Job {
   seed: number;
   scale: Scale;
+  /** False: programs without exec children (to look past an exec bug). */
+  exec: boolean;
   /** First configuration to run (after a worker was ended for hanging). */
   from: number;
 }
@@ -38,7 +41,7 @@ else await main();
 function worker(): void {
   const port = parentPort!;
   port.on("message", (job: Job) => {
-    const { program, configs } = seedCase(job.seed, job.scale);
+    const { program, configs } = seedCase(job.seed, job.scale, job.exec);
     for (let i = job.from; i < configs.length; i++) {
       port.postMessage({
         kind: "start",
@@ -61,11 +64,12 @@ interface Args {
   jobs: number;
   scale: Scale;
   save?: string;
+  exec: boolean;
   quiet: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { seeds: 20, from: 1, jobs: 2, scale: "normal", quiet: false };
+  const args: Args = { seeds: 20, from: 1, jobs: 2, scale: "normal", exec: true, quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -83,6 +87,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === "--jobs") args.jobs = Math.max(1, count());
     else if (a === "--save") args.save = value();
     else if (a === "--quiet") args.quiet = true;
+    else if (a === "--no-exec") args.exec = false;
     else if (a === "--scale") {
       const v = value();
       if (v !== "small" && v !== "normal")
@@ -90,7 +95,7 @@ function parseArgs(argv: string[]): Args {
       args.scale = v;
     } else
       throw new Error(
-        `unknown option '${a}' (expected --seeds N --from S --jobs J --scale small|normal --save DIR --quiet)`,
+        `unknown option '${a}' (expected --seeds N --from S --jobs J --scale small|normal --no-exec --save DIR --quiet)`,
       );
   }
   return args;
@@ -116,7 +121,7 @@ async function main(): Promise<void> {
 function runAll(args: Args): Promise<CaseResult[]> {
   const queue: Job[] = [];
   for (let s = args.from; s < args.from + args.seeds; s++)
-    queue.push({ seed: s, scale: args.scale, from: 0 });
+    queue.push({ seed: s, scale: args.scale, exec: args.exec, from: 0 });
   const results: CaseResult[] = [];
   let active = 0;
   const started = Date.now();
@@ -135,8 +140,13 @@ function runAll(args: Args): Promise<CaseResult[]> {
         clearTimeout(timer);
         timer = setTimeout(() => {
           void w.terminate();
-          results.push(hungResult(current.seed, current.config, args.scale));
-          queue.unshift({ seed: current.seed, scale: args.scale, from: current.config + 1 });
+          results.push(hungResult(current.seed, current.config, args.scale, args.exec));
+          queue.unshift({
+            seed: current.seed,
+            scale: args.scale,
+            exec: args.exec,
+            from: current.config + 1,
+          });
           active--;
           spawn();
         }, HOST_TIMEOUT_MS);
@@ -171,11 +181,16 @@ function runAll(args: Args): Promise<CaseResult[]> {
           process.exit(2);
         }
         results.push({
-          ...hungResult(current.seed, current.config, args.scale),
+          ...hungResult(current.seed, current.config, args.scale, args.exec),
           problems: [{ kind: "host error", detail: String(e), message: String(e) }],
         });
         active--;
-        queue.unshift({ seed: current.seed, scale: args.scale, from: current.config + 1 });
+        queue.unshift({
+          seed: current.seed,
+          scale: args.scale,
+          exec: args.exec,
+          from: current.config + 1,
+        });
         spawn();
       });
       w.postMessage(job);
@@ -194,8 +209,8 @@ function startWorker(): Worker {
   return new Worker(code, { eval: true });
 }
 
-function hungResult(seed: number, config: number, scale: Scale): CaseResult {
-  const { configs } = seedCase(seed, scale);
+function hungResult(seed: number, config: number, scale: Scale, exec: boolean): CaseResult {
+  const { configs } = seedCase(seed, scale, exec);
   const message = `hang: no answer from the run after ${HOST_TIMEOUT_MS / 1000} s (the kernel spins without trapping)`;
   return {
     seed,
@@ -227,7 +242,7 @@ function summarize(results: CaseResult[], args: Args): void {
   for (const r of results) {
     for (const p of r.problems) {
       const key = `${p.kind}: ${p.detail}`;
-      const size = seedCase(r.seed, args.scale).program.source.length;
+      const size = seedCase(r.seed, args.scale, args.exec).program.source.length;
       const e = byProblem.get(key);
       if (!e) byProblem.set(key, { count: 1, seeds: new Set([r.seed]), best: r, size });
       else {
@@ -253,7 +268,7 @@ function summarize(results: CaseResult[], args: Args): void {
 function saveReproducer(args: Args, n: number, key: string, r: CaseResult): void {
   const dir = join(args.save!, `problem-${n}`);
   mkdirSync(dir, { recursive: true });
-  const { program } = seedCase(r.seed, args.scale);
+  const { program } = seedCase(r.seed, args.scale, args.exec);
   writeFileSync(join(dir, `stress-${r.seed}.s`), program.source);
   writeFileSync(join(dir, "expected.out"), program.expectedStdout);
   writeFileSync(

@@ -285,6 +285,37 @@ describe("the rule in the kernel's own pieces", () => {
     expect(checkKernel(k)).toBeUndefined();
   });
 
+  it("an instruction that keeps faulting while pages are evicted meets the OOM killer", () => {
+    // A broken fault handler that thrashes: it evicts a page for each instruction fetch and maps
+    // nothing.
+    const thrashing: PageFaultHandler = (ctx, p, va, access) => {
+      if (access !== Access.Fetch) return handlePageFault(ctx, p, va, access);
+      ctx.swapper!.evict();
+      return { ok: true, action: "evicted a page" };
+    };
+    const machine = new Machine({ ...defaultMachineConfig, swapSize: 1 << 20 });
+    const messages: string[] = [];
+    const k = new Kernel(
+      machine,
+      { write: () => {}, readStdin: () => new Uint8Array(0), message: (m) => messages.push(m) },
+      {
+        ...defaultKernelOptions,
+        swapPolicy: policyByName("fifo")!,
+        plugins: { ...referencePlugins, pageFault: thrashing },
+      },
+    );
+    const path = "programs/hello.s";
+    k.spawn(loadProgram(path, processIo()), [path], []);
+    expect(k.step(1_000_000)).toBe(false);
+    expect(messages).toEqual([
+      expect.stringMatching(
+        /^pid 1 killed: out of memory \(largest footprint: \d+ resident \+ \d+ page-table pages; no progress: the instruction at pc 0x[0-9a-f]{8} faulted 65 times, evicting a page each time\) \(SIGKILL\)$/,
+      ),
+    ]);
+    expect(k.counters.evictions).toBeGreaterThan(0);
+    expect(k.frames.free).toBe(k.frames.freeAtBoot);
+  });
+
   it("an instruction whose faults are never fixed ends its process instead of spinning", () => {
     // A broken fault handler: it claims to fix instruction fetches but maps nothing.
     const fetchesNeverFixed: PageFaultHandler = (ctx, p, va, access) =>

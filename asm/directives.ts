@@ -19,7 +19,8 @@ interface Directive {
 type Handler = (a: Assembler, d: Directive) => void;
 
 const MAX_ALIGN_LOG2 = 20; // 1 MiB: more is surely a mistake
-const MAX_CONTENT_BYTES = 64 * 1024 * 1024;
+const MAX_CONTENT_BYTES = 64 * 1024 * 1024; // a section with contents (.text, .data, ...)
+const MAX_NOBITS_BYTES = 0x8000_0000; // .bss: 2 GiB, the user half of the 32-bit address space
 const MAX_FILL_SIZE = 8;
 
 /** Runs the directive named by `head` with tokens[start..end) as its operands. */
@@ -132,12 +133,9 @@ function reserve(
   col: number,
   emit: Parameters<Assembler["addItem"]>[1],
 ): void {
-  if (!a.current.nobits && a.current.size + size > MAX_CONTENT_BYTES) {
-    throw new AsmFail(
-      col,
-      `section ${a.current.name} would be larger than ${MAX_CONTENT_BYTES} bytes`,
-    );
-  }
+  const max = a.current.nobits ? MAX_NOBITS_BYTES : MAX_CONTENT_BYTES;
+  if (a.current.size + size > max)
+    throw new AsmFail(col, `section ${a.current.name} would be larger than ${max} bytes`);
   a.addItem(size, emit);
 }
 
@@ -289,7 +287,8 @@ function strings(terminated: boolean): Handler {
 function space(allowFill: boolean): Handler {
   return (a, d) => {
     expectOps(d, 1, allowFill ? 2 : 1);
-    const n = count(a, expr(a, d.ops[0]!, d), `${d.name} size`);
+    const limit = a.current.nobits ? MAX_NOBITS_BYTES : MAX_CONTENT_BYTES;
+    const n = count(a, expr(a, d.ops[0]!, d), `${d.name} size`, limit);
     const fillExpr = optionalExpr(a, d.ops[1]);
     const fill =
       fillExpr === undefined ? 0n : a.constant1(fillExpr, `${d.name} fill value`) & 0xffn;
@@ -306,9 +305,15 @@ function fill(a: Assembler, d: Directive): void {
     sizeExpr === undefined ? 1 : Math.min(count(a, sizeExpr, ".fill size", 1 << 16), MAX_FILL_SIZE);
   const valueExpr = optionalExpr(a, d.ops[2]);
   const value = valueExpr === undefined ? 0n : a.constant1(valueExpr, ".fill value");
-  reserve(a, repeat * size, d.col, (w) => {
-    for (let i = 0; i < repeat; i++) w.little(value, size, d.col);
-  });
+  reserve(a, repeat * size, d.col, (w) => w.repeat(littleEndian(value, size), repeat, d.col));
+}
+
+/** The low `size` bytes of `value`, least significant first. */
+function littleEndian(value: bigint, size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  let v = BigInt.asUintN(64, value);
+  for (let i = 0; i < size; i++, v >>= 8n) bytes[i] = Number(v & 0xffn);
+  return bytes;
 }
 
 // ---- alignment ----

@@ -11,6 +11,7 @@ import { FixupKind } from "./program.js";
 const NOP = 0x00000013; // addi x0, x0, 0
 const C_NOP = 0x0001; // GNU as pads a 2-byte gap with c.nop even without the C extension
 const BITS_PER_BYTE = 8n;
+const NOP_BYTES = Uint8Array.of(NOP & 0xff, (NOP >>> 8) & 0xff, (NOP >>> 16) & 0xff, NOP >>> 24);
 
 /** Writes one item at a time; it is also the evaluation context of that item (its `.`). */
 export class Pass2Writer implements Emitter, EvalContext {
@@ -104,10 +105,27 @@ export class Pass2Writer implements Emitter, EvalContext {
     this.here += data.length;
   }
 
-  /** Alignment padding: nops in code (GNU as's pattern), else the fill byte. */
+  /**
+   * `count` copies of `pattern` (.space, .fill, padding): in a section without contents only
+   * zeros, and no work at all; elsewhere one fill, however large.
+   */
+  repeat(pattern: Uint8Array, count: number, col: number): void {
+    const s = this.section;
+    const total = pattern.length * count;
+    if (s.nobits) {
+      if (pattern.some((b) => b !== 0))
+        throw new AsmFail(
+          col || this.item!.pos.col,
+          `cannot store non-zero values in ${s.name} (it has no contents; use .data)`,
+        );
+    } else fillPattern(s.bytes, this.here, total, pattern);
+    this.here += total;
+  }
+
+  /** Alignment padding and .space: nops in code (GNU as's pattern), else the fill byte. */
   pad(count: number, fill: number | undefined): void {
     if (fill !== undefined || !this.section.code || this.section.nobits) {
-      for (let i = 0; i < count; i++) this.little(BigInt(fill ?? 0), 1, 0);
+      this.repeat(Uint8Array.of(fill ?? 0), count, 0);
       return;
     }
     let left = count;
@@ -119,7 +137,7 @@ export class Pass2Writer implements Emitter, EvalContext {
       this.little(BigInt(C_NOP), 2, 0);
       left -= 2;
     }
-    for (; left > 0; left -= 4) this.word(NOP);
+    this.repeat(NOP_BYTES, left / 4, 0);
   }
 
   /** A data value of `size` bytes: a number (truncated with a warning), or an address (fixup). */
@@ -249,6 +267,21 @@ export class Pass2Writer implements Emitter, EvalContext {
       pos: this.asm.at(col),
     });
   }
+}
+
+/**
+ * Writes `total` bytes at `at`: `pattern` over and over (doubling copies, not a byte loop). Pass 2
+ * starts from zeroed sections and writes each byte once, so zeros need no writing.
+ */
+function fillPattern(bytes: Uint8Array, at: number, total: number, pattern: Uint8Array): void {
+  if (total === 0 || pattern.every((b) => b === 0)) return;
+  if (pattern.length === 1) {
+    bytes.fill(pattern[0]!, at, at + total);
+    return;
+  }
+  bytes.set(pattern.subarray(0, Math.min(pattern.length, total)), at);
+  for (let done = pattern.length; done < total; done *= 2)
+    bytes.copyWithin(at + done, at, at + Math.min(done, total - done));
 }
 
 /** The value as `size` bytes store it, warning (as GNU as does) when significant bits are lost. */

@@ -80,6 +80,15 @@ export interface EvalContext {
   warn(col: number, message: string): void;
 }
 
+/**
+ * Limits on one expression, far beyond anything written by hand or by a compiler: parentheses and
+ * unary operators nested at most MAX_EXPR_NESTING deep, and at most MAX_EXPR_OPERATORS binary
+ * operators. Together they bound the height of its tree, so evaluating it stays within the host's
+ * stack (symbols defined by other expressions are followed without nesting: see evaluate).
+ */
+export const MAX_EXPR_NESTING = 256;
+export const MAX_EXPR_OPERATORS = 1024;
+
 /** Resolves a numeric local label reference (`1b`, `2f`) to the internal symbol name. */
 export type LocalRefResolver = (token: Token) => string;
 
@@ -116,6 +125,10 @@ class ExprParser {
   private readonly tokens: readonly Token[];
   private readonly end: number;
   private readonly resolveLocal: LocalRefResolver;
+  /** Parentheses and unary operators open around the current token. */
+  private depth = 0;
+  /** Binary operators read so far. */
+  private operators = 0;
 
   constructor(
     tokens: readonly Token[],
@@ -137,6 +150,8 @@ class ExprParser {
       if (t === undefined || t.kind !== TokenKind.Punct) return left;
       const rank = RANK[t.text];
       if (rank === undefined || rank <= minRank) return left;
+      if (++this.operators > MAX_EXPR_OPERATORS)
+        throw new AsmFail(t.col, `expression has more than ${MAX_EXPR_OPERATORS} operators`);
       this.pos++;
       const right = this.binary(rank);
       const op = (t.text === "<>" ? "!=" : t.text) as BinaryOp;
@@ -148,10 +163,26 @@ class ExprParser {
     const t = this.next();
     if (t.kind === TokenKind.Punct) {
       const op = UNARY[t.text];
-      if (op !== undefined) return { op, arg: this.unary(), col: t.col };
-      if (t.text === "(") return this.parenthesized();
+      if (op !== undefined) return { op, arg: this.nested(t, () => this.unary()), col: t.col };
+      if (t.text === "(") return this.nested(t, () => this.parenthesized());
     }
     return this.primary(t);
+  }
+
+  /** Reads what `t` opens, one level deeper; beyond MAX_EXPR_NESTING it is an error at `t`. */
+  private nested(t: Token, read: () => Expr): Expr {
+    if (this.depth >= MAX_EXPR_NESTING) {
+      throw new AsmFail(
+        t.col,
+        `expression nested more than ${MAX_EXPR_NESTING} deep (parentheses and unary operators)`,
+      );
+    }
+    this.depth++;
+    try {
+      return read();
+    } finally {
+      this.depth--;
+    }
   }
 
   private parenthesized(): Expr {
@@ -207,8 +238,93 @@ const I64 = (x: bigint): bigint => BigInt.asIntN(64, x);
 const TRUE = -1n; // GNU as: a true comparison is all ones
 const SHIFT_LIMIT = 64n;
 
-/** Evaluates an expression; throws AsmFail for undefined symbols and non-relocatable results. */
+/**
+ * Evaluation depth at which a symbol whose value is not known yet is not followed but deferred:
+ * evaluate() computes it first, from the top, then retries. A chain of `.set n, n + 1` of any
+ * length thus takes linear time and bounded stack.
+ */
+export const DEFER_DEPTH = 64;
+
+/** Nodes being evaluated right now, below the outermost evaluate(). */
+let evalDepth = 0;
+/** An outermost evaluate() is running (and will run what is deferred). */
+let driving = false;
+
+/** "Defined in terms of itself": permanent, so every definition it passes through is marked. */
+export class CycleFail extends AsmFail {
+  constructor(col: number, name: string) {
+    super(col, `symbol '${name}' is defined in terms of itself`);
+  }
+}
+
+/** What a deferred definition is known by; marked when it is found on a cycle. */
+export interface DeferKey {
+  onCycle?: boolean;
+}
+
+/** Thrown by a symbol lookup at DEFER_DEPTH: `run` computes (and keeps) the symbol's value. */
+export class Deferred {
+  readonly key: DeferKey;
+  readonly name: string;
+  readonly col: number;
+  readonly run: () => void;
+  constructor(key: DeferKey, name: string, col: number, run: () => void) {
+    this.key = key;
+    this.name = name;
+    this.col = col;
+    this.run = run;
+  }
+}
+
+/** True where a symbol lookup should throw Deferred instead of evaluating its definition. */
+export function shouldDefer(): boolean {
+  return driving && evalDepth >= DEFER_DEPTH;
+}
+
+/**
+ * Evaluates an expression; throws AsmFail for undefined symbols, symbols defined in terms of
+ * themselves, and non-relocatable results. The outermost call runs deferred symbol definitions
+ * (innermost first) before retrying, so recursion never goes deeper than DEFER_DEPTH plus the
+ * height of one expression.
+ */
 export function evaluate(e: Expr, ctx: EvalContext): Value {
+  if (driving) return evaluateCounted(e, ctx);
+  driving = true;
+  try {
+    const pending: Deferred[] = [];
+    for (;;) {
+      try {
+        const first = pending.at(-1);
+        if (first === undefined) return evaluateCounted(e, ctx);
+        first.run();
+        pending.pop();
+      } catch (err) {
+        if (!(err instanceof Deferred)) throw err;
+        const again = pending.findIndex((p) => p.key === err.key);
+        if (again >= 0) {
+          // Each of these waits for the next, and the last for the first: all are on the cycle,
+          // and any later use of them fails at once.
+          for (const p of pending.slice(again)) p.key.onCycle = true;
+          throw new CycleFail(err.col, err.name);
+        }
+        pending.push(err);
+      }
+    }
+  } finally {
+    driving = false;
+  }
+}
+
+function evaluateCounted(e: Expr, ctx: EvalContext): Value {
+  evalDepth++;
+  try {
+    return evaluateNode(e, ctx);
+  } finally {
+    evalDepth--;
+  }
+}
+
+function evaluateNode(e: Expr, ctx: EvalContext): Value {
   switch (e.op) {
     case "num":
       return { base: undefined, offset: I64(e.value) };
@@ -315,15 +431,4 @@ function absolute(v: Value, col: number, op: string): bigint {
     throw new AsmFail(col, `'${op}' cannot be applied to an address (only + and - can)`);
   }
   return v.offset;
-}
-
-/** The names of all symbols an expression mentions (for "defined in terms of itself" checks). */
-export function symbolsOf(e: Expr, out: string[] = []): string[] {
-  if (e.op === "sym") out.push(e.name);
-  else if ("arg" in e) symbolsOf(e.arg, out);
-  else if ("left" in e) {
-    symbolsOf(e.left, out);
-    symbolsOf(e.right, out);
-  }
-  return out;
 }

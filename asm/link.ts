@@ -105,6 +105,7 @@ const alignDown = (n: number, a: number): number => Math.floor(n / a) * a;
  */
 export function link(program: AsmProgram, addresses: SectionAddresses = {}): LinkResult {
   const placed = place(program, addresses);
+  for (const s of placed.sections) s.bytes = s.bytes.slice(); // fixups patch the copy
   const linkerSymbols = linkerSymbolValues(placed.sections);
   const errors: AsmDiagnostic[] = [];
   const warnings: AsmDiagnostic[] = [];
@@ -201,7 +202,7 @@ function placeFrom(
       address,
       size,
       align: s.align,
-      bytes: s.bytes.slice(),
+      bytes: s.bytes, // shared until link() copies it (placement may be tried more than once)
     });
     next = address + size;
   }

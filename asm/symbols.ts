@@ -2,7 +2,15 @@
 // evaluated when used; a later .set changes the value seen by later statements), and the
 // attributes .globl, .type and .size give them.
 import { AsmFail, type SourcePos } from "./diagnostics.js";
-import { type EvalContext, type Expr, evaluate, type Value } from "./expr.js";
+import {
+  CycleFail,
+  Deferred,
+  type EvalContext,
+  type Expr,
+  evaluate,
+  shouldDefer,
+  type Value,
+} from "./expr.js";
 import { registerNumber } from "./isa.js";
 import { LINKER_SYMBOLS, type SymbolType } from "./program.js";
 import type { InputSection } from "./sections.js";
@@ -20,6 +28,10 @@ export interface EquDef {
   /** Definitions are numbered 1, 2, ... in source order. */
   seq: number;
   busy: boolean;
+  /** Found to depend on itself, or on a symbol that does: it has no value. */
+  onCycle?: boolean;
+  /** Its value, once evaluated. */
+  value?: Value;
 }
 
 export interface SymbolEntry {
@@ -143,11 +155,23 @@ export class SymbolTable {
     throw new AsmFail(col, undefinedMessage(name));
   }
 
+  /**
+   * The value of one definition, kept once known (a value cannot change once everything it names
+   * is defined; so a warning its expression gives is given once). Deep in an evaluation, a
+   * definition not known yet is Deferred for the outermost evaluate() to compute first.
+   */
   private evalEqu(name: string, def: EquDef, col: number, host: SymbolHost): Value {
-    if (def.busy) throw new AsmFail(col, `symbol '${name}' is defined in terms of itself`);
+    if (def.value !== undefined) return def.value;
+    if (shouldDefer())
+      throw new Deferred(def, name, col, () => void this.evalEqu(name, def, col, host));
+    if (def.busy || def.onCycle) throw new CycleFail(col, name);
     def.busy = true;
     try {
-      return evaluate(def.expr, this.context(def.seq - 1, def.dot, host));
+      def.value = evaluate(def.expr, this.context(def.seq - 1, def.dot, host));
+      return def.value;
+    } catch (e) {
+      if (e instanceof CycleFail) def.onCycle = true; // it can never have a value
+      throw e;
     } finally {
       def.busy = false;
     }
@@ -192,8 +216,15 @@ export class SymbolTable {
 
 /** The definition in effect after `seq` definitions; a forward reference sees the first one. */
 function pick(defs: EquDef[], seq: number): EquDef {
-  for (let i = defs.length - 1; i >= 0; i--) if (defs[i]!.seq <= seq) return defs[i]!;
-  return defs[0]!;
+  // Binary search: defs are in seq order, and a symbol may be redefined thousands of times.
+  let lo = 0;
+  let hi = defs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (defs[mid]!.seq <= seq) lo = mid;
+    else hi = mid - 1;
+  }
+  return defs[lo]!;
 }
 
 function where(pos: SourcePos | undefined): string {

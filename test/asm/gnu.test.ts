@@ -103,14 +103,24 @@ function gnuLayout(gnu: ElfFile): SectionAddresses {
   return layout;
 }
 
-/** Address -> byte for every loaded section with contents that matches `include`. */
-function memory(elf: ElfFile, include: (name: string) => boolean): Map<number, number> {
-  const mem = new Map<number, number>();
-  for (const s of elf.sections) {
-    if ((s.flags & SHF_ALLOC) === 0 || s.type === SHT_NOBITS || !include(s.name)) continue;
-    for (const [i, b] of s.bytes.entries()) mem.set(s.addr + i, b);
-  }
-  return mem;
+/** The contents of a loaded section, where it is loaded. */
+interface Span {
+  addr: number;
+  bytes: Uint8Array;
+}
+
+/** Every loaded section with contents that matches `include`. */
+function memory(elf: ElfFile, include: (name: string) => boolean): Span[] {
+  return elf.sections
+    .filter((s) => (s.flags & SHF_ALLOC) !== 0 && s.type !== SHT_NOBITS && include(s.name))
+    .map((s) => ({ addr: s.addr, bytes: s.bytes }));
+}
+
+/** The byte at `addr` in `spans`, or undefined where none has one. */
+function byteAt(spans: Span[], addr: number): number | undefined {
+  for (const s of spans)
+    if (addr >= s.addr && addr < s.addr + s.bytes.length) return s.bytes[addr - s.addr];
+  return undefined;
 }
 
 /**
@@ -121,14 +131,22 @@ function compareMemory(path: string, gnu: ElfFile, mine: ElfFile): void {
   const theirs = memory(gnu, (name) => MODELED.test(name));
   const ours = memory(mine, () => true);
   const diffs: string[] = [];
-  for (const [addr, b] of theirs)
-    if (ours.get(addr) !== b) diffs.push(`${addr.toString(16)}: GNU ${b}, ours ${ours.get(addr)}`);
-  for (const [addr, b] of ours)
-    if (!theirs.has(addr) && b !== 0)
-      diffs.push(`${addr.toString(16)}: ours ${b}, GNU has nothing`);
-  expect(diffs.slice(0, 10), `${path}: ${diffs.length} bytes differ`).toEqual([]);
-  expect(ours.size).toBeGreaterThan(0);
+  for (const { addr, bytes } of theirs) {
+    for (let i = 0; i < bytes.length && diffs.length < 10; i++) {
+      const b = byteAt(ours, addr + i);
+      if (b !== bytes[i]) diffs.push(`${(addr + i).toString(16)}: GNU ${bytes[i]}, ours ${b}`);
+    }
+  }
+  for (const { addr, bytes } of ours) {
+    for (let i = 0; i < bytes.length && diffs.length < 10; i++) {
+      if (bytes[i] !== 0 && byteAt(theirs, addr + i) === undefined)
+        diffs.push(`${(addr + i).toString(16)}: ours ${bytes[i]}, GNU has nothing`);
+    }
+  }
+  expect(diffs, `${path}: bytes differ`).toEqual([]);
+  expect(ours.reduce((n, s) => n + s.bytes.length, 0)).toBeGreaterThan(0);
 }
+
 /** Every symbol we define has GNU's address. */
 function compareSymbols(path: string, gnu: ElfFile, mine: ElfFile): void {
   const theirs = new Map(gnu.symbols.map((s) => [s.name, s.value]));

@@ -14,7 +14,11 @@ function inImage(image: ElfImage, addr: number): boolean {
 /** Named symbols of `image` (no section or file symbols), those inside its segments first. */
 export function labelsOf(image: ElfImage): NamedAddress[] {
   const named = image.symbols
-    .filter((s) => s.name !== "" && s.type !== STT_SECTION && s.type !== STT_FILE)
+    // Mapping symbols ($x, $d, GNU as's "$xrv32i2p1_m2p0") mark code and data, not labels.
+    .filter(
+      (s) =>
+        s.name !== "" && !s.name.startsWith("$") && s.type !== STT_SECTION && s.type !== STT_FILE,
+    )
     .map((s) => ({ name: s.name, address: s.value >>> 0 }));
   return [
     ...named.filter((s) => inImage(image, s.address)),

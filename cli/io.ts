@@ -25,6 +25,11 @@ export interface CliIo {
   writeFile(path: string, data: Uint8Array | string): void;
   /** A file written piece by piece (traces can be larger than one string may be). */
   createWriter(path: string): FileWriter;
+  /**
+   * Calls `handler` on Ctrl-C (SIGINT) until the returned function is called; absent where
+   * nothing can interrupt (tests). The handler runs only when the event loop gets a turn.
+   */
+  onInterrupt?(handler: () => void): () => void;
 }
 
 export interface FileWriter {
@@ -181,22 +186,42 @@ export function processIo(): CliIo {
   return {
     stdout: (d) => process.stdout.write(d),
     stderr: (d) => process.stderr.write(d),
-    readStdin(max) {
-      const buf = new Uint8Array(max);
-      try {
-        const n = readSync0(buf);
-        return buf.subarray(0, n);
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        if (code === "EAGAIN") return readStdinRetry(buf);
-        if (code === "EOF") return new Uint8Array(0);
-        throw e;
-      }
-    },
+    readStdin: (max) => withDefaultInterrupt(() => readStdinNow(max)),
     readFile: readUserFile,
     writeFile: writeUserFile,
     createWriter: openUserFile,
+    onInterrupt(handler) {
+      process.on("SIGINT", handler);
+      return () => process.off("SIGINT", handler);
+    },
   };
+}
+
+function readStdinNow(max: number): Uint8Array {
+  const buf = new Uint8Array(max);
+  try {
+    const n = readSync0(buf);
+    return buf.subarray(0, n);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "EAGAIN") return readStdinRetry(buf);
+    if (code === "EOF") return new Uint8Array(0);
+    throw e;
+  }
+}
+
+/**
+ * Runs a read that may block (a guest waiting for a terminal) with Ctrl-C restored to its default,
+ * which ends vmlab at once: no handler could run while the read blocks the event loop.
+ */
+function withDefaultInterrupt<T>(read: () => T): T {
+  const handlers = process.listeners("SIGINT");
+  for (const h of handlers) process.off("SIGINT", h);
+  try {
+    return read();
+  } finally {
+    for (const h of handlers) process.on("SIGINT", h);
+  }
 }
 
 function readSync0(buf: Uint8Array): number {

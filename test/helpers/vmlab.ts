@@ -30,11 +30,22 @@ export async function runVmlab(
     writeFile: writeUserFile,
     createWriter: openUserFile,
   };
-  const status = await main(args, io);
+  const status = await main(withStepLimit(args), io);
   const stdoutBytes = concat(out);
   const dec = new TextDecoder();
   return { status, stdout: dec.decode(stdoutBytes), stderr: dec.decode(concat(err)), stdoutBytes };
 }
+
+/**
+ * Tests set their own instruction limit (`vmlab run` has none, and an in-process run cannot be
+ * interrupted): 5e9 unless the command line gives one; a later --max-steps wins.
+ */
+function withStepLimit(args: readonly string[]): readonly string[] {
+  if (args[0] !== "run") return args;
+  return ["run", "--max-steps", String(TEST_MAX_STEPS), ...args.slice(1)];
+}
+
+const TEST_MAX_STEPS = 5_000_000_000;
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const total = parts.reduce((n, p) => n + p.length, 0);

@@ -3,8 +3,8 @@
 # Include it at the top of a test program, after the runtime:
 #     .include "../lib/runtime.s"
 #     .include "lib.s"
-# (lib.s does not include the runtime itself: vmlab's assembler resolves a nested .include
-# against the path the outer .include named, not against the program's directory.)
+# (lib.s does not include the runtime itself, so the program's own .include of it is the only
+# one; a nested .include would be found beside lib.s.)
 #
 # Checks: every check is numbered and prints one line, "PASS n: what" or
 # "FAIL n: what (got X, expected Y)"; `finish` prints a summary and exits 0 when every check

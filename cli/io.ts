@@ -93,7 +93,7 @@ export function readUserFile(path: string, limit: FileLimit = SOURCE_LIMIT): Uin
     const st = fstatSync(fd);
     if (!st.isFile()) throw new UserError(`${path}: ${notRegular(st)}`);
     if (st.size > limit.bytes) throw tooLarge(path, limit);
-    return readAll(fd, path, limit);
+    return readAll(fd, path, limit, st.size);
   } catch (e) {
     throw e instanceof UserError ? e : fileError(path, e);
   } finally {
@@ -101,23 +101,30 @@ export function readUserFile(path: string, limit: FileLimit = SOURCE_LIMIT): Uin
   }
 }
 
-/** The whole of an open regular file, refusing it if it grows past the limit while we read. */
-function readAll(fd: number, path: string, limit: FileLimit): Uint8Array {
+/**
+ * The whole of an open regular file of `size` bytes (as fstat saw it): one read into a buffer of
+ * that size, then reads until end of file, refusing the file if it grows past the limit.
+ */
+function readAll(fd: number, path: string, limit: FileLimit, size: number): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const chunk = new Uint8Array(Math.min(MiB, limit.bytes + 1 - total));
+  for (let want = size; ; want = GROWTH_CHUNK) {
+    const chunk = new Uint8Array(Math.min(Math.max(want, 1), limit.bytes + 1 - total));
     const n = readSync(fd, chunk, 0, chunk.length, null);
     if (n === 0) return concatChunks(chunks, total);
-    chunks.push(chunk.subarray(0, n));
+    chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
     total += n;
     if (total > limit.bytes) throw tooLarge(path, limit);
   }
 }
 
+/** Read size once a file turns out longer than fstat said (it is growing). */
+const GROWTH_CHUNK = 64 * 1024;
+
+/** The chunks as one array (the only chunk itself when it fills its own buffer). */
 function concatChunks(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  if (chunks.length === 0) return new Uint8Array(0);
+  const only = chunks[0];
+  if (chunks.length === 1 && only!.byteLength === only!.buffer.byteLength) return only!;
   const all = new Uint8Array(total);
   let at = 0;
   for (const c of chunks) {

@@ -51,7 +51,9 @@ const AMO_WIDTH_W = 2;
 /**
  * The reservation register's "none" value. A reservation is the physical address of the word an
  * lr.w loaded (the reservation granule is that aligned word); physical addresses are never
- * negative, so no store can match it.
+ * negative, so no store can match it. While one is held, the reserved page has no fast store
+ * entry, so the fast store path needs no check; the slow path compares (a writable frame is
+ * mapped at one virtual page per address space, so no store can reach it another way).
  */
 export const NO_RESERVATION = -1;
 
@@ -281,13 +283,18 @@ export class Cpu {
               };
               break outer;
             }
+            // The reserved word's page has no fast store entry (lr.w removes it), so every store
+            // that could hit the reservation comes this way: the fast path checks nothing.
+            if (resv !== NO_RESERVATION && ((pa ^ resv) & -4096) === 0) {
+              if ((pa & -4) === resv) resv = NO_RESERVATION;
+              else fastW[va >>> 12] = 0;
+            }
           }
           stores++;
           const v = x[rs2]!;
           if (f3 === 2) i32[pa >>> 2] = v;
           else if (f3 === 0) u8[pa] = v;
           else u16[pa >>> 1] = v;
-          if ((pa & -4) === resv) resv = NO_RESERVATION;
           pc = (pc + 4) | 0;
           break;
         }
@@ -343,6 +350,7 @@ export class Cpu {
           if (isLr) {
             loads++;
             resv = pa;
+            fastW[va >>> 12] = 0; // stores to this page now take the checking slow path
           } else if (f5 === AmoFunct5.Sc) {
             stores++;
             v = resv === pa ? 0 : 1;

@@ -179,6 +179,22 @@ describe("lr.w and sc.w: the reservation", () => {
     expect([n.cpu.x[A3], word(n), word(n, DATA + 8)]).toEqual([1, 0, 0]);
   });
 
+  it("case 12: a store caught by the fast path before lr.w cannot bypass the reservation", () => {
+    // The first sw installs the page's fast store entry; lr.w must take it away again.
+    const m = exec([E.store("sw", 0, A1, 8), lr(A0, A1), E.store("sw", A1, A1, 0), sc(A3, 0, A1)]);
+    expect([m.cpu.x[A3], word(m)]).toEqual([1, DATA]);
+  });
+
+  it("case 13: a store elsewhere in the reserved page keeps later stores checked", () => {
+    const m = exec([
+      lr(A0, A1),
+      E.store("sw", A1, A1, 8), // same page, another word: the reservation stays ...
+      E.store("sw", A1, A1, 0), // ... and this store to the reserved word still ends it
+      sc(A3, 0, A1),
+    ]);
+    expect([m.cpu.x[A3], word(m)]).toEqual([1, DATA]);
+  });
+
   it("case 11: the reservation survives run() returning between lr.w and sc.w", () => {
     const m = machineWith([...E.li(A1, DATA), lr(A0, A1), sc(A3, A1, A1), E.EBREAK]);
     m.cpu.run(3);

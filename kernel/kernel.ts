@@ -471,9 +471,10 @@ export class Kernel {
       this.kill(p, Sig.SIGSEGV, `no progress: ${what} and its faults were not fixed`);
       return false;
     }
+    const evicted = counters.evictions - progress.evictionsAtStart;
     progress.faults = 0;
     progress.evictionsAtStart = counters.evictions;
-    this.oomKill(p, `no progress: ${what}, evicting a page each time`);
+    this.oomKill(p, `no progress: ${what}, ${evicted} pages evicted meanwhile`);
     return !p.exit;
   }
 

@@ -1,6 +1,6 @@
 // One seed of the pressure stress test: its program, the reference run and every pressured run,
 // judged. Shared by the runner (run.ts, in worker threads) and the vitest slice.
-import { type GeneratedProgram, generate, type Scale } from "./gen.js";
+import { type GeneratedProgram, generate, generateCrowd, type Scale } from "./gen.js";
 import {
   flagsOf,
   judge,
@@ -21,13 +21,18 @@ export interface CaseResult {
   outcome: Pick<RunOutcome, "status" | "stdout" | "ms" | "majorFaults" | "instructions">;
 }
 
+/** Every tenth seed is a crowd (more processes than RAM holds page tables for). */
+export function isCrowdSeed(seed: number): boolean {
+  return seed % 10 === 0;
+}
+
 /** The program and its runs for a seed: the reference first, then every pressured configuration. */
 export function seedCase(
   seed: number,
   scale: Scale,
   exec = true,
 ): { program: GeneratedProgram; configs: RunConfig[] } {
-  const program = generate(seed, scale, exec);
+  const program = isCrowdSeed(seed) ? generateCrowd(seed) : generate(seed, scale, exec);
   return { program, configs: [REFERENCE, ...pressureConfigs(program)] };
 }
 

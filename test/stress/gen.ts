@@ -50,6 +50,11 @@ export interface GeneratedProgram {
   /** Private pages it may own across all its processes at once (for sizing swap). */
   footprintPages: number;
   usesExec: boolean;
+  /**
+   * A crowd: more processes than RAM can hold the page tables of. The kernel may then end
+   * processes with an OOM kill (status 9, "out of memory" on stderr) — it must not hang.
+   */
+  crowd: boolean;
 }
 
 /** A seeded PRNG (mulberry32): the same seed gives the same program on every host. */
@@ -813,5 +818,89 @@ export function generate(seed: number, scale: Scale = "normal", exec = true): Ge
     needFrames,
     footprintPages: (b.maxFootprint + 8) * b.maxLive,
     usesExec: b.usesExec,
+    crowd: false,
   };
+}
+
+/**
+ * A crowd program (the livelock of issue 11): the parent fills some pages, forks `children`
+ * children that each loop loading a .data word and storing to the stack and to their copy of
+ * one page, then waits for each in turn ("c<i> <status>") and verifies its own pages. With
+ * plenty of RAM every status is 0; at 128-256 KiB the page tables alone may not fit, so the
+ * kernel must OOM-kill some process (status 9) and let the rest finish, or refuse a fork
+ * ("c<i> fork 12", ENOMEM) — never spin.
+ */
+export function generateCrowd(seed: number): GeneratedProgram {
+  const b = new Builder(seed, "small", false);
+  const children = b.rng.int(4, 16);
+  const loops = b.rng.int(50, 300);
+  b.addStatic();
+  b.prologue();
+  const bss = b.regions.get("bss0")!;
+  b.fill(bss, 0, bss.pages.length);
+  b.note(`fork ${children} children that loop ${loops} times`);
+  b.dataSection.push("crowd_word: .word 7");
+  for (let i = 0; i < children; i++) {
+    const child = b.label("crowd_child");
+    const next = b.label("crowd_next");
+    b.emit("li      a0, 17", "li      a1, 0", "li      a7, 220", "ecall");
+    b.emit(`beqz    a0, ${child}`, "la      t0, vars", `sw      a0, ${16 + 4 * (i % 8)}(t0)`);
+    // A refused fork (ENOMEM, EAGAIN) is kept as the negative result and reported at the wait.
+    b.emit(`j       ${next}`);
+    const loop = b.label("crowd_loop");
+    const page = i % bss.pages.length;
+    b.emit(
+      `${child}:`,
+      "li      s9, 1",
+      `li      s0, ${loops}`,
+      "la      s1, crowd_word",
+      "la      s2, bss0",
+    );
+    b.emit(
+      `li      t0, ${page * PAGE_SIZE + b.layout.off}`,
+      "add     s2, s2, t0",
+      "addi    sp, sp, -16",
+    );
+    b.emit(`${loop}:`, "lw      t0, 0(s1)", "sw      t0, 0(sp)", "sw      s0, 0(s2)");
+    b.emit(
+      "addi    s0, s0, -1",
+      `bnez    s0, ${loop}`,
+      "li      a0, 0",
+      "call    exit",
+      `${next}:`,
+    );
+    // Wait for the children in batches of eight (the pid slots of the vars page).
+    if (i % 8 === 7 || i === children - 1) {
+      for (let j = i - (i % 8); j <= i; j++) crowdWait(b, j);
+    }
+  }
+  b.opVerify();
+  b.emit("li      a0, 0", "call    exit");
+  return {
+    seed,
+    name: `crowd-${seed}.s`,
+    source: b.source(seed),
+    expectedStdout: b.out,
+    expectedStatus: 0,
+    needFrames: 0,
+    footprintPages: 4 * (bss.pages.length + 8) + children * 8,
+    usesExec: false,
+    crowd: true,
+  };
+}
+
+/** The crowd's wait for child j: "c<j> <status>", or "c<j> fork <errno>" if it was refused. */
+function crowdWait(b: Builder, j: number): void {
+  const ok = b.label("wait_ok");
+  const forked = b.label("forked");
+  const done = b.label("waited");
+  const slot = 16 + 4 * (j % 8);
+  b.emit("la      t0, vars", `lw      a0, ${slot}(t0)`, `bgtz    a0, ${forked}`, "neg     a1, a0");
+  b.emit("li      a2, 0", `la      a0, ${b.str(`c${j} fork`)}`, "call    line", `j       ${done}`);
+  b.emit(`${forked}:`, "addi    a1, t0, 80", "li      a2, 0", "li      a3, 0", "li      a7, 260");
+  b.emit("ecall", "la      t0, vars", `lw      t1, ${slot}(t0)`, `beq     a0, t1, ${ok}`);
+  b.emit("mv      a1, a0", `la      a0, ${b.str(`wait ${j}`)}`, "call    fail");
+  b.emit(`${ok}:`, "la      t0, vars", "lw      a1, 80(t0)", "li      a2, 0");
+  b.emit(`la      a0, ${b.str(`c${j}`)}`, "call    line", `${done}:`);
+  b.out += `c${j} 0\n`;
 }

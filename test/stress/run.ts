@@ -31,8 +31,8 @@ type FromWorker =
   | { kind: "result"; result: CaseResult }
   | { kind: "done"; seed: number };
 
-/** Host-side limit of one run: the in-kernel watchdog gives up after 30 s, this is the backstop. */
-const HOST_TIMEOUT_MS = 60_000;
+/** Host-side limit of one run: the in-kernel watchdog gives up after 60 s, this is the backstop. */
+const HOST_TIMEOUT_MS = 120_000;
 
 if (!isMainThread) worker();
 else await main();

@@ -103,10 +103,10 @@ reap:
         addi    sp, sp, SIGINFO_SIZE
         bltz    a0, report
         li      t2, CLD_EXITED
-        bne     t0, t2, 1f
-        bnez    t1, 1f
+        bne     t0, t2, reaped
+        bnez    t1, reaped
         addi    s1, s1, 1
-1:      addi    s2, s2, -1
+reaped: addi    s2, s2, -1
         bnez    s2, reap
 
 report:
@@ -161,16 +161,16 @@ child:
         li      s2, 0                   # round
 round:
         andi    t0, s1, 1
-        beqz    t0, 1f
+        beqz    t0, even
         call    lock_amoswap
-        j       2f
-1:      call    lock_lrsc
-2:      lw      s3, COUNTER(s0)         # the unprotected read-modify-write the lock makes safe
+        j       locked
+even:   call    lock_lrsc
+locked: lw      s3, COUNTER(s0)         # the unprotected read-modify-write the lock makes safe
         andi    t0, s2, YIELD_MASK
-        bnez    t0, 3f
+        bnez    t0, update
         li      a7, SYS_SCHED_YIELD     # let the others run (and find the lock taken)
         ecall
-3:      addi    s3, s3, 1
+update: addi    s3, s3, 1
         sw      s3, COUNTER(s0)
         amoswap.w.rl zero, zero, (s0)   # release: earlier accesses complete first
 
@@ -215,22 +215,24 @@ round:
 lock_amoswap:
         li      t0, 1
         amoswap.w.aq t0, t0, (s0)
-        beqz    t0, 1f
+        beqz    t0, got_swap
         li      a7, SYS_SCHED_YIELD     # taken: let its holder run
         ecall
         j       lock_amoswap
-1:      ret
+got_swap:
+        ret
 
 # lock_lrsc(): takes the lock at 0(s0) with lr.w/sc.w; sc.w fails (1) if anything touched the
 # word, or the process was switched out, since the lr.w.
 lock_lrsc:
         lr.w.aq t0, (s0)
-        bnez    t0, 1f
+        bnez    t0, busy_lrsc
         li      t1, 1
         sc.w    t0, t1, (s0)
         bnez    t0, lock_lrsc           # lost the reservation: try again
         ret
-1:      li      a7, SYS_SCHED_YIELD
+busy_lrsc:
+        li      a7, SYS_SCHED_YIELD
         ecall
         j       lock_lrsc
 

@@ -126,7 +126,6 @@ export class Cpu {
     let fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
     let loads = 0;
     let stores = 0;
-    let resv = this.reservation;
     let n = 0;
     let trap: Trap | null = null;
     /** The loop ended because the fetch itself failed (so no fetch stamp is due). */
@@ -285,10 +284,7 @@ export class Cpu {
             }
             // The reserved word's page has no fast store entry (lr.w removes it), so every store
             // that could hit the reservation comes this way: the fast path checks nothing.
-            if (resv !== NO_RESERVATION && ((pa ^ resv) & -4096) === 0) {
-              if ((pa & -4) === resv) resv = NO_RESERVATION;
-              else fastW[va >>> 12] = 0;
-            }
+            if (this.reservation !== NO_RESERVATION) this.storeNearReservation(va, pa);
           }
           stores++;
           const v = x[rs2]!;
@@ -298,73 +294,15 @@ export class Cpu {
           pc = (pc + 4) | 0;
           break;
         }
-        case Opcode.Amo: {
-          // lr.w, sc.w and amo*.w: rd, rs2, (rs1), no offset. An AMO is a store for permission,
-          // A/D and copy-on-write (it translates as one); lr.w is a load.
-          const f5 = inst >>> 27;
-          const isLr = f5 === AmoFunct5.Lr;
-          if (f3 !== AMO_WIDTH_W || ((AMO_FUNCT5_VALID >>> f5) & 1) === 0 || (isLr && rs2 !== 0)) {
-            trap = illegal(inst, pc);
-            break outer;
-          }
-          const va = x[rs1]!;
-          if (va & 3) {
-            // The spec lets a misaligned AMO raise an access fault instead of the misaligned cause.
-            trap = {
-              cause: isLr ? Cause.LoadAccessFault : Cause.StoreAccessFault,
-              tval: va >>> 0,
-              epc: pc >>> 0,
-              reason: FaultReason.Misaligned,
-            };
-            break outer;
-          }
-          if (f5 === AmoFunct5.Sc && resv === NO_RESERVATION) {
-            // No reservation: fail without touching memory (as qemu does).
-            if (rd !== 0) x[rd] = 1;
-            pc = (pc + 4) | 0;
-            break;
-          }
-          const e = (isLr ? fastR : fastW)[va >>> 12]!;
-          let pa: number;
-          if (e !== 0) {
-            pa = (e & -4096) ^ va;
-            stamps[e & 0xfff] = 2 * (k0 + n) + 1;
-          } else {
-            mmu.fetchSlot = fetchSlot;
-            pa = mmu.translate(va, isLr ? Access.Load : Access.Store, 2 * (k0 + n) + 1, 4);
-            fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
-            if (fetchSlot === NO_TLB_SLOT) fetchPage = -1;
-            if (pa < 0) {
-              trap = {
-                cause: mmu.faultCause,
-                tval: va >>> 0,
-                epc: pc >>> 0,
-                reason: mmu.faultReason,
-              };
-              break outer;
-            }
-          }
-          const old = i32[pa >>> 2]!;
-          const src = x[rs2]!;
-          let v = old;
-          if (isLr) {
-            loads++;
-            resv = pa;
-            fastW[va >>> 12] = 0; // stores to this page now take the checking slow path
-          } else if (f5 === AmoFunct5.Sc) {
-            stores++;
-            v = resv === pa ? 0 : 1;
-            if (v === 0) i32[pa >>> 2] = src;
-            resv = NO_RESERVATION;
-          } else {
-            stores++;
-            i32[pa >>> 2] = amo(f5, old, src);
-            if (pa === resv) resv = NO_RESERVATION;
-          }
-          if (rd !== 0) x[rd] = v;
+        case Opcode.Amo:
+          // lr.w, sc.w and amo*.w, rare enough to live outside the loop.
+          mmu.fetchSlot = fetchSlot;
+          trap = this.atomic(inst, pc, 2 * (k0 + n) + 1);
+          fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
+          if (fetchSlot === NO_TLB_SLOT) fetchPage = -1;
+          if (trap !== null) break outer;
           pc = (pc + 4) | 0;
           break;
-        }
         case Opcode.Branch: {
           const a = x[rs1]!;
           const b = x[rs2]!;
@@ -476,13 +414,80 @@ export class Cpu {
     this.ticks = k0 + (trap ? n + 1 : n);
     this.loads += loads;
     this.stores += stores;
-    this.reservation = resv;
     this.pc = pc;
     // Leave the fetch page's LRU stamp at its last fetch, so the kernel reads exact times.
     if (trap !== null && !fetchFailed) stamps[fetchSlot] = 2 * (k0 + n);
     else if (trap === null && n > 0) stamps[fetchSlot] = 2 * (k0 + n - 1);
     mmu.fetchSlot = fetchSlot === NO_TLB_SLOT ? 0 : fetchSlot;
     return trap;
+  }
+
+  /**
+   * A store at `va` (physical `pa`) took the slow path while a reservation is held: a store to
+   * the reserved word ends it; one elsewhere on its page drops the fast store entry the slow
+   * path just made, so later stores to the page keep coming here (see NO_RESERVATION).
+   */
+  private storeNearReservation(va: number, pa: number): void {
+    if (((pa ^ this.reservation) & -4096) !== 0) return;
+    if ((pa & -4) === this.reservation) this.reservation = NO_RESERVATION;
+    else this.mmu.fastW[va >>> 12] = 0;
+  }
+
+  /**
+   * Executes lr.w, sc.w or an amo*.w (`inst` at `pc`, its data access at LRU time `t`): rd,
+   * rs2, (rs1), no offset. lr.w translates as a load; sc.w and the AMOs as a store (an AMO is a
+   * store for permission, A/D and copy-on-write). Returns the trap, or null if it completed (the
+   * caller moves pc on). A trapping instruction writes nothing.
+   */
+  private atomic(inst: number, pc: number, t: number): Trap | null {
+    const x = this.x;
+    const f5 = inst >>> 27;
+    const rd = (inst >> 7) & 31;
+    const rs2 = (inst >> 20) & 31;
+    const isLr = f5 === AmoFunct5.Lr;
+    const valid = ((inst >> 12) & 7) === AMO_WIDTH_W && ((AMO_FUNCT5_VALID >>> f5) & 1) !== 0;
+    if (!valid || (isLr && rs2 !== 0)) return illegal(inst, pc);
+    const va = x[(inst >> 15) & 31]!;
+    if (va & 3) {
+      // The spec lets a misaligned AMO raise an access fault instead of the misaligned cause.
+      const cause = isLr ? Cause.LoadAccessFault : Cause.StoreAccessFault;
+      return { cause, tval: va >>> 0, epc: pc >>> 0, reason: FaultReason.Misaligned };
+    }
+    if (f5 === AmoFunct5.Sc && this.reservation === NO_RESERVATION) {
+      if (rd !== 0) x[rd] = 1; // no reservation: fail without touching memory, as qemu does
+      return null;
+    }
+    const mmu = this.mmu;
+    const e = (isLr ? mmu.fastR : mmu.fastW)[va >>> 12]!;
+    let pa: number;
+    if (e !== 0) {
+      pa = (e & -4096) ^ va;
+      mmu.tlb.stamps[e & 0xfff] = t;
+    } else {
+      pa = mmu.translate(va, isLr ? Access.Load : Access.Store, t, 4);
+      if (pa < 0)
+        return { cause: mmu.faultCause, tval: va >>> 0, epc: pc >>> 0, reason: mmu.faultReason };
+    }
+    const i32 = this.ram.i32;
+    const old = i32[pa >>> 2]!;
+    const src = x[rs2]!;
+    let v = old;
+    if (isLr) {
+      this.loads++;
+      this.reservation = pa;
+      mmu.fastW[va >>> 12] = 0; // stores to this page now take the checking slow path
+    } else if (f5 === AmoFunct5.Sc) {
+      this.stores++;
+      v = this.reservation === pa ? 0 : 1;
+      if (v === 0) i32[pa >>> 2] = src;
+      this.reservation = NO_RESERVATION;
+    } else {
+      this.stores++;
+      i32[pa >>> 2] = amo(f5, old, src);
+      if (pa === this.reservation) this.reservation = NO_RESERVATION;
+    }
+    if (rd !== 0) x[rd] = v;
+    return null;
   }
 }
 

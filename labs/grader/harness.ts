@@ -37,6 +37,7 @@ import {
   type TlbRefillHandler,
 } from "../../kernel/plugins.js";
 import type { Proc } from "../../kernel/proc.js";
+import { MAX_FAULTS_PER_INSTRUCTION } from "../../kernel/progress.js";
 import type { SwapPolicy } from "../../kernel/swap.js";
 import { packageRoot } from "./paths.js";
 import { GraderLimit, TestFailure } from "./types.js";
@@ -99,8 +100,12 @@ export interface GuestRun {
 
 export const DEFAULT_RAM = 1024 * 1024;
 export const DEFAULT_MAX_STEPS = 2_000_000;
-/** The same fault (or TLB miss) this many times without an instruction completing is a loop. */
-export const MAX_REPEATS = 10_000;
+/**
+ * The same fault (or TLB miss) this many times without an instruction completing is a loop. It is
+ * below the kernel's own guard (MAX_FAULTS_PER_INSTRUCTION), so a student sees the grader's
+ * message, which names the handler, rather than the kernel's "no progress" kill.
+ */
+export const MAX_REPEATS = MAX_FAULTS_PER_INSTRUCTION / 2;
 
 const images = new Map<string, ElfImage>();
 

@@ -113,6 +113,8 @@ async function main(): Promise<void> {
   const failed = results.filter((r) => r.problems.length > 0);
   for (const r of failed) if (!args.quiet) printFailure(r);
   summarize(results, args);
+  if (failed.length > 0 && !args.save)
+    console.log("(--save DIR writes each problem's program, expected output and command)");
   console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
   process.exit(failed.length > 0 ? 1 : 0);
 }

@@ -1,6 +1,7 @@
 // The `vmlab` command: one subcommand per file, joined here with addCommand. `main` runs in-process
 // (tests call it with a captured CliIo); only the bin entry at the bottom calls process.exit.
 import { Command, CommanderError } from "commander";
+import { SessionError } from "../session/errors.js";
 import { type CliIo, UserError } from "./io.js";
 import { subcommands } from "./subcommands.js";
 
@@ -44,9 +45,9 @@ function reportError(e: unknown, io: CliIo): number {
     // commander has already printed its message (help, version, or a usage error).
     return e.exitCode;
   }
-  if (e instanceof UserError) {
+  if (e instanceof UserError || e instanceof SessionError) {
     io.stderr(`vmlab: ${e.message}\n`);
-    return e.status;
+    return e instanceof UserError ? e.status : 1;
   }
   const err = e as Error;
   io.stderr(`vmlab: internal error: ${err?.message ?? String(e)}\n`);

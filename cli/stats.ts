@@ -24,7 +24,7 @@ export function collectStats(machine: Machine, kernel: Kernel): RunStats {
   };
 }
 
-export function printStats(io: CliIo, stats: RunStats, json: boolean): void {
+export function printStats(io: Pick<CliIo, "stderr">, stats: RunStats, json: boolean): void {
   if (json) {
     io.stderr(`${JSON.stringify(stats)}\n`);
     return;

@@ -4,17 +4,17 @@
 // table, the TLB, the memory map and the processes; `back` returns exactly to an earlier step.
 // Commands come from a terminal, a --script file, or a piped stdin (docs/stepper.md).
 import { Command, type Option } from "commander";
+import { bytesSource, type StdinSource } from "../session/step/guest-io.js";
+import { Session } from "../session/step/session.js";
+import { Stops } from "../session/step/stops.js";
+import { type MachineOptions, prepareSetup } from "./boot.js";
 import { type CliIo, readAllStdin, SOURCE_LIMIT } from "./io.js";
 import { parseCount } from "./options.js";
 import { runCommand as runSubcommand } from "./run.js";
-import { type MachineOptions, prepareSetup } from "./stepper/boot.js";
 import { makePaint } from "./stepper/colour.js";
 import type { StepContext } from "./stepper/control.js";
 import { runInteractive, runScript } from "./stepper/driver.js";
-import { bytesSource, type StdinSource } from "./stepper/guest-io.js";
 import { noteLine } from "./stepper/report.js";
-import { Session } from "./stepper/session.js";
-import { Stops } from "./stepper/stops.js";
 import type { SubcommandFactory } from "./subcommands.js";
 
 /** The `vmlab run` options that make sense here (taken from it, so names and defaults agree). */

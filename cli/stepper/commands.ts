@@ -1,6 +1,15 @@
 // The stepper's commands: one table, one small function each. A command gets the context and
 // its parsed line; bad input is a StepError (one line), after which the session goes on.
 import { Access, causeName, hex32 } from "../../hw/trap.js";
+import { StepError } from "../../session/step/errors.js";
+import {
+  imagesFor,
+  lookupFor,
+  needFocus,
+  needProc,
+  translateIn,
+} from "../../session/step/inspect.js";
+import { findLabel } from "../../session/step/symbols.js";
 import {
   runToStop,
   type StepContext,
@@ -9,8 +18,6 @@ import {
   stepOver,
   whereLines,
 } from "./control.js";
-import { StepError } from "./errors.js";
-import { imagesFor, lookupFor, needFocus, needProc, translateIn } from "./inspect.js";
 import {
   type AddressContext,
   type CommandLine,
@@ -31,7 +38,6 @@ import {
   tlbLines,
 } from "./printers.js";
 import { mmuLine } from "./report.js";
-import { findLabel } from "./symbols.js";
 
 /** One row of the command table. */
 export interface StepCommand {

@@ -2,13 +2,19 @@
 // and back (replay to an earlier step). Each prints what happened through the context.
 import { REG_RA } from "../../asm/isa.js";
 import { hex32 } from "../../hw/trap.js";
+import { StepError } from "../../session/step/errors.js";
+import {
+  focus,
+  instructionAt,
+  lookupFor,
+  needFocus,
+  peekWords,
+} from "../../session/step/inspect.js";
+import type { Session } from "../../session/step/session.js";
+import type { Stops } from "../../session/step/stops.js";
+import { symbolLookup } from "../../session/step/symbols.js";
 import type { Paint } from "./colour.js";
-import { StepError } from "./errors.js";
-import { focus, instructionAt, lookupFor, needFocus, peekWords } from "./inspect.js";
 import { formatStep, instructionLine } from "./report.js";
-import type { Session } from "./session.js";
-import type { Stops } from "./stops.js";
-import { symbolLookup } from "./symbols.js";
 
 /** What every command gets: the session, the stops, how to print, and the run limit. */
 export interface StepContext {

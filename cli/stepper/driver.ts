@@ -4,13 +4,13 @@
 // reported on stderr, and the script goes on (the exit status is then 1).
 import { createInterface } from "node:readline";
 import { hex32 } from "../../hw/trap.js";
+import { StepError } from "../../session/step/errors.js";
+import { focus, imagesFor } from "../../session/step/inspect.js";
+import { labelNames } from "../../session/step/symbols.js";
 import type { CliIo } from "../io.js";
 import { commandNames, runCommand } from "./commands.js";
 import type { StepContext } from "./control.js";
-import { StepError } from "./errors.js";
-import { focus, imagesFor } from "./inspect.js";
 import { splitLine } from "./parse.js";
-import { labelNames } from "./symbols.js";
 
 /** The prompt: the current process and its pc, or that nothing is left. */
 export function promptText(ctx: StepContext): string {

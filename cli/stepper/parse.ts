@@ -1,7 +1,7 @@
 // Reading what the user typed: command words, counts, addresses (numbers, labels, $registers,
 // sums of them) and x's /Nw format. Every problem is a StepError naming the bad text.
 import { ABI_NAMES } from "../../asm/isa.js";
-import { StepError } from "./errors.js";
+import { StepError } from "../../session/step/errors.js";
 
 /** A command line split into its command name, its /format suffix, and its arguments. */
 export interface CommandLine {

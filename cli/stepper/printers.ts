@@ -7,11 +7,11 @@ import { makeSatp, pteFlagString } from "../../hw/sv32.js";
 import { hex32 } from "../../hw/trap.js";
 import { renderMemoryMap } from "../../kernel/memmap.js";
 import { type Proc, ProcState } from "../../kernel/proc.js";
+import { StepError } from "../../session/step/errors.js";
+import { lookupFor, peekWords } from "../../session/step/inspect.js";
+import type { Session } from "../../session/step/session.js";
 import { collectStats, printStats } from "../stats.js";
 import { type Paint, PID_COLOURS } from "./colour.js";
-import { StepError } from "./errors.js";
-import { lookupFor, peekWords } from "./inspect.js";
-import type { Session } from "./session.js";
 
 const hex = (n: number, width = 0) => `0x${(n >>> 0).toString(16).padStart(width, "0")}`;
 
@@ -206,7 +206,6 @@ export function procsLines(s: Session): string[] {
 export function statsLines(s: Session): string[] {
   let text = "";
   const capture = {
-    ...s.setup.io,
     stderr: (d: string | Uint8Array) =>
       void (text += typeof d === "string" ? d : new TextDecoder().decode(d)),
   };

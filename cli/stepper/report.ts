@@ -5,9 +5,9 @@ import { disassemble, type SymbolLookup } from "../../asm/disasm.js";
 import { registerName } from "../../asm/isa.js";
 import type { MmuEvent } from "../../hw/mmu.js";
 import { hex32 } from "../../hw/trap.js";
+import { type Note, PC, type RegChange, type StepReport } from "../../session/step/session.js";
 import { formatKernelEvent, formatMmuEvent } from "../explain.js";
 import type { Paint } from "./colour.js";
-import { type Note, PC, type RegChange, type StepReport } from "./session.js";
 
 const INDENT = "    ";
 

@@ -9,8 +9,8 @@ import { FrameUse } from "../../kernel/frames.js";
 import type { KernelHost } from "../../kernel/host.js";
 import { ProcState } from "../../kernel/proc.js";
 import type { KernelEvent } from "../../kernel/trace.js";
-import { boot, type StepSetup, type World } from "./boot.js";
 import { GuestLines, StdinRecording, type StdinSource } from "./guest-io.js";
+import { boot, type StepSetup, type World } from "./setup.js";
 
 /** Something that happened during a step, in order. */
 export type Note =

@@ -3,11 +3,12 @@
 // registers, TLB contents and stamps, frame table, process table and every counter.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { prepareSetup } from "../../cli/boot.js";
 import { type CliIo, processIo } from "../../cli/io.js";
 import { collectStats } from "../../cli/stats.js";
-import { type MachineOptions, prepareSetup } from "../../cli/stepper/boot.js";
-import { bytesSource } from "../../cli/stepper/guest-io.js";
-import { Session } from "../../cli/stepper/session.js";
+import type { MachineOptions } from "../../session/boot.js";
+import { bytesSource } from "../../session/step/guest-io.js";
+import { Session } from "../../session/step/session.js";
 
 const quietIo: CliIo = {
   ...processIo(),

@@ -5,12 +5,18 @@
 // (user + system), so other work on the machine disturbs them less. A benchmark, never a test.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { processIo } from "../cli/io.js";
-import { loadProgram } from "../cli/program.js";
-import { defaultMachineConfig, Machine, type MachineConfig } from "../hw/machine.js";
+import { readRegularFile } from "../host/files.js";
+import { defaultMachineConfig, type MachineConfig } from "../hw/machine.js";
 import { MmuMode } from "../hw/mmu.js";
 import type { ElfImage } from "../kernel/elf.js";
-import { defaultKernelOptions, exitStatus, Kernel, type KernelOptions } from "../kernel/kernel.js";
+import {
+  defaultKernelOptions,
+  exitStatus,
+  type Kernel,
+  type KernelOptions,
+} from "../kernel/kernel.js";
+import { bootWorld } from "../session/boot.js";
+import { diagnosticLines, loadProgram } from "../session/program.js";
 import { benchTrace } from "./trace.js";
 
 interface RunResult {
@@ -41,11 +47,7 @@ const CPU_CONFIGS: Config[] = [
 
 /** Runs `image` once on a fresh 64 MiB machine with `config`; times only the kernel's run loop. */
 function runOnce(name: string, image: ElfImage, config: Config): RunResult {
-  const machine = new Machine({
-    ...defaultMachineConfig,
-    ramSize: 64 * 1024 * 1024,
-    ...config.machine,
-  });
+  const machineConfig = { ...defaultMachineConfig, ramSize: 64 * 1024 * 1024, ...config.machine };
   let output = "";
   const dec = new TextDecoder();
   const host = {
@@ -57,7 +59,11 @@ function runOnce(name: string, image: ElfImage, config: Config): RunResult {
       output += `[vmlab] ${line}\n`;
     },
   };
-  const kernel = new Kernel(machine, host, { ...defaultKernelOptions, ...config.kernel });
+  const { machine, kernel } = bootWorld({
+    config: machineConfig,
+    host,
+    kernel: { ...defaultKernelOptions, ...config.kernel },
+  });
   const pid = kernel.spawn(image, [name], []).pid;
   // CPU time, not wall time: on a busy machine it still measures the emulator's own work.
   const t0 = process.cpuUsage();
@@ -80,15 +86,22 @@ function best(name: string, image: ElfImage, config: Config): RunResult {
   return runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 }
 
+/** The image of one of vmlab's programs (assembler warnings on stderr); one that fails stops the bench. */
+function program(path: string): ElfImage {
+  const r = loadProgram(path, readRegularFile);
+  for (const line of diagnosticLines(r.ok ? r.warnings : r.diagnostics)) console.error(line);
+  if (!r.ok) throw new Error(r.error);
+  return r.image;
+}
+
 function cpuSection(only: string[], print: (s: string) => void) {
-  const io = processIo();
   const dir = "programs/bench";
   const files = readdirSync(dir)
     .filter((f) => f.endsWith(".s") && (only.length === 0 || only.some((o) => f.includes(o))))
     .sort();
   const rows = [];
   for (const file of files) {
-    const image = loadProgram(join(dir, file), io);
+    const image = program(join(dir, file));
     for (const config of CPU_CONFIGS) {
       const r = best(file, image, config);
       const mips = r.instructions / r.seconds / 1e6;
@@ -109,9 +122,8 @@ function cpuSection(only: string[], print: (s: string) => void) {
 }
 
 function kernelSection(print: (s: string) => void) {
-  const io = processIo();
-  const forks = loadProgram("programs/kbench/forks.s", io);
-  const faults = loadProgram("programs/kbench/faults.s", io);
+  const forks = program("programs/kbench/forks.s");
+  const faults = program("programs/kbench/faults.s");
   const rows = [];
   for (const [label, eager] of [
     ["fork, copy-on-write", false],

@@ -6,27 +6,24 @@
 // fault and refill handler calls that make no progress (a handler that "fixes" a fault without
 // fixing it would otherwise trap forever without retiring an instruction).
 
-import { readFileSync } from "node:fs";
-import { basename, dirname, isAbsolute, join } from "node:path";
-import { assemble, formatDiagnostic } from "../../asm/assembler.js";
-import { writeElf } from "../../asm/elf-writer.js";
+import { basename, isAbsolute, join } from "node:path";
+import { readRegularFile } from "../../host/files.js";
 import {
   defaultMachineConfig,
   type HwStats,
-  Machine,
+  type Machine,
   type MachineConfig,
 } from "../../hw/machine.js";
 import { AdMode, MmuMode, RefillMode } from "../../hw/mmu.js";
 import type { TlbConfig } from "../../hw/tlb.js";
 import { accessName, hex32 } from "../../hw/trap.js";
-import { checkKernel } from "../../kernel/check.js";
 import { FitName as Fit, type FitName } from "../../kernel/contig.js";
 import { type ElfImage, isElf, parseElf } from "../../kernel/elf.js";
 import {
   defaultKernelOptions,
   ExecError,
   exitStatus,
-  Kernel,
+  type Kernel,
   type KernelCounters,
   type KernelOptions,
 } from "../../kernel/kernel.js";
@@ -39,6 +36,8 @@ import {
 import type { Proc } from "../../kernel/proc.js";
 import { MAX_FAULTS_PER_INSTRUCTION } from "../../kernel/progress.js";
 import type { SwapPolicy } from "../../kernel/swap.js";
+import { bootWorld } from "../../session/boot.js";
+import { assembleSource, diagnosticLines } from "../../session/program.js";
 import { packageRoot } from "./paths.js";
 import { GraderLimit, TestFailure } from "./types.js";
 
@@ -118,14 +117,9 @@ export function loadImage(path: string): ElfImage {
   const abs = isAbsolute(path) ? path : join(packageRoot(), path);
   const cached = images.get(abs);
   if (cached) return cached;
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(abs));
-  } catch {
-    throw new TestFailure(`${path}: cannot read the program`);
-  }
-  if (!isElf(bytes)) bytes = assembleSource(abs, new TextDecoder().decode(bytes));
-  const r = parseElf(bytes);
+  const read = readRegularFile(abs);
+  if (!read.ok) throw new TestFailure(`${path}: cannot read the program`);
+  const r = parseElf(isElf(read.bytes) ? read.bytes : assembled(abs, read.bytes));
   if (!r.ok) throw new TestFailure(`${path}: ${r.error}`);
   if (isPackageProgram(abs)) images.set(abs, r.image);
   return r.image;
@@ -140,23 +134,16 @@ function isPackageProgram(abs: string): boolean {
   );
 }
 
-function assembleSource(path: string, source: string): Uint8Array {
-  const result = assemble(source, path, {
-    readInclude: (name, from) => {
-      const root = packageRoot();
-      for (const dir of [dirname(from), join(root, "programs", "lib"), join(root, "labs", "lib")]) {
-        try {
-          return readFileSync(join(dir, name), "utf8");
-        } catch {}
-      }
-      return undefined;
-    },
-  });
+/** A source's ELF bytes; `.include` looks beside the file, then in programs/lib/ and labs/lib/. */
+function assembled(path: string, source: Uint8Array): Uint8Array {
+  const root = packageRoot();
+  const dirs = [join(root, "programs", "lib"), join(root, "labs", "lib")];
+  const result = assembleSource(path, source, readRegularFile, { dirs });
   if (!result.ok) {
-    const lines = result.errors.slice(0, 5).map((d) => formatDiagnostic(d));
+    const lines = diagnosticLines(result.errors.slice(0, 5));
     throw new TestFailure(`the program does not assemble:\n${lines.join("\n")}`);
   }
-  return writeElf(result.program);
+  return result.elf;
 }
 
 /** The machine configuration for a run. */
@@ -180,13 +167,12 @@ function machineConfig(o: GuestRunOptions): MachineConfig {
  * in `error`. Throws TestFailure only if a program cannot be loaded.
  */
 export function runGuest(o: GuestRunOptions): GuestRun {
-  const machine = new Machine(machineConfig(o));
   const out: string[] = [];
   const err: string[] = [];
   const dec = new TextDecoder();
   const stdin = { bytes: new TextEncoder().encode(o.stdin ?? "") };
   const plugins: KernelPlugins = { ...referencePlugins, ...o.plugins };
-  const options: KernelOptions = {
+  const options = (machine: Machine): KernelOptions => ({
     ...defaultKernelOptions,
     mm: o.mm ?? MmuMode.Paged,
     maxSteps: o.maxSteps ?? DEFAULT_MAX_STEPS,
@@ -200,10 +186,10 @@ export function runGuest(o: GuestRunOptions): GuestRun {
       pageFault: guardFault(plugins.pageFault, machine),
       tlbRefill: guardRefill(plugins.tlbRefill, machine),
     },
-  };
-  const kernel = new Kernel(
-    machine,
-    {
+  });
+  const { machine, kernel } = bootWorld({
+    config: machineConfig(o),
+    host: {
       write: (fd, bytes) => (fd === 1 ? out : err).push(dec.decode(bytes)),
       readStdin: (max) => {
         const chunk = stdin.bytes.subarray(0, max);
@@ -212,16 +198,16 @@ export function runGuest(o: GuestRunOptions): GuestRun {
       },
       message: (line) => err.push(`[vmlab] ${line}\n`),
     },
-    options,
-  );
-  kernel.loadProgram = (path) => {
-    try {
-      return loadImage(path);
-    } catch (e) {
-      return e instanceof Error ? e.message : String(e);
-    }
-  };
-  if (o.check ?? true) kernel.checker = checkKernel;
+    kernel: options,
+    loadProgram: (path) => {
+      try {
+        return loadImage(path);
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+    },
+    check: o.check ?? true,
+  });
   if (o.onExit) kernel.onExit = (p) => o.onExit?.(kernel, p);
   const frames = kernel.frames;
   let minFree = frames.free;

@@ -1,4 +1,4 @@
-// The assembler: GNU as syntax for RV32IM in, an AsmProgram (sections, symbols, fixups) out.
+// The assembler: GNU as syntax for RV32IMA in, an AsmProgram (sections, symbols, fixups) out.
 //
 // Pass 1 reads each statement once: it defines labels, parses operands, chooses each
 // instruction's form and size, and records an item (where it goes and how to emit it). Pass 2
@@ -558,5 +558,5 @@ function isPunct(t: Token, text: string): boolean {
 function unknownInstruction(name: string): string {
   const ext = OTHER_EXTENSIONS[name.toLowerCase()];
   if (ext === undefined) return `unknown instruction '${name}'`;
-  return `unknown instruction '${name}': it needs the ${ext} extension, and this assembler is RV32IM only`;
+  return `unknown instruction '${name}': it needs the ${ext} extension, and this assembler is RV32IMA only`;
 }

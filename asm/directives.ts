@@ -363,7 +363,7 @@ function option(_a: Assembler, d: Directive): void {
   if (words === "rvc" || /^arch,.*\+c/.test(words)) {
     throw new AsmFail(
       d.col,
-      "compressed instructions (the C extension) are not supported: this assembler is RV32IM only",
+      "compressed instructions (the C extension) are not supported: this assembler is RV32IMA only",
     );
   }
   if (words === "pic")

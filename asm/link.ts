@@ -496,7 +496,7 @@ class Patcher {
         file: f.pos.file,
         line: f.pos.line,
         column: f.pos.col,
-        message: `${what} target ${target} is not 4-byte aligned; it will trap (RV32IM has no 2-byte instructions)`,
+        message: `${what} target ${target} is not 4-byte aligned; it will trap (RV32IMA has no 2-byte instructions)`,
       });
     }
     this.patch(f, (w) => encode(w, offset));

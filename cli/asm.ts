@@ -1,4 +1,4 @@
-// `vmlab asm <source.s> [-o out.elf]`: assemble a GNU-as-syntax RV32IM source into an ELF
+// `vmlab asm <source.s> [-o out.elf]`: assemble a GNU-as-syntax RV32IMA source into an ELF
 // executable laid out as `ld -m elf32lriscv --no-relax` would. Every diagnostic goes to stderr as
 // file:line:col; any error means no output file and exit status 1.
 import { Command, InvalidArgumentError } from "commander";
@@ -17,7 +17,7 @@ interface AsmOptions {
 
 export const asmCommand: SubcommandFactory = (io, result) =>
   new Command("asm")
-    .description("assemble an RV32IM source file (GNU as syntax) into an ELF executable")
+    .description("assemble an RV32IMA source file (GNU as syntax) into an ELF executable")
     .argument("<source>", "assembly source file")
     .option(
       "-o, --output <file>",

@@ -75,11 +75,11 @@ const ERROR_CASES: ReadonlyArray<readonly [string, string]> = [
   [".macro m", "2:1: directive '.macro' is not supported by this assembler"],
   [
     "fence.i",
-    "2:1: unknown instruction 'fence.i': it needs the Zifencei extension, and this assembler is RV32IM only",
+    "2:1: unknown instruction 'fence.i': it needs the Zifencei extension, and this assembler is RV32IMA only",
   ],
   [
     "csrr a0, cycle",
-    "2:1: unknown instruction 'csrr': it needs the Zicsr extension, and this assembler is RV32IM only",
+    "2:1: unknown instruction 'csrr': it needs the Zicsr extension, and this assembler is RV32IMA only",
   ],
   [
     "fence wr, rw",
@@ -100,7 +100,7 @@ const ERROR_CASES: ReadonlyArray<readonly [string, string]> = [
   [".byte `", "2:7: unexpected character '`'"],
   [
     ".option rvc",
-    "2:1: compressed instructions (the C extension) are not supported: this assembler is RV32IM only",
+    "2:1: compressed instructions (the C extension) are not supported: this assembler is RV32IMA only",
   ],
   [".equ a0, 1", "2:6: 'a0' is a register name and cannot be a symbol"],
   [".bss\nnop", "3:1: cannot put instructions in .bss (a section without contents)"],
@@ -177,7 +177,7 @@ describe("error messages", () => {
     const r = assemble(".globl _start\n_start: beq a0, a1, x\n.half 0\nx: .half 0\n", "w.s");
     expect(r.ok).toBe(true);
     expect(r.warnings.map((w) => w.message)).toContain(
-      "branch target 0x1007a is not 4-byte aligned; it will trap (RV32IM has no 2-byte instructions)",
+      "branch target 0x1007a is not 4-byte aligned; it will trap (RV32IMA has no 2-byte instructions)",
     );
   });
 });

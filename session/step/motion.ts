@@ -1,0 +1,109 @@
+// Moving through the run, as the engine sees it: how far a quiet run goes and why it stopped,
+// where a call returns (for `next`), and replaying back to an earlier step. Results are values;
+// printing them is the front end's business (cli/stepper/control.ts).
+import { REG_RA } from "../../asm/isa.js";
+import { hex32 } from "../../hw/trap.js";
+import { StepError } from "./errors.js";
+import { needFocus, peekWords } from "./inspect.js";
+import type { Session } from "./session.js";
+import type { Stops } from "./stops.js";
+
+const OP_JAL = 0x6f;
+const OP_JALR = 0x67;
+const OP_AUIPC = 0x17;
+/** The alternate link register of the calling convention (t0). */
+const REG_T0 = 5;
+const REG_SP = 2;
+
+/** Says why a run should stop here, or undefined to go on (checked after each instruction). */
+export type RunTarget = () => string | undefined;
+
+/** Refuses to move (StepError) when nothing is left to run. */
+export function needLive(s: Session): void {
+  if (!s.hasLive())
+    throw new StepError("every process has ended (use back to return to an earlier state)");
+}
+
+/** True for a jal or jalr that links ra or t0 (a call). */
+function isCall(word: number): boolean {
+  const op = word & 0x7f;
+  return (op === OP_JAL || op === OP_JALR) && isLinkRegister((word >>> 7) & 31);
+}
+
+function isLinkRegister(rd: number): boolean {
+  return rd === REG_RA || rd === REG_T0;
+}
+
+/**
+ * Where the call starting at `pc` in the focus process returns to, or undefined if `word` starts
+ * no call. A `call` pseudo-instruction (auipc ra + jalr ra) counts as one call, returning after
+ * the jalr.
+ */
+export function returnAddress(s: Session, pc: number, word: number): number | undefined {
+  if (isCall(word)) return (pc + 4) >>> 0;
+  const rd = (word >>> 7) & 31;
+  if ((word & 0x7f) !== OP_AUIPC || !isLinkRegister(rd)) return undefined;
+  const next = peekWords(s, needFocus(s), (pc + 4) >>> 0, 1, 4)[0];
+  const pairs = next !== undefined && isCall(next) && ((next >>> 15) & 31) === rd;
+  return pairs ? (pc + 8) >>> 0 : undefined;
+}
+
+/**
+ * The target of `next` over the call at `pc` returning to `ret` in the focus process: stop when
+ * the same process is back at `ret` with its stack no deeper (so a recursive call does not stop
+ * it early), or when it ends.
+ */
+export function returnTarget(s: Session, pc: number, ret: number): RunTarget {
+  const pid = needFocus(s).pid;
+  const sp = s.regsOf(pid)!.x[REG_SP]! >>> 0;
+  return () => {
+    const r = s.regsOf(pid);
+    if (!r) return `pid ${pid} ended inside the call`;
+    const here = s.world.kernel.current?.pid === pid && r.pc === ret && r.x[REG_SP]! >>> 0 >= sp;
+    return here ? `returned from the call at ${hex32(pc)}` : undefined;
+  };
+}
+
+/** How a quiet run ended: why it stopped and how many instructions it ran. */
+export interface RunStop {
+  why: string;
+  ran: number;
+}
+
+/**
+ * continue / until: runs quietly (at full speed when nothing is to be checked) until a stop,
+ * `target`, the end of every process or `runLimit` instructions; guest output is flushed.
+ */
+export function runToStop(s: Session, stops: Stops, runLimit: number, target?: RunTarget): RunStop {
+  needLive(s);
+  const start = s.world.machine.cpu.instret;
+  const why = runUntil(s, stops, runLimit, target);
+  s.flushGuest();
+  return { why, ran: s.world.machine.cpu.instret - start };
+}
+
+function runUntil(s: Session, stops: Stops, runLimit: number, target?: RunTarget): string {
+  const ended = "every process has ended";
+  const limited = `the run limit of ${runLimit} instructions (--run-limit) was reached`;
+  if (stops.empty && !target) {
+    s.runQuiet(runLimit);
+    return s.hasLive() ? limited : ended;
+  }
+  for (let i = 0; i < runLimit; i++) {
+    if (!s.hasLive()) return ended;
+    s.stepQuiet();
+    const why = [target?.(), stops.check(s)].filter((w) => w !== undefined);
+    if (why.length > 0) return why.join("; ");
+  }
+  return s.hasLive() ? limited : ended;
+}
+
+/** back n: replays the run from the start to n steps ago; returns the new position. */
+export function stepBack(s: Session, stops: Stops, n: number): number {
+  const at = s.position;
+  if (n > at)
+    throw new StepError(`cannot go back ${n}: only ${at} step${at === 1 ? " has" : "s have"} run`);
+  s.replayTo(at - n);
+  stops.resync(s);
+  return at - n;
+}

@@ -9,6 +9,7 @@ import {
   needProc,
   translateIn,
 } from "../../session/step/inspect.js";
+import { addressTarget } from "../../session/step/motion.js";
 import { findLabel } from "../../session/step/symbols.js";
 import {
   runToStop,
@@ -276,13 +277,7 @@ function addressArg(ctx: StepContext, text: string): number {
 
 function untilCommand(ctx: StepContext, l: CommandLine): void {
   const spec = needArg(l, "address", "until ADDR");
-  const addr = addressArg(ctx, spec);
-  const { kernel, machine } = ctx.s.world;
-  runToStop(ctx, () =>
-    kernel.current && machine.cpu.pc >>> 0 === addr
-      ? `reached ${spec} (${hex32(addr)})`
-      : undefined,
-  );
+  runToStop(ctx, addressTarget(ctx.s, addressArg(ctx, spec), spec));
 }
 
 function breakCommand(ctx: StepContext, l: CommandLine): void {

@@ -64,6 +64,15 @@ export function returnTarget(s: Session, pc: number, ret: number): RunTarget {
   };
 }
 
+/** The target of `until`: a process on the CPU at `addr` (`spec`: the address as written). */
+export function addressTarget(s: Session, addr: number, spec: string): RunTarget {
+  const { kernel, machine } = s.world;
+  return () =>
+    kernel.current && machine.cpu.pc >>> 0 === addr
+      ? `reached ${spec} (${hex32(addr)})`
+      : undefined;
+}
+
 /** How a quiet run ended: why it stopped and how many instructions it ran. */
 export interface RunStop {
   why: string;

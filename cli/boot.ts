@@ -17,7 +17,7 @@ export {
 } from "../session/boot.js";
 
 /** Runs `f`, turning a SessionError into a UserError with the same message. */
-export function asUserError<T>(f: () => T): T {
+function asUserError<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {

@@ -25,7 +25,7 @@ export function loadProgram(path: string, io: CliIo): ElfImage {
 }
 
 /** The image, with warnings printed; or the diagnostics printed and a UserError thrown. */
-export function loaded(r: session.ProgramLoad, io: CliIo): ElfImage {
+function loaded(r: session.ProgramLoad, io: CliIo): ElfImage {
   printDiagnostics(io, r.ok ? r.warnings : r.diagnostics);
   if (!r.ok) throw new UserError(r.error);
   return r.image;

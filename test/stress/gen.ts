@@ -10,6 +10,8 @@
 //   - a worker writes its copy-on-write pages, its own share of the MAP_SHARED pages, may brk,
 //     mmap, munmap and mprotect its own space, verifies everything it can read and reports its
 //     checksum through a shared report page (children never print, so output order is fixed);
+//     it may fork a grandchild that writes and verifies its own copy (pages COW-shared three
+//     ways), whose failure the worker counts as a wrong word;
 //   - a trespasser stores to a read-only page or loads from an unmapped one: it must be killed
 //     by SIGSEGV;
 //   - an exec child execve's test/stress/exec-target.s, which prints its own checksum.
@@ -159,6 +161,8 @@ class Builder {
   /** True inside a child's code: nothing is printed, results go to the report page. */
   inChild = false;
   maxLive = 1;
+  /** Grandchildren forked in the current fork (each is one more live process). */
+  grandchildren = 0;
   sharedPages = 1;
   usesExec = false;
   maxFootprint = 0;
@@ -572,7 +576,8 @@ class Builder {
     }
     if (exec) this.usesExec = true;
     this.note(`fork ${n} children: ${kinds.join(", ")}`);
-    this.maxLive = Math.max(this.maxLive, 1 + n);
+    this.grandchildren = 0;
+    const liveBefore = this.maxLive;
     const sharedBefore = this.sharedPages;
     const parentModel = this.regions;
     const reports: string[] = [];
@@ -608,6 +613,7 @@ class Builder {
       this.emit(`${cont}:`);
     });
     this.sharedPages = sharedBefore;
+    this.maxLive = Math.max(liveBefore, 1 + n + this.grandchildren);
     // The parent writes its private pages while the children run.
     const during = this.rng.int(0, 3);
     this.note("the parent, while its children run");
@@ -677,6 +683,7 @@ class Builder {
       else if (x < 0.92) this.opMunmap();
       else this.opMprotect();
     }
+    if (this.rng.chance(0.3)) this.grandchild();
     // Its own share of each shared region gets a fresh key.
     for (const r of this.regions.values())
       for (const [a, b] of this.runs(r, (p) => p.mapped && p.writable && p.shared))
@@ -702,6 +709,50 @@ class Builder {
     writes.push(seen);
     this.maxFootprint = Math.max(this.maxFootprint, this.privatePages());
     return `c${i} 0 0 ${hex8(sum)}`;
+  }
+
+  /**
+   * A worker forks a grandchild, which writes some of its private pages (copy-on-write shared
+   * three ways), verifies its own view (shared pages left out: others write them) and exits 1 if
+   * a word was wrong; the worker waits and counts a failing or killed grandchild as a wrong word.
+   */
+  grandchild(): void {
+    this.note("fork a grandchild");
+    this.grandchildren++;
+    const gc = this.label("grandchild");
+    const back = this.label("grandchild_done");
+    const ok = this.label("grandchild_ok");
+    this.emit("li      a0, 17", "li      a1, 0", "li      a7, 220", "ecall");
+    this.emit(`bgez    a0, ${ok}`, "mv      a1, a0", `la      a0, ${this.str("fork grandchild")}`);
+    this.emit("call    fail", `${ok}:`, `beqz    a0, ${gc}`, "mv      s8, a0");
+    // The worker: wait for it; any status but 0 counts as a wrong word.
+    this.emit(
+      "mv      a0, s8",
+      "la      a1, vars",
+      `addi    a1, a1, ${V.status + 28}`,
+      "li      a2, 0",
+    );
+    this.emit(
+      "li      a3, 0",
+      "li      a7, 260",
+      "ecall",
+      "la      t0, vars",
+      `lw      t0, ${V.status + 28}(t0)`,
+    );
+    this.emit(
+      "snez    t0, t0",
+      "add     s11, s11, t0",
+      `j       ${back}`,
+      `${gc}:`,
+      "li      s10, 0",
+      "li      s11, 0",
+    );
+    const saved = this.regions;
+    this.regions = clonePages(saved);
+    for (let k = this.rng.int(1, 3); k > 0; k--) this.opFill(true);
+    this.checkAll(0, () => true);
+    this.regions = saved;
+    this.emit("snez    a0, s11", "call    exit", `${back}:`);
   }
 
   /** A child that stores to a read-only page or loads from an unmapped one: SIGSEGV (11). */

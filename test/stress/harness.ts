@@ -127,7 +127,7 @@ class Watchdog extends Error {
   override name = "Watchdog";
 }
 
-/** Assembled programs, by name (one assembly serves every configuration). */
+/** Assembled programs, by name and text (one assembly serves every configuration). */
 const images = new Map<string, ElfImage>();
 
 /** A CliIo with captured streams whose files are the generated program, then the real ones. */
@@ -152,11 +152,13 @@ function captureIo(files: Map<string, string>, out: string[], err: string[]): Cl
   };
 }
 
+/** The image of `path`, assembled once per distinct text (two programs may share a name). */
 function imageOf(path: string, io: CliIo): ElfImage {
-  let image = images.get(path);
+  const key = `${path}\n${new TextDecoder().decode(io.readFile(path))}`;
+  let image = images.get(key);
   if (!image) {
     image = loadProgram(path, io);
-    images.set(path, image);
+    images.set(key, image);
   }
   return image;
 }

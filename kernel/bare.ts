@@ -9,7 +9,7 @@ import { hex32 } from "../hw/trap.js";
 import { Errno } from "./abi.js";
 import { pageUp } from "./aspace.js";
 import type { ExecArgs, MemoryModel } from "./memory.js";
-import type { FaultResult } from "./paging.js";
+import type { FaultResult } from "./paging/fault.js";
 import type { Proc } from "./proc.js";
 import { buildInitialStack } from "./stack.js";
 

@@ -8,9 +8,9 @@
 import { PTE_U, PTE_V, ptePpn } from "../hw/sv32.js";
 import { FrameUse } from "./frames.js";
 import type { Kernel } from "./kernel.js";
-import { handlePageFault, USER_TOP } from "./paging.js";
+import { handlePageFault, USER_TOP } from "./paging/fault.js";
+import { forEachPte, PTE_SWAP, tablePages } from "./paging/pagetable.js";
 import { type Proc, ProcState } from "./proc.js";
-import { forEachPte, PTE_SWAP, tablePages } from "./vm.js";
 
 /** What the page tables of all live processes name: mappings per frame and PTEs per swap slot. */
 interface Census {

@@ -15,22 +15,22 @@ import {
 } from "../hw/trap.js";
 import { Signal as Sig, type Signal, signalName } from "./abi.js";
 import { BareMemory } from "./bare.js";
-import { FitName, fitPolicies } from "./contig.js";
-import { ContiguousMemory } from "./contiguous.js";
+import { FitName, fitPolicies } from "./contiguous/holes.js";
+import { ContiguousMemory } from "./contiguous/partitions.js";
 import type { ElfImage } from "./elf.js";
 import { FrameTable } from "./frames.js";
 import type { KernelHost } from "./host.js";
 import type { MemoryModel } from "./memory.js";
 import { emulateMisaligned, MisalignedMode } from "./misaligned.js";
-import { PagedMemory } from "./paged.js";
-import type { VmCounters } from "./paging.js";
+import type { VmCounters } from "./paging/fault.js";
+import { PagedMemory } from "./paging/paged.js";
+import { tablePages } from "./paging/pagetable.js";
+import { MAX_FAULTS_PER_INSTRUCTION, ProgressGuard } from "./paging/progress.js";
 import { type KernelPlugins, referencePlugins } from "./plugins.js";
 import { AsidPool, newProc, type Proc, type ProcessExit, ProcState } from "./proc.js";
-import { MAX_FAULTS_PER_INSTRUCTION, ProgressGuard } from "./progress.js";
-import { EvictFailure, type SwapCounters, type SwapPolicy, Swapper } from "./swap.js";
+import { EvictFailure, type SwapCounters, type SwapPolicy, Swapper } from "./swap/swap.js";
 import { syscall } from "./syscall.js";
 import type { KernelEvent } from "./trace.js";
-import { tablePages } from "./vm.js";
 
 export { exitStatus, type ProcessExit } from "./proc.js";
 

@@ -3,14 +3,14 @@
 // and objects: a student's module exports the same shapes.
 import type { Ram } from "../hw/ram.js";
 import type { Access, Trap } from "../hw/trap.js";
-import type { FitPolicy } from "./contig.js";
+import type { FitPolicy } from "./contiguous/holes.js";
 import type { FrameAllocator, FrameTable } from "./frames.js";
 import type { Kernel } from "./kernel.js";
-import { type FaultResult, handlePageFault, type VmContext } from "./paging.js";
+import { type FaultResult, handlePageFault, type VmContext } from "./paging/fault.js";
+import { mapPage, unmapPage, vmprint, walk } from "./paging/pagetable.js";
 import type { Proc } from "./proc.js";
 import { refillTlb } from "./refill.js";
-import type { SwapPolicy } from "./swap.js";
-import { mapPage, unmapPage, vmprint, walk } from "./vm.js";
+import type { SwapPolicy } from "./swap/swap.js";
 
 /** Sv32 page-table operations on tables in RAM (the pagetable lab). */
 export interface PageTableOps {

@@ -5,8 +5,8 @@ import { PTE_A, PTE_U, PTE_V } from "../hw/sv32.js";
 import { Access, hex32, type Trap } from "../hw/trap.js";
 import { Signal } from "./abi.js";
 import type { Kernel } from "./kernel.js";
+import { readPte, walk } from "./paging/pagetable.js";
 import type { Proc } from "./proc.js";
-import { readPte, walk } from "./vm.js";
 
 const OPCODE_STORE = 0x23;
 

@@ -7,7 +7,7 @@ import { AddressSpace } from "./aspace.js";
 import type { Kernel } from "./kernel.js";
 import type { ExecArgs } from "./memory.js";
 import { type Proc, type ProcessExit, ProcState } from "./proc.js";
-import { copyIn, copyInStr, copyInWord, copyOut, copyOutWords } from "./uaccess.js";
+import { copyIn, copyInStr, copyInWord, copyOut, copyOutWords } from "./protection.js";
 
 const A0 = 10;
 const A7 = 17;

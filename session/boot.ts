@@ -11,13 +11,13 @@ import type { AdMode, MmuMode, RefillMode } from "../hw/mmu.js";
 import { checkRamSize } from "../hw/ram.js";
 import type { TlbPolicy } from "../hw/tlb.js";
 import { checkKernel } from "../kernel/check.js";
-import type { FitName } from "../kernel/contig.js";
+import type { FitName } from "../kernel/contiguous/holes.js";
 import type { ElfImage } from "../kernel/elf.js";
 import type { KernelHost } from "../kernel/host.js";
 import { defaultKernelOptions, ExecError, Kernel, type KernelOptions } from "../kernel/kernel.js";
 import type { MisalignedMode } from "../kernel/misaligned.js";
 import { policyFactories, policyFactory } from "../kernel/replace/policy.js";
-import type { SwapPolicy } from "../kernel/swap.js";
+import type { SwapPolicy } from "../kernel/swap/swap.js";
 import { SessionError } from "./errors.js";
 import { type FileReader, loadProgram } from "./program.js";
 

@@ -17,7 +17,7 @@ import {
 import { AdMode, MmuMode, RefillMode } from "../../hw/mmu.js";
 import type { TlbConfig } from "../../hw/tlb.js";
 import { accessName, hex32 } from "../../hw/trap.js";
-import { FitName as Fit, type FitName } from "../../kernel/contig.js";
+import { FitName as Fit, type FitName } from "../../kernel/contiguous/holes.js";
 import { type ElfImage, isElf, parseElf } from "../../kernel/elf.js";
 import {
   defaultKernelOptions,
@@ -27,6 +27,7 @@ import {
   type KernelCounters,
   type KernelOptions,
 } from "../../kernel/kernel.js";
+import { MAX_FAULTS_PER_INSTRUCTION } from "../../kernel/paging/progress.js";
 import {
   type KernelPlugins,
   type PageFaultHandler,
@@ -34,8 +35,7 @@ import {
   type TlbRefillHandler,
 } from "../../kernel/plugins.js";
 import type { Proc } from "../../kernel/proc.js";
-import { MAX_FAULTS_PER_INSTRUCTION } from "../../kernel/progress.js";
-import type { SwapPolicy } from "../../kernel/swap.js";
+import type { SwapPolicy } from "../../kernel/swap/swap.js";
 import { bootWorld } from "../../session/boot.js";
 import { assembleSource, diagnosticLines } from "../../session/program.js";
 import { packageRoot } from "./paths.js";

@@ -39,7 +39,7 @@ export {
   type Hole,
   type MapEntry,
   type Move,
-} from "../../kernel/contig.js";
+} from "../../kernel/contiguous/holes.js";
 export { type FrameTable, FrameUse, NO_FRAME } from "../../kernel/frames.js";
 export type { Kernel } from "../../kernel/kernel.js";
 /** The kernel's own helpers for filling a new page and counting resident pages (kernel/paging.ts). */
@@ -50,7 +50,14 @@ export {
   permFor,
   USER_TOP,
   type VmContext,
-} from "../../kernel/paging.js";
+} from "../../kernel/paging/fault.js";
+export {
+  NO_PTE,
+  PTE_COW,
+  PTE_SWAP,
+  readPte,
+  walk as kernelWalk,
+} from "../../kernel/paging/pagetable.js";
 export type {
   PageFaultHandler,
   PageTableOps,
@@ -67,7 +74,6 @@ export type {
 } from "../../kernel/replace/policy.js";
 export { type ReplayStats, replay } from "../../kernel/replace/replay.js";
 export type { PageTrace } from "../../kernel/replace/trace.js";
-export { NO_PTE, PTE_COW, PTE_SWAP, readPte, walk as kernelWalk } from "../../kernel/vm.js";
 
 /** A successful fault: what the handler did, for traces. */
 export function fixed(action: string): { ok: true; action: string } {

@@ -13,11 +13,11 @@ import { checkKernel } from "../../kernel/check.js";
 import { FrameUse, NO_FRAME } from "../../kernel/frames.js";
 import { defaultKernelOptions, Kernel } from "../../kernel/kernel.js";
 import { MapFlag, Prot } from "../../kernel/memory.js";
-import { handlePageFault } from "../../kernel/paging.js";
+import { handlePageFault } from "../../kernel/paging/fault.js";
+import { tablePages, walk } from "../../kernel/paging/pagetable.js";
 import { type PageFaultHandler, referencePlugins } from "../../kernel/plugins.js";
 import { policyByName, policyFactories } from "../../kernel/replace/policy.js";
-import { EvictFailure } from "../../kernel/swap.js";
-import { tablePages, walk } from "../../kernel/vm.js";
+import { EvictFailure } from "../../kernel/swap/swap.js";
 import { runVmlab } from "../helpers/vmlab.js";
 
 /** Every policy a real run can use (OPT needs the future). */

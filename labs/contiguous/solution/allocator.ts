@@ -1,4 +1,4 @@
 // The contiguous lab's reference solution: the kernel's own hole-list allocator (kernel/contig.ts).
 // Grade it in place:
 //     vmlab lab grade contiguous labs/contiguous/solution
-export { ContigAllocator as Allocator } from "../../../kernel/contig.js";
+export { ContigAllocator as Allocator } from "../../../kernel/contiguous/holes.js";

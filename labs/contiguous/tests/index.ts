@@ -14,8 +14,8 @@ import {
   fitPolicies,
   type Hole,
   type Move,
-} from "../../../kernel/contig.js";
-import type { ContiguousMemory } from "../../../kernel/contiguous.js";
+} from "../../../kernel/contiguous/holes.js";
+import type { ContiguousMemory } from "../../../kernel/contiguous/partitions.js";
 import type { Kernel } from "../../../kernel/kernel.js";
 import {
   expectLike,

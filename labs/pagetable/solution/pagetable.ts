@@ -1,10 +1,10 @@
 // The pagetable lab's reference solution: the kernel's own page-table operations (kernel/vm.ts),
 // with the two range operations built on them. Grade it in place:
 //     vmlab lab grade pagetable labs/pagetable/solution
-import { mapPage, unmapPage } from "../../../kernel/vm.js";
+import { mapPage, unmapPage } from "../../../kernel/paging/pagetable.js";
 import { type FrameTable, PAGE_SIZE, PTE_V, pageDown, ptePpn, type Ram } from "./vmlab.js";
 
-export { mapPage, unmapPage, vmprint, walk } from "../../../kernel/vm.js";
+export { mapPage, unmapPage, vmprint, walk } from "../../../kernel/paging/pagetable.js";
 
 /**
  * Maps every page that [va, va+size) touches, the first to physical address `pa` (page-aligned)

@@ -5,8 +5,8 @@
 import { Ram } from "../../../hw/ram.js";
 import { makePte, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../../../hw/sv32.js";
 import { FrameTable, FrameUse } from "../../../kernel/frames.js";
+import { newRoot, PTE_COW, PTE_SWAP } from "../../../kernel/paging/pagetable.js";
 import type { PageTableOps } from "../../../kernel/plugins.js";
-import { newRoot, PTE_COW, PTE_SWAP } from "../../../kernel/vm.js";
 import { expectLike, referenceRun, runGuest } from "../../grader/harness.js";
 import {
   check,

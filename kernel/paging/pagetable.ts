@@ -4,9 +4,9 @@
 // The kernel uses the two RSW bits of a PTE for itself:
 //   PTE_COW  (bit 8)  a private page shared read-only after fork; a store copies it.
 //   PTE_SWAP (bit 9)  with V clear: the page is on swap, the PPN field holds the swap slot.
-import { PAGE_SIZE, type Ram } from "../hw/ram.js";
-import { isLeaf, makePte, PTE_V, pteFlagString, ptePpn, vpnIndex } from "../hw/sv32.js";
-import { type FrameTable, FrameUse, NO_FRAME } from "./frames.js";
+import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
+import { isLeaf, makePte, PTE_V, pteFlagString, ptePpn, vpnIndex } from "../../hw/sv32.js";
+import { type FrameTable, FrameUse, NO_FRAME } from "../frames.js";
 
 export const PTE_COW = 1 << 8;
 export const PTE_SWAP = 1 << 9;

@@ -2,7 +2,7 @@
 // coalescing in every neighbour case, resize, compaction and its move plan, the reports, the
 // panics, and a seeded random stress test checking the invariants after every operation.
 import { describe, expect, it } from "vitest";
-import { Prng } from "../../hw/prng.js";
+import { Prng } from "../../../hw/prng.js";
 import {
   AllocFailure,
   type AllocResult,
@@ -18,7 +18,7 @@ import {
   type Move,
   nextFit,
   worstFit,
-} from "../../kernel/contig.js";
+} from "../../../kernel/contiguous/holes.js";
 
 const K = 1024;
 

@@ -8,14 +8,16 @@
 //                heap (brk, grows up)
 //                bss, data (RW), rodata (R), text (R-X) at the program's linked addresses
 //   0x0000_0000  page 0 is never mapped, so null pointers fault
-import { MmuMode } from "../hw/mmu.js";
-import { PAGE_SIZE, type Ram } from "../hw/ram.js";
-import { makeSatp, PTE_R, PTE_W, PTE_X } from "../hw/sv32.js";
-import { Access } from "../hw/trap.js";
-import { Errno } from "./abi.js";
-import { pageDown, pageUp, type Region, RegionKind, SharedObject } from "./aspace.js";
-import { NO_FRAME } from "./frames.js";
-import { type ExecArgs, MapFlag, type MemoryModel, Prot } from "./memory.js";
+import { MmuMode } from "../../hw/mmu.js";
+import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
+import { makeSatp, PTE_R, PTE_W, PTE_X } from "../../hw/sv32.js";
+import { Access } from "../../hw/trap.js";
+import { Errno } from "../abi.js";
+import { pageDown, pageUp, type Region, RegionKind, SharedObject } from "../aspace.js";
+import { NO_FRAME } from "../frames.js";
+import { type ExecArgs, MapFlag, type MemoryModel, Prot } from "../memory.js";
+import type { Proc } from "../proc.js";
+import { buildInitialStack } from "../stack.js";
 import {
   copyPages,
   type FaultResult,
@@ -26,10 +28,8 @@ import {
   unmapRange,
   userPa,
   type VmContext,
-} from "./paging.js";
-import type { Proc } from "./proc.js";
-import { buildInitialStack } from "./stack.js";
-import { freeWalk, newRoot } from "./vm.js";
+} from "./fault.js";
+import { freeWalk, newRoot } from "./pagetable.js";
 
 /** The most regions (mappings) one address space may have, like Linux's vm.max_map_count: it keeps
  * region lookups cheap whatever a program does. mmap, munmap and mprotect that could pass it fail

@@ -1,16 +1,16 @@
 // Paged virtual memory for user processes (the default `--mm paged`): building and tearing down
 // mappings, the page-fault handler (demand zero, lazy loading, stack growth, copy-on-write, A/D in
 // trap mode), fork's copy, brk/mmap/munmap/mprotect on the page table, and user-memory access.
-import type { Machine } from "../hw/machine.js";
-import { PAGE_SIZE, type Ram } from "../hw/ram.js";
-import { makePte, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, ptePpn } from "../hw/sv32.js";
-import { Access } from "../hw/trap.js";
-import { pageDown, type Region, RegionKind, type SharedObject } from "./aspace.js";
-import { type FrameTable, FrameUse, NO_FRAME } from "./frames.js";
-import type { PageFaultHandler, PageTableOps } from "./plugins.js";
-import type { Proc } from "./proc.js";
-import type { Swapper } from "./swap.js";
-import { forEachPte, freeEmptyTables, PTE_COW, PTE_SWAP } from "./vm.js";
+import type { Machine } from "../../hw/machine.js";
+import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
+import { makePte, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, ptePpn } from "../../hw/sv32.js";
+import { Access } from "../../hw/trap.js";
+import { pageDown, type Region, RegionKind, type SharedObject } from "../aspace.js";
+import { type FrameTable, FrameUse, NO_FRAME } from "../frames.js";
+import type { PageFaultHandler, PageTableOps } from "../plugins.js";
+import type { Proc } from "../proc.js";
+import type { Swapper } from "../swap/swap.js";
+import { forEachPte, freeEmptyTables, PTE_COW, PTE_SWAP } from "./pagetable.js";
 
 /** User space is [0, USER_TOP); the upper half of the address space belongs to the kernel. */
 export const USER_TOP = 0x8000_0000;

@@ -12,15 +12,15 @@
 //
 // A swapped PTE (V clear):  31 ........ 10 | 9 = PTE_SWAP | 8..0 = 0
 //                            swap slot      |
-import type { Machine } from "../hw/machine.js";
-import { PAGE_SIZE } from "../hw/ram.js";
-import { PTE_A, PTE_D, PTE_V, ptePpn } from "../hw/sv32.js";
-import { type FrameTable, FrameUse } from "./frames.js";
-import type { Proc } from "./proc.js";
-import type { ProgressGuard } from "./progress.js";
-import type { ReplacementPolicy, ResidencyView } from "./replace/policy.js";
-import type { KernelEvent } from "./trace.js";
-import { PTE_SWAP, walk } from "./vm.js";
+import type { Machine } from "../../hw/machine.js";
+import { PAGE_SIZE } from "../../hw/ram.js";
+import { PTE_A, PTE_D, PTE_V, ptePpn } from "../../hw/sv32.js";
+import { type FrameTable, FrameUse } from "../frames.js";
+import { PTE_SWAP, walk } from "../paging/pagetable.js";
+import type { ProgressGuard } from "../paging/progress.js";
+import type { Proc } from "../proc.js";
+import type { ReplacementPolicy, ResidencyView } from "../replace/policy.js";
+import type { KernelEvent } from "../trace.js";
 
 /** The kernel's replacement policy: any policy of kernel/replace, over physical frames. */
 export type SwapPolicy = ReplacementPolicy;

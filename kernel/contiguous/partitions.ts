@@ -17,19 +17,19 @@
 // Neither scheme can share or protect pages, so mmap, munmap and mprotect are refused; fork copies
 // the blocks. When no hole fits but enough memory is free, the allocator compacts: blocks slide,
 // their bytes are copied, and the base registers of the blocks' owners follow.
-import type { Machine } from "../hw/machine.js";
-import { MmuMode, type Segment } from "../hw/mmu.js";
-import { PAGE_SIZE, type Ram } from "../hw/ram.js";
-import { PTE_R, PTE_W, PTE_X } from "../hw/sv32.js";
-import { hex32 } from "../hw/trap.js";
-import { Errno } from "./abi.js";
-import { pageDown, pageUp } from "./aspace.js";
-import { ContigAllocator, type FitPolicy, type Move } from "./contig.js";
-import { type FrameTable, FrameUse } from "./frames.js";
-import type { ExecArgs, MemoryModel } from "./memory.js";
-import type { FaultResult } from "./paging.js";
-import type { Block, Proc } from "./proc.js";
-import { buildInitialStack } from "./stack.js";
+import type { Machine } from "../../hw/machine.js";
+import { MmuMode, type Segment } from "../../hw/mmu.js";
+import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
+import { PTE_R, PTE_W, PTE_X } from "../../hw/sv32.js";
+import { hex32 } from "../../hw/trap.js";
+import { Errno } from "../abi.js";
+import { pageDown, pageUp } from "../aspace.js";
+import { type FrameTable, FrameUse } from "../frames.js";
+import type { ExecArgs, MemoryModel } from "../memory.js";
+import type { FaultResult } from "../paging/fault.js";
+import type { Block, Proc } from "../proc.js";
+import { buildInitialStack } from "../stack.js";
+import { ContigAllocator, type FitPolicy, type Move } from "./holes.js";
 
 export interface ContiguousOptions {
   fit: FitPolicy;

@@ -12,11 +12,11 @@
 //
 // When even that leaves no frame to evict, the OOM killer ends a process (kernel.ts). As a last
 // guard against spinning, an instruction that faults MAX_FAULTS_PER_INSTRUCTION times is stuck.
-import { PAGE_SIZE, type Ram } from "../hw/ram.js";
-import { PTE_V, ptePpn } from "../hw/sv32.js";
-import type { FrameTable } from "./frames.js";
-import type { Proc } from "./proc.js";
-import { readPte } from "./vm.js";
+import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
+import { PTE_V, ptePpn } from "../../hw/sv32.js";
+import type { FrameTable } from "../frames.js";
+import type { Proc } from "../proc.js";
+import { readPte } from "./pagetable.js";
 
 /**
  * Faults one instruction may take before the kernel calls it stuck. An instruction needs at most

@@ -1,6 +1,7 @@
 // The disassembler: one 32-bit word in, GNU objdump's text out ("addi a0,a0,1", "jal 10074
 // <main>", "ret"). Pure and allocation-light, for the CPU tracer and the single-stepper. Decoding
 // uses the instruction table of isa.ts, so it cannot disagree with the assembler.
+import { hex } from "../hw/hex.js";
 import {
   AMO_AQ,
   AMO_RL,
@@ -94,7 +95,7 @@ export function disassemble(
 ): string {
   const w = word >>> 0;
   const s = decode(w);
-  if (s === undefined) return `.word 0x${hex8(w)}`;
+  if (s === undefined) return `.word ${hex(w, 8)}`;
   const aliases = options?.aliases ?? true;
   switch (s.format) {
     case Format.R:
@@ -102,7 +103,7 @@ export function disassemble(
     case Format.I:
       return formatI(s, w, aliases);
     case Format.Shift:
-      return `${s.name} ${reg(rdOf(w))},${reg(rs1Of(w))},0x${rs2Of(w).toString(16)}`;
+      return `${s.name} ${reg(rdOf(w))},${reg(rs1Of(w))},${hex(rs2Of(w))}`;
     case Format.Load:
       return `${s.name} ${reg(rdOf(w))},${immI(w)}(${reg(rs1Of(w))})`;
     case Format.Store:
@@ -110,7 +111,7 @@ export function disassemble(
     case Format.Branch:
       return formatBranch(s, w, pc, symbolAt, aliases);
     case Format.U:
-      return `${s.name} ${reg(rdOf(w))},0x${immU(w).toString(16)}`;
+      return `${s.name} ${reg(rdOf(w))},${hex(immU(w))}`;
     case Format.J:
       return formatJal(w, pc, symbolAt, aliases);
     case Format.Jalr:
@@ -127,7 +128,6 @@ export function disassemble(
 }
 
 const reg = registerName;
-const hex8 = (n: number): string => n.toString(16).padStart(8, "0");
 
 function target(pc: number, offset: number, symbolAt: SymbolLookup | undefined): string {
   const addr = (pc + offset) >>> 0;
@@ -254,7 +254,7 @@ export function makeSymbolLookup(symbols: readonly NamedAddress[]): SymbolLookup
     if (best < 0) return undefined;
     const s = sorted[best]!;
     const delta = addr - s.address;
-    return delta === 0 ? s.name : `${s.name}+0x${delta.toString(16)}`;
+    return delta === 0 ? s.name : `${s.name}+${hex(delta)}`;
   };
 }
 

@@ -10,6 +10,7 @@
 //             .bss   (memory only, its end padded to 4 bytes)        /
 //
 // Sections can also be put at given addresses (SectionAddresses), e.g. to match another linker.
+import { hex } from "../hw/hex.js";
 import type { AsmDiagnostic } from "./diagnostics.js";
 import {
   BRANCH_MAX,
@@ -326,8 +327,6 @@ function linkerSymbolValues(sections: PlacedSection[]): Map<string, number> {
 }
 
 // ---- fixups ----
-
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 class Patcher {
   private readonly byKind: ReadonlyMap<SectionKind, PlacedSection>;

@@ -1,6 +1,7 @@
 // A whole-file listing in the style of `objdump -d -s`: code sections disassembled with their
 // labels (and objdump's "# address <symbol>" notes on auipc/lui pairs), data sections as hex and
 // text, .bss as its address and size.
+import { hexDigits } from "../hw/hex.js";
 import {
   disassemble,
   makeSymbolLookup,
@@ -209,6 +210,6 @@ function printable(chunk: Uint8Array): string {
   return [...chunk].map((c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".")).join("");
 }
 
-const hex2 = (n: number): string => n.toString(16).padStart(2, "0");
-const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, "0");
+const hex2 = (n: number): string => hexDigits(n, 2);
+const hex8 = (n: number): string => hexDigits(n, 8);
 const addrColumn = (n: number): string => `${(n >>> 0).toString(16).padStart(8, " ")}:`;

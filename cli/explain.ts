@@ -1,6 +1,8 @@
 // Human-readable lines for the MMU's translation steps (--trace mmu,tlb and the stepper).
+
+import { hex, hex32 } from "../hw/hex.js";
 import type { MmuEvent } from "../hw/mmu.js";
-import { accessName, causeName, hex32 } from "../hw/trap.js";
+import { accessName, causeName } from "../hw/trap.js";
 import type { KernelEvent } from "../kernel/trace.js";
 
 /** One line for one translation step, or undefined for steps of a category not shown. */
@@ -13,7 +15,7 @@ export function formatMmuEvent(
       return show.mmu ? `${accessName[e.access]} ${hex32(e.va)} (${e.mode})` : undefined;
     case "tlb":
       if (!show.tlb && !show.mmu) return undefined;
-      return `  tlb: vpn 0x${e.vpn.toString(16)} asid ${e.asid} set ${e.set} -> ${e.hit ? `hit in way ${e.way}` : "miss"}`;
+      return `  tlb: vpn ${hex(e.vpn)} asid ${e.asid} set ${e.set} -> ${e.hit ? `hit in way ${e.way}` : "miss"}`;
     case "walk":
       return show.mmu
         ? `  walk L${e.level}: pte @ ${hex32(e.pteAddr)} = ${hex32(e.pte)} [${e.flags}]`
@@ -32,7 +34,7 @@ export function formatMmuEvent(
         : undefined;
     case "fill":
       if (!show.tlb && !show.mmu) return undefined;
-      return `  tlb fill: entry ${e.index} (set ${e.set} way ${e.way}) vpn 0x${e.vpn.toString(16)} -> ppn 0x${e.ppn.toString(16)}${e.megapage ? " (megapage)" : ""}`;
+      return `  tlb fill: entry ${e.index} (set ${e.set} way ${e.way}) vpn ${hex(e.vpn)} -> ppn ${hex(e.ppn)}${e.megapage ? " (megapage)" : ""}`;
     case "relocate":
       if (!show.mmu) return undefined;
       return `  ${e.segment === undefined ? "" : `segment ${e.segment}: `}base ${hex32(e.base)} limit ${hex32(e.limit)} offset ${hex32(e.offset)}`;
@@ -51,7 +53,7 @@ export function formatKernelEvent(e: KernelEvent): string {
     case "syscall": {
       const args = e.args
         .slice(0, 3)
-        .map((a) => `0x${a.toString(16)}`)
+        .map((a) => `${hex(a)}`)
         .join(", ");
       return `pid ${e.pid} ${e.name}(${args}) = ${typeof e.result === "number" ? e.result : e.result}`;
     }
@@ -61,10 +63,10 @@ export function formatKernelEvent(e: KernelEvent): string {
       return e.from === null ? `run pid ${e.to}` : `switch pid ${e.from} -> pid ${e.to}`;
     case "swap":
       return e.op === "drop"
-        ? `pid ${e.pid} page ${hex32(e.va)} dropped from frame 0x${e.ppn.toString(16)} (clean)`
-        : `pid ${e.pid} page ${hex32(e.va)} ${e.op === "out" ? "written to" : "read from"} swap slot ${e.slot} (frame 0x${e.ppn.toString(16)})`;
+        ? `pid ${e.pid} page ${hex32(e.va)} dropped from frame ${hex(e.ppn)} (clean)`
+        : `pid ${e.pid} page ${hex32(e.va)} ${e.op === "out" ? "written to" : "read from"} swap slot ${e.slot} (frame ${hex(e.ppn)})`;
     case "frame":
-      return `frame 0x${e.ppn.toString(16)} ${e.op === "alloc" ? `allocated as ${e.use} for pid ${e.pid}` : "freed"}`;
+      return `frame ${hex(e.ppn)} ${e.op === "alloc" ? `allocated as ${e.use} for pid ${e.pid}` : "freed"}`;
     case "exit":
       return `pid ${e.pid} ended: ${e.how} (status ${e.status})`;
     default:

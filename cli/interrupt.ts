@@ -1,7 +1,7 @@
 // Ctrl-C during `vmlab run`. The kernel runs in batches of instructions; between batches the event
 // loop gets a turn now and then, so SIGINT reaches a handler that only sets a flag, and the loop
 // stops at the next batch. Nothing is checked per instruction.
-import { hex32 } from "../hw/trap.js";
+import { hex32 } from "../hw/hex.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { CliIo } from "./io.js";
 

@@ -14,6 +14,7 @@
 //
 // Sv32 itself (VA, PTE and satp layouts) is explained once, in hw/sv32.ts.
 
+import { hex, hex32 } from "../hw/hex.js";
 import { AdMode, Mmu, MmuMode, RefillMode } from "../hw/mmu.js";
 import { Prng } from "../hw/prng.js";
 import { PAGE_SIZE, Ram } from "../hw/ram.js";
@@ -39,7 +40,7 @@ import {
   VPN_BITS,
 } from "../hw/sv32.js";
 import { TlbPolicy } from "../hw/tlb.js";
-import { Access, accessName, type Cause, causeName, type FaultReason, hex32 } from "../hw/trap.js";
+import { Access, accessName, type Cause, causeName, type FaultReason } from "../hw/trap.js";
 import {
   parseAnswerNumber,
   type QuizKind,
@@ -395,10 +396,10 @@ function resultText(t: Sv32Translation): string {
   const leaf = t.steps[t.steps.length - 1];
   if (leaf?.level === 1) {
     const low = t.va % 2 ** MEGAPAGE_OFFSET_BITS;
-    return `PA ${hex32(r.pa)} (megapage at ${hex32(r.pa - low)} + VA bits 21-0 0x${low.toString(16)})`;
+    return `PA ${hex32(r.pa)} (megapage at ${hex32(r.pa - low)} + VA bits 21-0 ${hex(low)})`;
   }
   const offset = t.va % PAGE_SIZE;
-  return `PA ${hex32(r.pa)} (PPN 0x${ptePpn(leaf?.pte ?? 0).toString(16)} * 4096 + offset 0x${offset.toString(16)})`;
+  return `PA ${hex32(r.pa)} (PPN ${hex(ptePpn(leaf?.pte ?? 0))} * 4096 + offset ${hex(offset)})`;
 }
 
 /** The answer line a student would write: the PA in hex, or "fault" and the cause. */
@@ -492,7 +493,7 @@ export function runSv32Quiz(opts: ParsedOptions, wantProblems = true): QuizOutco
     out.print("");
     const root = satpPpn(space.satp);
     out.print(
-      `satp ${hex32(space.satp)}: MODE Sv32, ASID ${satpAsid(space.satp)}, root table at PPN 0x${root.toString(16)} (PA ${hex32(root * PAGE_SIZE)})`,
+      `satp ${hex32(space.satp)}: MODE Sv32, ASID ${satpAsid(space.satp)}, root table at PPN ${hex(root)} (PA ${hex32(root * PAGE_SIZE)})`,
     );
     out.print(`RAM: ${SV32_QUIZ_RAM / 1024 / 1024} MiB. Its non-zero PTEs (address: value);`);
     out.print("all other words of RAM are 0:");

@@ -1,6 +1,7 @@
 // The stepper's commands: one table, one small function each. A command gets the context and
 // its parsed line; bad input is a StepError (one line), after which the session goes on.
-import { Access, causeName, hex32 } from "../../hw/trap.js";
+import { hex32 } from "../../hw/hex.js";
+import { Access, causeName } from "../../hw/trap.js";
 import { StepError } from "../../session/step/errors.js";
 import {
   imagesFor,

@@ -3,7 +3,7 @@
 // after a prompt, so the output reads as a transcript; an error names the script line, is
 // reported on stderr, and the script goes on (the exit status is then 1).
 import { createInterface } from "node:readline";
-import { hex32 } from "../../hw/trap.js";
+import { hex32 } from "../../hw/hex.js";
 import { StepError } from "../../session/step/errors.js";
 import { focus, imagesFor } from "../../session/step/inspect.js";
 import { labelNames } from "../../session/step/symbols.js";

@@ -2,9 +2,9 @@
 // style), the TLB, the memory map, the process table and the counters. Each returns lines.
 import { disassemble } from "../../asm/disasm.js";
 import { registerName } from "../../asm/isa.js";
+import { hex, hex32, hexDigits } from "../../hw/hex.js";
 import { MmuMode } from "../../hw/mmu.js";
 import { makeSatp, pteFlagString } from "../../hw/sv32.js";
-import { hex32 } from "../../hw/trap.js";
 import { renderMemoryMap } from "../../kernel/memmap.js";
 import { type Proc, ProcState } from "../../kernel/proc.js";
 import { StepError } from "../../session/step/errors.js";
@@ -12,8 +12,6 @@ import { lookupFor, peekWords } from "../../session/step/inspect.js";
 import type { Session } from "../../session/step/session.js";
 import { collectStats, printStats } from "../stats.js";
 import { type Paint, PID_COLOURS } from "./colour.js";
-
-const hex = (n: number, width = 0) => `0x${(n >>> 0).toString(16).padStart(width, "0")}`;
 
 /** All 32 registers of `p` by ABI name, four to a line, after its pc. */
 export function regsLines(s: Session, p: Proc): string[] {
@@ -76,7 +74,7 @@ export function disassemblyLines(s: Session, p: Proc, va: number, count: number)
     const pc = (va + 4 * i) >>> 0;
     const label = lookup(pc);
     const code =
-      w === undefined ? "(not mapped)" : `${hex(w, 8).slice(2)}  ${disassemble(w, pc, lookup)}`;
+      w === undefined ? "(not mapped)" : `${hexDigits(w, 8)}  ${disassemble(w, pc, lookup)}`;
     return `${hex32(pc)}${label ? ` <${label}>` : ""}:  ${code}`;
   });
 }

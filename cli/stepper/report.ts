@@ -3,8 +3,8 @@
 // the instruction changed.
 import { disassemble, type SymbolLookup } from "../../asm/disasm.js";
 import { registerName } from "../../asm/isa.js";
+import { hex32 } from "../../hw/hex.js";
 import type { MmuEvent } from "../../hw/mmu.js";
-import { hex32 } from "../../hw/trap.js";
 import { type Note, PC, type RegChange, type StepReport } from "../../session/step/session.js";
 import { formatKernelEvent, formatMmuEvent } from "../explain.js";
 import type { Paint } from "./colour.js";

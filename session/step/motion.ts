@@ -2,7 +2,7 @@
 // where a call returns (for `next`), and replaying back to an earlier step. Results are values;
 // printing them is the front end's business (cli/stepper/control.ts).
 import { REG_RA } from "../../asm/isa.js";
-import { hex32 } from "../../hw/trap.js";
+import { hex32 } from "../../hw/hex.js";
 import { StepError } from "./errors.js";
 import { needFocus, peekWords } from "./inspect.js";
 import type { Session } from "./session.js";

@@ -2,7 +2,7 @@
 // process on the CPU arrives at its address (any process: addresses are virtual, so a breakpoint
 // in a program holds in each process running it). A watchpoint stops when the 32-bit word at its
 // address in its process changes, checked after every instruction.
-import { hex32 } from "../../hw/trap.js";
+import { hex32 } from "../../hw/hex.js";
 import { StepError } from "./errors.js";
 import { needProc, peekWords } from "./inspect.js";
 import type { Session } from "./session.js";

@@ -1,6 +1,8 @@
 // `vmlab run <prog...> [-- args]`: run programs as processes on a fresh machine. The guest owns
 // stdout; vmlab's own reports (kernel messages, traces, stats, the memory map) go to stderr.
+
 import { Command, Option } from "commander";
+import { hex } from "../hw/hex.js";
 import { defaultMachineConfig, type Machine } from "../hw/machine.js";
 import { AdMode, MmuMode, RefillMode } from "../hw/mmu.js";
 import { TlbPolicy } from "../hw/tlb.js";
@@ -203,7 +205,7 @@ function recordReferences(io: CliIo, machine: Machine, path: string): () => void
   if (machine.mmu.tracing) throw new UserError("--record cannot be combined with --trace mmu/tlb");
   machine.mmu.setTracer((e) => {
     if (e.kind !== "start") return;
-    lines.push(`${e.access === Access.Store ? "W" : "R"} 0x${e.va.toString(16)}`);
+    lines.push(`${e.access === Access.Store ? "W" : "R"} ${hex(e.va)}`);
     if (lines.length >= 65536) {
       out.write(`${lines.join("\n")}\n`);
       lines = [];

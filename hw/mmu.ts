@@ -23,6 +23,7 @@ import type { Prng } from "./prng.js";
 import {
   checkFormat,
   FormatName,
+  flagBitsOf,
   leafFault,
   leafFlags,
   leafPpn,
@@ -31,7 +32,6 @@ import {
   type PageTableFormat,
   permissionFor,
   pfnOf,
-  pteFlagLetters,
   readPte,
   SV32,
   superBits,
@@ -740,7 +740,7 @@ export class Mmu {
       index,
       pteAddr,
       pte,
-      flags: pteFlagLetters(fmt, pte),
+      flags: pteFlagString(leafFlags(fmt, pte), flagBitsOf(fmt)),
       pfn: pfnOf(fmt, pte),
     });
   };

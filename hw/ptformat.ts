@@ -272,14 +272,11 @@ export function leafFlags(fmt: PageTableFormat, pte: number): number {
   return flags;
 }
 
-/** The PTE's own flags as letters V R W X U G A D (only those the format has; "-" if clear). */
-export function pteFlagLetters(fmt: PageTableFormat, pte: number): string {
-  const letters = "VRWXUGAD";
-  let s = "";
-  layoutPairs(fmt.pte).forEach(([, mask], i) => {
-    if (mask !== 0) s += pte & mask ? letters[i] : "-";
-  });
-  return s;
+/** The Sv32 flag bits (V R W X U G A D) that `fmt`'s PTEs have a bit for. */
+export function flagBitsOf(fmt: PageTableFormat): number {
+  let bits = 0;
+  for (const [sv32Bit, mask] of layoutPairs(fmt.pte)) if (mask !== 0) bits |= sv32Bit;
+  return bits;
 }
 
 /** The Sv32 permission bit an access needs: X to fetch, R to load, W to store. */

@@ -82,10 +82,17 @@ export function satpPpn(satp: number): number {
   return satp & SATP_PPN_MASK;
 }
 
-/** The flags of a PTE as letters in bit order from bit 0, e.g. "VR--U-A-" ("-" for a clear bit). */
-export function pteFlagString(pte: number): string {
-  const names = "VRWXUGAD";
+/** The letters of flag bits 0 to 7, in bit order. */
+const PTE_FLAG_LETTERS = "VRWXUGAD";
+
+/**
+ * The flags of a PTE as letters in bit order from bit 0, e.g. "VR--U-A-" ("-" for a clear bit).
+ * Only the bits set in `shown` get a column (a page-table format without some bits passes less).
+ */
+export function pteFlagString(pte: number, shown = PTE_FLAGS_MASK): string {
   let s = "";
-  for (let i = 0; i < names.length; i++) s += pte & (1 << i) ? names[i] : "-";
+  for (let i = 0; i < PTE_FLAG_LETTERS.length; i++) {
+    if (shown & (1 << i)) s += pte & (1 << i) ? PTE_FLAG_LETTERS[i] : "-";
+  }
   return s;
 }

@@ -14,7 +14,6 @@ export const REG_ZERO = 0;
 export const REG_RA = 1;
 export const REG_T0 = 5;
 export const REG_T1 = 6;
-export const REG_COUNT = 32;
 
 const registerNumbers: ReadonlyMap<string, number> = buildRegisterMap();
 

@@ -57,13 +57,6 @@ const AMO_WIDTH_W = 2;
  */
 export const NO_RESERVATION = -1;
 
-/** Accesses counted by the CPU; TLB hits are lookups minus the MMU's misses. */
-export interface CpuCounters {
-  instret: number;
-  loads: number;
-  stores: number;
-}
-
 export class Cpu {
   /** x0..x31; x0 is never written. */
   readonly x = new Int32Array(32);

@@ -12,7 +12,8 @@
 // A PTE with R, W or X set is a leaf; at level 1 a leaf maps a 4 MiB megapage, whose PPN[0] must
 // be zero. R=0 with W=1 is reserved. U-mode may touch only pages with U set. In a pointer
 // (non-leaf) PTE, D, A and U are reserved and must be zero. G in a pointer makes every mapping
-// below it global. satp.MODE = 0 is Bare: no translation at all.
+// below it global. The two RSW bits are left to the kernel's own use (vmlab's marks copy-on-write).
+// satp.MODE = 0 is Bare: no translation at all.
 
 export const PTE_V = 1 << 0; // valid
 export const PTE_R = 1 << 1; // readable
@@ -22,12 +23,10 @@ export const PTE_U = 1 << 4; // user-mode accessible
 export const PTE_G = 1 << 5; // global: in every address space
 export const PTE_A = 1 << 6; // accessed since the bit was last cleared
 export const PTE_D = 1 << 7; // dirty: written since the bit was last cleared
-export const PTE_RSW_SHIFT = 8; // two bits for the kernel's own use
 export const PTE_FLAGS_MASK = 0x3ff;
 export const PTE_PPN_SHIFT = 10;
 
 export const SATP_MODE_SV32 = 0x8000_0000 >>> 0;
-export const SATP_MODE_BARE = 0;
 export const SATP_ASID_SHIFT = 22;
 export const SATP_ASID_MASK = 0x1ff;
 export const SATP_PPN_MASK = 0x3f_ffff;
@@ -36,7 +35,6 @@ export const LEVELS = 2;
 export const PTE_SIZE = 4;
 export const VPN_BITS = 10;
 export const VPN_MASK = (1 << VPN_BITS) - 1;
-export const MEGAPAGE_SIZE = 1 << 22;
 /** Bits a pointer PTE must have clear (the spec reserves them for future use). */
 export const PTE_POINTER_RESERVED = PTE_D | PTE_A | PTE_U;
 

@@ -2,6 +2,7 @@
 // <main>", "ret"). Pure and allocation-light, for the CPU tracer and the single-stepper. Decoding
 // uses the instruction table of isa.ts, so it cannot disagree with the assembler.
 import { hex } from "../hw/hex.js";
+import { Opcode } from "../hw/isa.js";
 import {
   AMO_AQ,
   AMO_RL,
@@ -18,7 +19,6 @@ import {
   immJ,
   immS,
   immU,
-  Opcode,
   REG_RA,
   REG_ZERO,
   rdOf,
@@ -70,7 +70,7 @@ export function decode(word: number): InstructionSpec | undefined {
   if (fixed !== undefined) return fixed;
   const op = w & 0x7f;
   // The A extension's aq and rl bits are not part of its opcode.
-  const f7 = op === Opcode.AMO ? funct7Of(w) & ~(AMO_AQ | AMO_RL) : funct7Of(w);
+  const f7 = op === Opcode.Amo ? funct7Of(w) & ~(AMO_AQ | AMO_RL) : funct7Of(w);
   const s =
     byFunct7.get(key7(op, funct3Of(w), f7)) ??
     byFunct3.get(key3(op, funct3Of(w))) ??

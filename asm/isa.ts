@@ -1,6 +1,8 @@
 // The RV32IMA instruction set as the assembler and the disassembler both see it: register names, the
 // six encoding formats, and one table of instructions (name, format, opcode, funct3, funct7). Both
-// tools derive everything from this file, so an encoding is written down exactly once.
+// tools derive everything from this file; the opcodes and function codes come from hw/isa.ts, the
+// table the CPU decodes with, so an encoding is written down exactly once.
+import { AMO_FUNCT3_WORD, AmoFunct5, EBREAK, ECALL, Funct7, Opcode } from "../hw/isa.js";
 
 /** Register numbers by ABI name (x0..x31 are accepted too, and fp as another name for s0). */
 export const ABI_NAMES = [
@@ -36,22 +38,6 @@ export function registerNumber(name: string): number | undefined {
 export function registerName(n: number): string {
   return ABI_NAMES[n & 31] ?? "?";
 }
-
-// Major opcodes (bits 6:0). All RV32 instructions have bits 1:0 = 11.
-export const Opcode = {
-  LOAD: 0x03,
-  MISC_MEM: 0x0f,
-  OP_IMM: 0x13,
-  AUIPC: 0x17,
-  STORE: 0x23,
-  AMO: 0x2f,
-  OP: 0x33,
-  LUI: 0x37,
-  BRANCH: 0x63,
-  JALR: 0x67,
-  JAL: 0x6f,
-  SYSTEM: 0x73,
-} as const;
 
 /**
  * Instruction formats. Bit layouts (bit 31 on the left):
@@ -110,13 +96,9 @@ function fixed(name: string, word: number): InstructionSpec {
   return { name, format: Format.Fixed, opcode: word & 0x7f, funct3: 0, funct7: 0, word };
 }
 
-const F7_ALT = 0x20; // funct7 of sub, sra, srai
-const F7_MULDIV = 0x01; // funct7 of the M extension
-const F3_WORD = 2; // funct3 of the A extension's .w instructions
-
 /** An A-extension instruction: funct5 in funct7's top five bits, aq and rl left clear. */
 function amo(name: string, funct5: number, format: Format = Format.Amo): InstructionSpec {
-  return spec(name, format, Opcode.AMO, F3_WORD, funct5 << 2);
+  return spec(name, format, Opcode.Amo, AMO_FUNCT3_WORD, funct5 << 2);
 }
 
 /** The aq and rl bits of an A-extension instruction, as funct7's low bits. */
@@ -138,67 +120,67 @@ export function amoSuffix(w: number): string {
 
 /** Every RV32IMA instruction (plus fence.tso and unimp), in the order of the ISA manual. */
 export const INSTRUCTIONS: readonly InstructionSpec[] = [
-  spec("lui", Format.U, Opcode.LUI),
-  spec("auipc", Format.U, Opcode.AUIPC),
-  spec("jal", Format.J, Opcode.JAL),
-  spec("jalr", Format.Jalr, Opcode.JALR, 0),
-  spec("beq", Format.Branch, Opcode.BRANCH, 0),
-  spec("bne", Format.Branch, Opcode.BRANCH, 1),
-  spec("blt", Format.Branch, Opcode.BRANCH, 4),
-  spec("bge", Format.Branch, Opcode.BRANCH, 5),
-  spec("bltu", Format.Branch, Opcode.BRANCH, 6),
-  spec("bgeu", Format.Branch, Opcode.BRANCH, 7),
-  spec("lb", Format.Load, Opcode.LOAD, 0),
-  spec("lh", Format.Load, Opcode.LOAD, 1),
-  spec("lw", Format.Load, Opcode.LOAD, 2),
-  spec("lbu", Format.Load, Opcode.LOAD, 4),
-  spec("lhu", Format.Load, Opcode.LOAD, 5),
-  spec("sb", Format.Store, Opcode.STORE, 0),
-  spec("sh", Format.Store, Opcode.STORE, 1),
-  spec("sw", Format.Store, Opcode.STORE, 2),
-  spec("addi", Format.I, Opcode.OP_IMM, 0),
-  spec("slti", Format.I, Opcode.OP_IMM, 2),
-  spec("sltiu", Format.I, Opcode.OP_IMM, 3),
-  spec("xori", Format.I, Opcode.OP_IMM, 4),
-  spec("ori", Format.I, Opcode.OP_IMM, 6),
-  spec("andi", Format.I, Opcode.OP_IMM, 7),
-  spec("slli", Format.Shift, Opcode.OP_IMM, 1, 0),
-  spec("srli", Format.Shift, Opcode.OP_IMM, 5, 0),
-  spec("srai", Format.Shift, Opcode.OP_IMM, 5, F7_ALT),
-  spec("add", Format.R, Opcode.OP, 0, 0),
-  spec("sub", Format.R, Opcode.OP, 0, F7_ALT),
-  spec("sll", Format.R, Opcode.OP, 1, 0),
-  spec("slt", Format.R, Opcode.OP, 2, 0),
-  spec("sltu", Format.R, Opcode.OP, 3, 0),
-  spec("xor", Format.R, Opcode.OP, 4, 0),
-  spec("srl", Format.R, Opcode.OP, 5, 0),
-  spec("sra", Format.R, Opcode.OP, 5, F7_ALT),
-  spec("or", Format.R, Opcode.OP, 6, 0),
-  spec("and", Format.R, Opcode.OP, 7, 0),
-  spec("fence", Format.Fence, Opcode.MISC_MEM, 0),
+  spec("lui", Format.U, Opcode.Lui),
+  spec("auipc", Format.U, Opcode.Auipc),
+  spec("jal", Format.J, Opcode.Jal),
+  spec("jalr", Format.Jalr, Opcode.Jalr, 0),
+  spec("beq", Format.Branch, Opcode.Branch, 0),
+  spec("bne", Format.Branch, Opcode.Branch, 1),
+  spec("blt", Format.Branch, Opcode.Branch, 4),
+  spec("bge", Format.Branch, Opcode.Branch, 5),
+  spec("bltu", Format.Branch, Opcode.Branch, 6),
+  spec("bgeu", Format.Branch, Opcode.Branch, 7),
+  spec("lb", Format.Load, Opcode.Load, 0),
+  spec("lh", Format.Load, Opcode.Load, 1),
+  spec("lw", Format.Load, Opcode.Load, 2),
+  spec("lbu", Format.Load, Opcode.Load, 4),
+  spec("lhu", Format.Load, Opcode.Load, 5),
+  spec("sb", Format.Store, Opcode.Store, 0),
+  spec("sh", Format.Store, Opcode.Store, 1),
+  spec("sw", Format.Store, Opcode.Store, 2),
+  spec("addi", Format.I, Opcode.OpImm, 0),
+  spec("slti", Format.I, Opcode.OpImm, 2),
+  spec("sltiu", Format.I, Opcode.OpImm, 3),
+  spec("xori", Format.I, Opcode.OpImm, 4),
+  spec("ori", Format.I, Opcode.OpImm, 6),
+  spec("andi", Format.I, Opcode.OpImm, 7),
+  spec("slli", Format.Shift, Opcode.OpImm, 1, Funct7.Base),
+  spec("srli", Format.Shift, Opcode.OpImm, 5, Funct7.Base),
+  spec("srai", Format.Shift, Opcode.OpImm, 5, Funct7.Alt),
+  spec("add", Format.R, Opcode.Op, 0, Funct7.Base),
+  spec("sub", Format.R, Opcode.Op, 0, Funct7.Alt),
+  spec("sll", Format.R, Opcode.Op, 1, Funct7.Base),
+  spec("slt", Format.R, Opcode.Op, 2, Funct7.Base),
+  spec("sltu", Format.R, Opcode.Op, 3, Funct7.Base),
+  spec("xor", Format.R, Opcode.Op, 4, Funct7.Base),
+  spec("srl", Format.R, Opcode.Op, 5, Funct7.Base),
+  spec("sra", Format.R, Opcode.Op, 5, Funct7.Alt),
+  spec("or", Format.R, Opcode.Op, 6, Funct7.Base),
+  spec("and", Format.R, Opcode.Op, 7, Funct7.Base),
+  spec("fence", Format.Fence, Opcode.MiscMem, 0),
   fixed("fence.tso", 0x8330000f),
-  fixed("ecall", 0x00000073),
-  fixed("ebreak", 0x00100073),
+  fixed("ecall", ECALL),
+  fixed("ebreak", EBREAK),
   fixed("unimp", 0xc0001073), // csrrw x0, cycle, x0: a read-only CSR write, always illegal
-  spec("mul", Format.R, Opcode.OP, 0, F7_MULDIV),
-  spec("mulh", Format.R, Opcode.OP, 1, F7_MULDIV),
-  spec("mulhsu", Format.R, Opcode.OP, 2, F7_MULDIV),
-  spec("mulhu", Format.R, Opcode.OP, 3, F7_MULDIV),
-  spec("div", Format.R, Opcode.OP, 4, F7_MULDIV),
-  spec("divu", Format.R, Opcode.OP, 5, F7_MULDIV),
-  spec("rem", Format.R, Opcode.OP, 6, F7_MULDIV),
-  spec("remu", Format.R, Opcode.OP, 7, F7_MULDIV),
-  amo("lr.w", 0x02, Format.Lr),
-  amo("sc.w", 0x03),
-  amo("amoswap.w", 0x01),
-  amo("amoadd.w", 0x00),
-  amo("amoxor.w", 0x04),
-  amo("amoand.w", 0x0c),
-  amo("amoor.w", 0x08),
-  amo("amomin.w", 0x10),
-  amo("amomax.w", 0x14),
-  amo("amominu.w", 0x18),
-  amo("amomaxu.w", 0x1c),
+  spec("mul", Format.R, Opcode.Op, 0, Funct7.MulDiv),
+  spec("mulh", Format.R, Opcode.Op, 1, Funct7.MulDiv),
+  spec("mulhsu", Format.R, Opcode.Op, 2, Funct7.MulDiv),
+  spec("mulhu", Format.R, Opcode.Op, 3, Funct7.MulDiv),
+  spec("div", Format.R, Opcode.Op, 4, Funct7.MulDiv),
+  spec("divu", Format.R, Opcode.Op, 5, Funct7.MulDiv),
+  spec("rem", Format.R, Opcode.Op, 6, Funct7.MulDiv),
+  spec("remu", Format.R, Opcode.Op, 7, Funct7.MulDiv),
+  amo("lr.w", AmoFunct5.Lr, Format.Lr),
+  amo("sc.w", AmoFunct5.Sc),
+  amo("amoswap.w", AmoFunct5.Swap),
+  amo("amoadd.w", AmoFunct5.Add),
+  amo("amoxor.w", AmoFunct5.Xor),
+  amo("amoand.w", AmoFunct5.And),
+  amo("amoor.w", AmoFunct5.Or),
+  amo("amomin.w", AmoFunct5.Min),
+  amo("amomax.w", AmoFunct5.Max),
+  amo("amominu.w", AmoFunct5.Minu),
+  amo("amomaxu.w", AmoFunct5.Maxu),
 ];
 
 const byName: ReadonlyMap<string, InstructionSpec> = new Map(INSTRUCTIONS.map((s) => [s.name, s]));
@@ -341,7 +323,7 @@ export const FENCE_ALL = FENCE_I | FENCE_O | FENCE_R | FENCE_W;
 
 /** Encodes `fence pred,succ` (fm = 0, rd = rs1 = 0). */
 export function encodeFence(pred: number, succ: number): number {
-  return ((pred << 24) | (succ << 20) | Opcode.MISC_MEM) >>> 0;
+  return ((pred << 24) | (succ << 20) | Opcode.MiscMem) >>> 0;
 }
 
 /** The letters of a fence set ("iorw" order), or undefined for the empty set. */

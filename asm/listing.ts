@@ -2,6 +2,7 @@
 // labels (and objdump's "# address <symbol>" notes on auipc/lui pairs), data sections as hex and
 // text, .bss as its address and size.
 import { hexDigits } from "../hw/hex.js";
+import { Opcode } from "../hw/isa.js";
 import {
   disassemble,
   makeSymbolLookup,
@@ -17,7 +18,7 @@ import {
   SHF_EXECINSTR,
   SHT_NOBITS,
 } from "./elf-reader.js";
-import { immI, immS, immU, Opcode, REG_ZERO, rdOf, rs1Of } from "./isa.js";
+import { immI, immS, immU, REG_ZERO, rdOf, rs1Of } from "./isa.js";
 
 export interface ListingOptions {
   /** Print pseudo-instructions (li, mv, ret, ...) as objdump does by default. Default true. */
@@ -142,8 +143,8 @@ class AddressNotes {
   after(word: number, pc: number): string {
     const op = word & 0x7f;
     const rd = rdOf(word);
-    if (op === Opcode.LUI) this.hi.set(rd, (immU(word) << 12) >>> 0);
-    if (op === Opcode.AUIPC) this.hi.set(rd, (pc + (immU(word) << 12)) >>> 0);
+    if (op === Opcode.Lui) this.hi.set(rd, (immU(word) << 12) >>> 0);
+    if (op === Opcode.Auipc) this.hi.set(rd, (pc + (immU(word) << 12)) >>> 0);
     const offset = this.noteOffset(word);
     if (offset === undefined) return "";
     const addr = this.address(rs1Of(word), offset);
@@ -155,10 +156,10 @@ class AddressNotes {
   /** The offset objdump would try to resolve for this instruction, if any. */
   private noteOffset(word: number): number | undefined {
     const op = word & 0x7f;
-    if (op === Opcode.LOAD) return immI(word);
-    if (op === Opcode.STORE) return immS(word);
-    if (op === Opcode.JALR) return word === RET ? undefined : immI(word); // ret shows no operand
-    const isAddi = op === Opcode.OP_IMM && ((word >>> 12) & 7) === 0 && rs1Of(word) !== 0;
+    if (op === Opcode.Load) return immI(word);
+    if (op === Opcode.Store) return immS(word);
+    if (op === Opcode.Jalr) return word === RET ? undefined : immI(word); // ret shows no operand
+    const isAddi = op === Opcode.OpImm && ((word >>> 12) & 7) === 0 && rs1Of(word) !== 0;
     if (!isAddi) return undefined;
     const printedAsMv = this.aliases && immI(word) === 0;
     return printedAsMv ? undefined : immI(word);

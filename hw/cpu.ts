@@ -4,49 +4,16 @@
 // arrays, no allocation per instruction. Every fetch, load and store is translated by the MMU's
 // fast tables (a hit is one read and one compare); a miss calls Mmu.translate. A trapping
 // instruction writes no register or memory; run() returns the trap and leaves pc at it.
+import { AMO_FUNCT3_WORD, AmoFunct5, EBREAK, ECALL, Funct7, Opcode } from "./isa.js";
 import { type Mmu, NO_TLB_SLOT } from "./mmu.js";
 import type { Ram } from "./ram.js";
 import { Access, Cause, FaultReason, type Trap } from "./trap.js";
 
-// Major opcodes (bits 6..0), RISC-V unprivileged spec, "RV32/64G Instruction Set Listings".
-export const Opcode = {
-  Load: 0x03,
-  MiscMem: 0x0f,
-  OpImm: 0x13,
-  Auipc: 0x17,
-  Store: 0x23,
-  Amo: 0x2f,
-  Op: 0x33,
-  Lui: 0x37,
-  Branch: 0x63,
-  Jalr: 0x67,
-  Jal: 0x6f,
-  System: 0x73,
-} as const;
-
-/**
- * funct5 (bits 31..27) of the A extension's instructions; bit 26 is aq and bit 25 rl (ordering
- * hints: this CPU runs one hart in program order, so every access is already ordered).
- */
-export const AmoFunct5 = {
-  Add: 0x00,
-  Swap: 0x01,
-  Lr: 0x02,
-  Sc: 0x03,
-  Xor: 0x04,
-  Or: 0x08,
-  And: 0x0c,
-  Min: 0x10,
-  Max: 0x14,
-  Minu: 0x18,
-  Maxu: 0x1c,
-} as const;
-export type AmoFunct5 = (typeof AmoFunct5)[keyof typeof AmoFunct5];
+// kernel/misaligned.ts still imports Opcode from here; its home is hw/isa.ts.
+export { Opcode } from "./isa.js";
 
 /** Bit f of this mask is set when funct5 = f is an RV32A instruction. */
 const AMO_FUNCT5_VALID = Object.values(AmoFunct5).reduce((m: number, f) => m | (1 << f), 0);
-/** funct3 of the A extension's word-sized (.w) instructions. */
-const AMO_WIDTH_W = 2;
 
 /**
  * The reservation register's "none" value. A reservation is the physical address of the word an
@@ -169,7 +136,10 @@ export class Cpu {
       const rs2 = (inst >> 20) & 31;
       switch (inst & 0x7f) {
         case Opcode.OpImm: {
-          if ((f3 === 1 && inst >>> 25 !== 0) || (f3 === 5 && (inst >>> 25) & ~0x20)) {
+          if (
+            (f3 === 1 && inst >>> 25 !== Funct7.Base) ||
+            (f3 === 5 && (inst >>> 25) & ~Funct7.Alt)
+          ) {
             trap = illegal(inst, pc);
             break outer;
           }
@@ -182,9 +152,9 @@ export class Cpu {
           const a = x[rs1]!;
           const b = x[rs2]!;
           let v: number;
-          if (f7 === 0) v = op(f3, a, b);
-          else if (f7 === 0x20 && (f3 === 0 || f3 === 5)) v = f3 === 0 ? (a - b) | 0 : a >> b;
-          else if (f7 === 1) v = opMul(f3, a, b);
+          if (f7 === Funct7.Base) v = op(f3, a, b);
+          else if (f7 === Funct7.Alt && (f3 === 0 || f3 === 5)) v = f3 === 0 ? (a - b) | 0 : a >> b;
+          else if (f7 === Funct7.MulDiv) v = opMul(f3, a, b);
           else {
             trap = illegal(inst, pc);
             break outer;
@@ -438,7 +408,7 @@ export class Cpu {
     const rd = (inst >> 7) & 31;
     const rs2 = (inst >> 20) & 31;
     const isLr = f5 === AmoFunct5.Lr;
-    const valid = ((inst >> 12) & 7) === AMO_WIDTH_W && ((AMO_FUNCT5_VALID >>> f5) & 1) !== 0;
+    const valid = ((inst >> 12) & 7) === AMO_FUNCT3_WORD && ((AMO_FUNCT5_VALID >>> f5) & 1) !== 0;
     if (!valid || (isLr && rs2 !== 0)) return illegal(inst, pc);
     const va = x[(inst >> 15) & 31]!;
     if (va & 3) {
@@ -493,11 +463,11 @@ function illegal(inst: number, pc: number): Trap {
   };
 }
 
-/** ecall (0x00000073) and ebreak (0x00100073); any other SYSTEM encoding is illegal in U-mode. */
+/** ecall and ebreak; any other SYSTEM encoding is illegal in U-mode. */
 function system(inst: number, pc: number): Trap {
-  if (inst === 0x73)
+  if (inst === ECALL)
     return { cause: Cause.EcallFromU, tval: 0, epc: pc >>> 0, reason: FaultReason.None };
-  if (inst === 0x0010_0073)
+  if (inst === EBREAK)
     return { cause: Cause.Breakpoint, tval: pc >>> 0, epc: pc >>> 0, reason: FaultReason.None };
   return illegal(inst, pc);
 }

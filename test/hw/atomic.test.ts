@@ -3,7 +3,8 @@
 // reservation rules, aliasing of rd with rs1/rs2, rd = x0, misaligned addresses (an access
 // fault, as the spec allows) and the encodings that are reserved. Bare mode from 0x1000.
 import { describe, expect, it } from "vitest";
-import { AmoFunct5, NO_RESERVATION } from "../../hw/cpu.js";
+import { NO_RESERVATION } from "../../hw/cpu.js";
+import { AmoFunct5 } from "../../hw/isa.js";
 import { defaultMachineConfig, Machine } from "../../hw/machine.js";
 import { Cause, FaultReason } from "../../hw/trap.js";
 import * as E from "./encode.js";

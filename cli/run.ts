@@ -7,7 +7,7 @@ import { defaultMachineConfig, type Machine } from "../hw/machine.js";
 import { AdMode, MmuMode, RefillMode } from "../hw/mmu.js";
 import { TlbPolicy } from "../hw/tlb.js";
 import { Access } from "../hw/trap.js";
-import { FitName } from "../kernel/contiguous/holes.js";
+import { FitName } from "../kernel/contiguous/fits.js";
 import type { KernelHost } from "../kernel/host.js";
 import { defaultKernelOptions, exitStatus, type Kernel } from "../kernel/kernel.js";
 import { renderMemoryMap } from "../kernel/memmap.js";

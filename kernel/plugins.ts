@@ -3,7 +3,7 @@
 // and objects: a student's module exports the same shapes.
 import type { Ram } from "../hw/ram.js";
 import type { Access, Trap } from "../hw/trap.js";
-import type { FitPolicy } from "./contiguous/holes.js";
+import type { FitPolicy } from "./contiguous/fits.js";
 import type { FrameAllocator, FrameTable } from "./frames.js";
 import type { Kernel } from "./kernel.js";
 import { type FaultResult, handlePageFault, type VmContext } from "./paging/fault.js";

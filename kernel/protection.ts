@@ -1,9 +1,15 @@
-// Moving bytes between the kernel and a process's memory: every pointer a syscall receives goes
+// Protection and isolation. Which PTE permission an access needs and whether a leaf PTE grants it
+// to user mode (the same rule the hardware walker applies, hw/sv32.ts), mprotect on the page table,
+// and moving bytes between the kernel and a process's memory: every pointer a syscall receives goes
 // through here. Pages are translated one at a time by the memory model, which faults lazy pages
 // in as the hardware would; a bad pointer is a failed result (-EFAULT), never a host exception.
+
 import { PAGE_SIZE } from "../hw/ram.js";
+import { PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../hw/sv32.js";
 import { Access } from "../hw/trap.js";
 import type { MemoryModel } from "./memory.js";
+import { flushPage, type VmContext } from "./paging/fault.js";
+import { forEachPte, PTE_COW } from "./paging/pagetable.js";
 import type { Proc } from "./proc.js";
 
 const ADDRESS_END = 0x1_0000_0000;
@@ -85,4 +91,32 @@ export function copyInStr(
 /** The RAM bytes behind a memory model (all models share the machine's RAM). */
 function ramOf(mem: MemoryModel): Uint8Array {
   return mem.ram.u8;
+}
+
+/** The PTE permission bit an access needs. */
+export function permFor(access: Access): number {
+  return access === Access.Fetch ? PTE_X : access === Access.Load ? PTE_R : PTE_W;
+}
+
+/** Rewrites the permissions of present pages in [start, end) to `perm` (never W on COW pages). */
+export function protectRange(
+  ctx: VmContext,
+  p: Proc,
+  start: number,
+  end: number,
+  perm: number,
+): void {
+  const ram = ctx.machine.ram;
+  forEachPte(ram, p.root, start, end, (va, addr, pte) => {
+    if ((pte & PTE_V) === 0) return;
+    const w = pte & PTE_COW ? 0 : perm & PTE_W;
+    const flags = (pte & ~(PTE_R | PTE_W | PTE_X)) | (perm & (PTE_R | PTE_X)) | w;
+    ram.i32[addr >>> 2] = flags >>> 0;
+    flushPage(ctx, p, va);
+  });
+}
+
+/** Whether leaf `pte` lets user mode make `access`: valid, U set, and the permission bit. */
+export function leafPermits(pte: number, access: Access): boolean {
+  return (pte & (PTE_V | PTE_U)) === (PTE_V | PTE_U) && (pte & permFor(access)) !== 0;
 }

@@ -11,7 +11,7 @@ import type { AdMode, MmuMode, RefillMode } from "../hw/mmu.js";
 import { checkRamSize } from "../hw/ram.js";
 import type { TlbPolicy } from "../hw/tlb.js";
 import { checkKernel } from "../kernel/check.js";
-import type { FitName } from "../kernel/contiguous/holes.js";
+import type { FitName } from "../kernel/contiguous/fits.js";
 import type { ElfImage } from "../kernel/elf.js";
 import type { KernelHost } from "../kernel/host.js";
 import { defaultKernelOptions, ExecError, Kernel, type KernelOptions } from "../kernel/kernel.js";

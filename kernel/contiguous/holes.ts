@@ -9,101 +9,7 @@
 // Failure kinds: running out of memory is an AllocResult with ok false (never thrown); a broken
 // invariant (a bad free, a policy choosing an impossible hole) is a panic naming the function.
 
-/** A free range of physical memory: [start, start+size). */
-export interface Hole {
-  readonly start: number;
-  readonly size: number;
-}
-
-/** An allocated range and who it belongs to (a pid, a pid and segment: whatever the kernel uses). */
-export interface Block<Owner> {
-  readonly start: number;
-  readonly size: number;
-  readonly owner: Owner;
-}
-
-/** State the allocator keeps on behalf of its policy. */
-export interface FitState {
-  /** Where the last successful allocation ended (the range start before any); next fit resumes here. */
-  rover: number;
-}
-
-/**
- * A placement policy: given the holes in address order, the index of the hole to carve `size`
- * bytes from (always from its low end), or -1 if none will do. Must not modify its arguments.
- */
-export interface FitPolicy {
-  readonly name: string;
-  choose(holes: readonly Hole[], size: number, state: Readonly<FitState>): number;
-}
-
-/** The first hole, in address order, that is large enough. */
-export const firstFit: FitPolicy = {
-  name: "first",
-  choose: (holes, size) => holes.findIndex((h) => h.size >= size),
-};
-
-/** The smallest hole that is large enough; ties go to the lowest address. */
-export const bestFit: FitPolicy = {
-  name: "best",
-  choose: (holes, size) => pickBy(holes, size, (h, best) => h.size < best.size),
-};
-
-/** The largest hole, if it is large enough; ties go to the lowest address. */
-export const worstFit: FitPolicy = {
-  name: "worst",
-  choose: (holes, size) => pickBy(holes, size, (h, best) => h.size > best.size),
-};
-
-/**
- * First fit, but the search starts at the hole holding (or else following) the rover — where the
- * last allocation ended — and wraps around to the lowest hole.
- */
-export const nextFit: FitPolicy = {
-  name: "next",
-  choose(holes, size, state) {
-    const n = holes.length;
-    const from = Math.max(
-      0,
-      holes.findIndex((h) => h.start + h.size > state.rover),
-    );
-    for (let k = 0; k < n; k++) {
-      const i = (from + k) % n;
-      if (holes[i]!.size >= size) return i;
-    }
-    return -1;
-  },
-};
-
-/** Index of the fitting hole that `better` prefers over all earlier fitting ones; -1 if none fits. */
-function pickBy(
-  holes: readonly Hole[],
-  size: number,
-  better: (h: Hole, best: Hole) => boolean,
-): number {
-  let best = -1;
-  for (let i = 0; i < holes.length; i++) {
-    const h = holes[i]!;
-    if (h.size >= size && (best < 0 || better(h, holes[best]!))) best = i;
-  }
-  return best;
-}
-
-/** The built-in policies by their `--fit` name. */
-export const FitName = { First: "first", Best: "best", Worst: "worst", Next: "next" } as const;
-export type FitName = (typeof FitName)[keyof typeof FitName];
-
-export const fitPolicies: Readonly<Record<FitName, FitPolicy>> = {
-  first: firstFit,
-  best: bestFit,
-  worst: worstFit,
-  next: nextFit,
-};
-
-/** The built-in policy called `name`, or undefined if there is none (the CLI reports the error). */
-export function fitPolicyByName(name: string): FitPolicy | undefined {
-  return Object.hasOwn(fitPolicies, name) ? fitPolicies[name as FitName] : undefined;
-}
+import { type Block, type FitPolicy, type FitState, firstFit, type Hole } from "./fits.js";
 
 /** Why an allocation failed. */
 export const AllocFailure = {
@@ -163,7 +69,7 @@ export interface ContigOptions {
 
 export const DEFAULT_GRANULE = 4096;
 
-interface MutableBlock<Owner> {
+export interface MutableBlock<Owner> {
   start: number;
   size: number;
   owner: Owner;
@@ -176,16 +82,19 @@ interface MutableHole {
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
-/** A hole list over one physical range, with a pluggable fit policy. */
-export class ContigAllocator<Owner = string> {
+/**
+ * A hole list over one physical range, with a pluggable fit policy: alloc, free, resize in place
+ * and the queries. Compaction is added by ContigAllocator (compaction.ts); fit policies: fits.ts.
+ */
+export class HoleList<Owner = string> {
   readonly start: number;
   readonly end: number;
   readonly granule: number;
   policy: FitPolicy;
   readonly state: FitState;
-  private holeList: MutableHole[];
-  private blockMap = new Map<number, MutableBlock<Owner>>();
-  private readonly counters: ContigStats = {
+  protected holeList: MutableHole[];
+  protected blockMap = new Map<number, MutableBlock<Owner>>();
+  protected readonly counters: ContigStats = {
     allocations: 0,
     failures: 0,
     frees: 0,
@@ -256,90 +165,6 @@ export class ContigAllocator<Owner = string> {
     return { ok: true, size: want };
   }
 
-  /**
-   * Slides every block down toward `start`, lowest first, leaving one hole at the top. Updates the
-   * bookkeeping and returns the moves in the order they must be applied; each has to < from and
-   * may overlap its own source, so copy with memmove semantics (Uint8Array.copyWithin).
-   * Blocks that do not move are not listed. The caller copies the bytes and updates base registers.
-   */
-  compact(): Move<Owner>[] {
-    const moves: Move<Owner>[] = [];
-    const moved = new Map<number, MutableBlock<Owner>>();
-    let cursor = this.start;
-    for (const b of this.sortedBlocks()) {
-      this.slide(b, cursor, moves);
-      moved.set(b.start, b);
-      cursor += b.size;
-    }
-    this.blockMap = moved;
-    this.holeList = cursor < this.end ? [{ start: cursor, size: this.end - cursor }] : [];
-    this.state.rover = cursor;
-    this.counters.compactions++;
-    return moves;
-  }
-
-  /**
-   * alloc(), and if it fails only for fragmentation, compact() — calling `move` for each move in
-   * order, before returning — and tries again. `move` must copy the bytes (memmove semantics) and
-   * update whatever holds the old address; the bookkeeping has already moved when it is called.
-   * The result and the counters are as for one alloc() call.
-   */
-  allocOrCompact(size: number, owner: Owner, move: (m: Move<Owner>) => void): AllocResult {
-    const need = this.rounded(size, "contig.allocOrCompact");
-    let start = this.place(need, owner);
-    if (start === null && this.totalFree() >= need) {
-      for (const m of this.compact()) move(m);
-      start = this.place(need, owner);
-    }
-    return this.counted(start, need);
-  }
-
-  /**
-   * Slides the blocks below and including the one at `start` down (lowest first) and the blocks
-   * above it up (highest first), so that all free memory becomes one hole right after that block,
-   * which can then grow in place. Updates the bookkeeping and returns the moves in the order they
-   * must be applied (each with memmove semantics). Panics if `start` is not an allocated block.
-   */
-  compactAround(start: number): Move<Owner>[] {
-    const target = this.blockAt(start, "contig.compactAround");
-    const sorted = this.sortedBlocks();
-    const split = sorted.indexOf(target) + 1;
-    const moves: Move<Owner>[] = [];
-    let low = this.start;
-    for (const b of sorted.slice(0, split)) {
-      this.slide(b, low, moves);
-      low += b.size;
-    }
-    let high = this.end;
-    for (const b of sorted.slice(split).reverse()) {
-      high -= b.size;
-      this.slide(b, high, moves);
-    }
-    this.blockMap = new Map(sorted.map((b) => [b.start, b]));
-    this.holeList = low < high ? [{ start: low, size: high - low }] : [];
-    this.state.rover = low;
-    this.counters.compactions++;
-    return moves;
-  }
-
-  /**
-   * resize(), and if the block cannot grow in place although enough memory is free in total,
-   * compactAround() it — calling `move` for each move in order — and resize again (the rover is
-   * then the end of the grown block, where the one hole starts). `move` is as for allocOrCompact.
-   * Returns ok false, changing nothing, only when free memory is short.
-   */
-  resizeOrCompact(start: number, newSize: number, move: (m: Move<Owner>) => void): ResizeResult {
-    const first = this.resize(start, newSize);
-    if (first.ok) return first;
-    const b = this.blockAt(start, "contig.resizeOrCompact");
-    if (this.totalFree() < this.rounded(newSize, "contig.resizeOrCompact") - b.size)
-      return { ok: false };
-    for (const m of this.compactAround(start)) move(m);
-    const grown = this.resize(b.start, newSize);
-    this.state.rover = b.start + b.size;
-    return grown;
-  }
-
   /** The block starting at `start`, or undefined. */
   find(start: number): Block<Owner> | undefined {
     const b = this.blockMap.get(start);
@@ -403,7 +228,7 @@ export class ContigAllocator<Owner = string> {
   }
 
   /** Carves `need` bytes for `owner` from the hole the policy picks; the start, or null if none. */
-  private place(need: number, owner: Owner): number | null {
+  protected place(need: number, owner: Owner): number | null {
     const i = this.policy.choose(this.holeList, need, this.state);
     if (i === -1) return null;
     const hole = this.holeList[i];
@@ -419,7 +244,7 @@ export class ContigAllocator<Owner = string> {
   }
 
   /** Counts the outcome of one allocation request and turns it into an AllocResult. */
-  private counted(start: number | null, need: number): AllocResult {
+  protected counted(start: number | null, need: number): AllocResult {
     if (start !== null) {
       this.counters.allocations++;
       return { ok: true, start };
@@ -430,23 +255,23 @@ export class ContigAllocator<Owner = string> {
   }
 
   /** `size` rounded up to the granule; a size that is not a positive integer is a panic of `fn`. */
-  private rounded(size: number, fn: string): number {
+  protected rounded(size: number, fn: string): number {
     if (!Number.isSafeInteger(size) || size <= 0) throw new Error(`${fn}: bad size ${size}`);
     return Math.ceil(size / this.granule) * this.granule;
   }
 
-  private blockAt(start: number, fn: string): MutableBlock<Owner> {
+  protected blockAt(start: number, fn: string): MutableBlock<Owner> {
     const b = this.blockMap.get(start);
     if (b === undefined) throw new Error(`${fn}: ${hex(start)} is not an allocated block`);
     return b;
   }
 
-  private sortedBlocks(): MutableBlock<Owner>[] {
+  protected sortedBlocks(): MutableBlock<Owner>[] {
     return [...this.blockMap.values()].sort((a, b) => a.start - b.start);
   }
 
   /** Moves `b` to `to` in the bookkeeping, recording the move in `moves` if it goes anywhere. */
-  private slide(b: MutableBlock<Owner>, to: number, moves: Move<Owner>[]): void {
+  protected slide(b: MutableBlock<Owner>, to: number, moves: Move<Owner>[]): void {
     if (b.start === to) return;
     moves.push({ owner: b.owner, from: b.start, to, size: b.size });
     this.counters.bytesMoved += b.size;
@@ -454,14 +279,14 @@ export class ContigAllocator<Owner = string> {
   }
 
   /** Removes `size` bytes from the low end of hole `i`, dropping the hole if it empties. */
-  private takeFromHole(i: number, size: number): void {
+  protected takeFromHole(i: number, size: number): void {
     const h = this.holeList[i]!;
     if (h.size === size) this.holeList.splice(i, 1);
     else this.holeList[i] = { start: h.start + size, size: h.size - size };
   }
 
   /** Takes `extra` bytes from the hole right after `b`; false (nothing changed) if it is too small. */
-  private growInto(b: MutableBlock<Owner>, extra: number): boolean {
+  protected growInto(b: MutableBlock<Owner>, extra: number): boolean {
     const i = this.holeList.findIndex((h) => h.start === b.start + b.size);
     if (i === -1 || this.holeList[i]!.size < extra) return false;
     this.takeFromHole(i, extra);
@@ -469,7 +294,7 @@ export class ContigAllocator<Owner = string> {
   }
 
   /** Adds [start, start+size) as free, merging it with a hole ending at start or starting at its end. */
-  private insertHole(start: number, size: number): void {
+  protected insertHole(start: number, size: number): void {
     let i = this.holeList.findIndex((h) => h.start > start);
     if (i === -1) i = this.holeList.length;
     const prev = this.holeList[i - 1];

@@ -1,16 +1,19 @@
-// Paged virtual memory for user processes (the default `--mm paged`): building and tearing down
-// mappings, the page-fault handler (demand zero, lazy loading, stack growth, copy-on-write, A/D in
-// trap mode), fork's copy, brk/mmap/munmap/mprotect on the page table, and user-memory access.
+// The page-fault handler for paged memory (`--mm paged`): demand zero, lazy loading from the
+// program image, stack growth, swap-in (a major fault), copy-on-write (cow.ts) and A/D in trap
+// mode; also the kernel's own faults when it touches user memory (userPa). The walk of one fault
+// from the CPU's trap to the PTE write is in docs/kernel.md.
 import type { Machine } from "../../hw/machine.js";
 import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
-import { makePte, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, ptePpn } from "../../hw/sv32.js";
+import { PTE_A, PTE_D, PTE_U, PTE_V, ptePpn } from "../../hw/sv32.js";
 import { Access } from "../../hw/trap.js";
 import { pageDown, type Region, RegionKind, type SharedObject } from "../aspace.js";
 import { type FrameTable, FrameUse, NO_FRAME } from "../frames.js";
 import type { PageFaultHandler, PageTableOps } from "../plugins.js";
 import type { Proc } from "../proc.js";
+import { leafPermits, permFor } from "../protection.js";
 import type { Swapper } from "../swap/swap.js";
-import { forEachPte, freeEmptyTables, PTE_COW, PTE_SWAP } from "./pagetable.js";
+import { breakCow } from "./cow.js";
+import { PTE_COW, PTE_SWAP } from "./pagetable.js";
 
 /** User space is [0, USER_TOP); the upper half of the address space belongs to the kernel. */
 export const USER_TOP = 0x8000_0000;
@@ -30,7 +33,7 @@ export interface VmContext {
   readonly adTrap: boolean;
   /** Swap and page replacement, when a swap disk is configured. */
   readonly swapper: Swapper | null;
-  /** Page-table operations (reference: kernel/vm.ts). */
+  /** Page-table operations (reference: kernel/paging/pagetable.ts). */
   readonly pt: PageTableOps;
   /** The page-fault handler (reference: handlePageFault below). */
   readonly pageFault: PageFaultHandler;
@@ -43,16 +46,13 @@ export interface VmContext {
 
 /** A fixed fault says what the kernel did (for traces); an illegal one says why. */
 export type FaultResult = { ok: true; action: string } | { ok: false; reason: string };
-const done = (action: string): FaultResult => ({ ok: true, action });
-const fail = (reason: string): FaultResult => ({ ok: false, reason });
 
-/** The PTE permission bit an access needs. */
-export function permFor(access: Access): number {
-  return access === Access.Fetch ? PTE_X : access === Access.Load ? PTE_R : PTE_W;
-}
+export const done = (action: string): FaultResult => ({ ok: true, action });
+
+export const fail = (reason: string): FaultResult => ({ ok: false, reason });
 
 /** Flushes one page of `p` from the TLB (sfence.vma va, asid). */
-function flushPage(ctx: VmContext, p: Proc, va: number): void {
+export function flushPage(ctx: VmContext, p: Proc, va: number): void {
   ctx.machine.mmu.sfenceVma(va, p.asid);
 }
 
@@ -136,7 +136,7 @@ function populateAction(r: Region, page: number): string {
 }
 
 /** Why a frame could not be had: no memory at all, or swap is full too. */
-function outOfMemory(ctx: VmContext): string {
+export function outOfMemory(ctx: VmContext): string {
   return ctx.swapper ? "out of memory and swap" : "out of memory";
 }
 
@@ -199,154 +199,6 @@ export function fillPage(ram: Ram, r: Region, page: number, ppn: number): boolea
   return true;
 }
 
-/** A store to a copy-on-write page: copy it unless this is its last sharer. */
-function breakCow(
-  ctx: VmContext,
-  p: Proc,
-  page: number,
-  pteAddr: number,
-  pte: number,
-): FaultResult {
-  const { ram, frames } = { ram: ctx.machine.ram, frames: ctx.frames };
-  const old = ptePpn(pte);
-  let ppn = old;
-  if (frames.refs[old]! > 1) {
-    // Pinned: finding a frame for the copy must not evict the page being copied.
-    frames.pin(old);
-    ppn = frames.alloc(FrameUse.User, p.pid);
-    if (ppn !== NO_FRAME)
-      ram.u8.copyWithin(ppn * PAGE_SIZE, old * PAGE_SIZE, old * PAGE_SIZE + PAGE_SIZE);
-    frames.unpin(old);
-    if (ppn === NO_FRAME) return fail(`${outOfMemory(ctx)} (copy-on-write)`);
-    frames.unref(old);
-    ctx.counters.cowCopies++;
-    ctx.swapper?.loaded(ppn, page);
-  } else {
-    frames.pid[old] = p.pid;
-  }
-  const flags = ((pte & 0x3ff & ~PTE_COW) | PTE_W | PTE_A | PTE_D) >>> 0;
-  ram.i32[pteAddr >>> 2] = makePte(ppn, flags);
-  flushPage(ctx, p, page);
-  ctx.counters.minorFaults++;
-  return done(
-    ppn === old
-      ? "copy-on-write: last sharer, made the page writable"
-      : `copy-on-write: copied frame 0x${old.toString(16)} to 0x${ppn.toString(16)}`,
-  );
-}
-
-/**
- * Copies `parent`'s page table into `child` for fork: private pages become copy-on-write shared
- * (or are copied at once when `eager`), shared mappings are shared. False if out of memory (the
- * caller frees what the child got).
- *
- * Allocation comes before reading: the child's PTE slot is made first (a new page-table page may
- * evict the very page being copied), and only then is the parent's PTE read.
- */
-export function copyPages(ctx: VmContext, parent: Proc, child: Proc, eager: boolean): boolean {
-  const ram = ctx.machine.ram;
-  let ok = true;
-  forEachPte(ram, parent.root, 0, USER_TOP, (va, addr) => {
-    if (!ok) return;
-    const dst = ctx.pt.walk(ram, ctx.frames, child.root, va, true, child.pid);
-    if (dst < 0) {
-      ok = false;
-      return;
-    }
-    ok = copyPte(ctx, child, va, addr, dst, eager);
-  });
-  ctx.machine.mmu.sfenceVma(undefined, parent.asid);
-  return ok;
-}
-
-/** Copies the parent's PTE at `src` (read now) to the child's at `dst`; false if out of memory. */
-function copyPte(
-  ctx: VmContext,
-  child: Proc,
-  va: number,
-  src: number,
-  dst: number,
-  eager: boolean,
-): boolean {
-  const { ram, frames } = { ram: ctx.machine.ram, frames: ctx.frames };
-  const pte = ram.i32[src >>> 2]! >>> 0;
-  if ((pte & PTE_V) === 0) {
-    // A page on swap: the child shares the slot until either reads it back.
-    if (pte & PTE_SWAP) {
-      ctx.swapper?.space.ref(pte >>> 10);
-      ram.i32[dst >>> 2] = pte;
-    }
-    return true;
-  }
-  const ppn = ptePpn(pte);
-  if (frames.use[ppn] === FrameUse.Shared) {
-    ram.i32[dst >>> 2] = pte;
-  } else if (eager) {
-    frames.pin(ppn);
-    const copy = frames.alloc(FrameUse.User, child.pid);
-    if (copy !== NO_FRAME)
-      ram.u8.copyWithin(copy * PAGE_SIZE, ppn * PAGE_SIZE, ppn * PAGE_SIZE + PAGE_SIZE);
-    frames.unpin(ppn);
-    if (copy === NO_FRAME) return false;
-    ram.i32[dst >>> 2] = makePte(copy, pte & 0x3ff);
-    ctx.swapper?.loaded(copy, va);
-  } else {
-    const shared = ((pte & ~PTE_W) | PTE_COW) >>> 0;
-    ram.i32[src >>> 2] = shared;
-    ram.i32[dst >>> 2] = shared;
-    frames.refs[ppn]!++;
-  }
-  addResident(child);
-  return true;
-}
-
-/**
- * Unmaps [start, end) of `p`'s page table, dropping frames and swap slots, and frees the
- * page-table pages left mapping nothing; regions are the caller's business.
- */
-export function unmapRange(ctx: VmContext, p: Proc, start: number, end: number): void {
-  const { ram, frames } = { ram: ctx.machine.ram, frames: ctx.frames };
-  forEachPte(ram, p.root, start, end, (va, addr, pte) => {
-    if (pte & PTE_V) {
-      frames.unref(ptePpn(pte));
-      p.rss--;
-    } else if (pte & PTE_SWAP) {
-      ctx.swapper?.space.unref(pte >>> 10);
-    }
-    ram.i32[addr >>> 2] = 0;
-    flushPage(ctx, p, va);
-  });
-  freeEmptyTables(ram, frames, p.root, start, end);
-}
-
-/** Frees the frames of shared objects that no region uses any more. */
-export function releaseShared(ctx: VmContext, cut: readonly Region[]): void {
-  for (const r of cut) {
-    const obj = r.shared?.object;
-    if (!obj || obj.users > 0) continue;
-    for (const ppn of obj.pages.values()) ctx.frames.release(ppn);
-    obj.pages.clear();
-  }
-}
-
-/** Rewrites the permissions of present pages in [start, end) to `perm` (never W on COW pages). */
-export function protectRange(
-  ctx: VmContext,
-  p: Proc,
-  start: number,
-  end: number,
-  perm: number,
-): void {
-  const ram = ctx.machine.ram;
-  forEachPte(ram, p.root, start, end, (va, addr, pte) => {
-    if ((pte & PTE_V) === 0) return;
-    const w = pte & PTE_COW ? 0 : perm & PTE_W;
-    const flags = (pte & ~(PTE_R | PTE_W | PTE_X)) | (perm & (PTE_R | PTE_X)) | w;
-    ram.i32[addr >>> 2] = flags >>> 0;
-    flushPage(ctx, p, va);
-  });
-}
-
 /**
  * Serves a fault through the plugged handler. If it failed because no frame could be had, the
  * kernel's OOM killer may end a process and the fault is tried again; each retry follows the end
@@ -375,16 +227,12 @@ export function userPa(ctx: VmContext, p: Proc, va: number, access: Access): num
     return { addr, pte: addr < 0 ? 0 : ram.i32[addr >>> 2]! >>> 0 };
   };
   let { addr, pte } = pteOf();
-  if (!userMayAccess(pte, access)) {
+  if (!leafPermits(pte, access)) {
     if (!serveFault(ctx, p, va, access).ok) return -1;
     ({ addr, pte } = pteOf());
-    if (!userMayAccess(pte, access)) return -1;
+    if (!leafPermits(pte, access)) return -1;
   }
   const ad = PTE_A | (access === Access.Store ? PTE_D : 0);
   if ((pte & ad) !== ad) ram.i32[addr >>> 2] = pte | ad;
   return ptePpn(pte) * PAGE_SIZE + (va % PAGE_SIZE);
-}
-
-function userMayAccess(pte: number, access: Access): boolean {
-  return (pte & (PTE_V | PTE_U)) === (PTE_V | PTE_U) && (pte & permFor(access)) !== 0;
 }

@@ -17,19 +17,12 @@ import { pageDown, pageUp, type Region, RegionKind, SharedObject } from "../aspa
 import { NO_FRAME } from "../frames.js";
 import { type ExecArgs, MapFlag, type MemoryModel, Prot } from "../memory.js";
 import type { Proc } from "../proc.js";
+import { protectRange } from "../protection.js";
 import { buildInitialStack } from "../stack.js";
-import {
-  copyPages,
-  type FaultResult,
-  protectRange,
-  releaseShared,
-  serveFault,
-  USER_TOP,
-  unmapRange,
-  userPa,
-  type VmContext,
-} from "./fault.js";
+import { copyPages } from "./cow.js";
+import { type FaultResult, serveFault, USER_TOP, userPa, type VmContext } from "./fault.js";
 import { freeWalk, newRoot } from "./pagetable.js";
+import { releaseShared, unmapRange } from "./unmap.js";
 
 /** The most regions (mappings) one address space may have, like Linux's vm.max_map_count: it keeps
  * region lookups cheap whatever a program does. mmap, munmap and mprotect that could pass it fail

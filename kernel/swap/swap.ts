@@ -1,13 +1,13 @@
 // Swap: when no frame is free, a user page chosen by the replacement policy leaves RAM. A dirty
 // page is written to a slot on the swap disk and its PTE remembers the slot; a clean one is just
 // dropped, since a fault can rebuild it from the program image or zeros. The next touch of a
-// swapped page is a major fault that reads it back (handled in paging.ts).
+// swapped page is a major fault that reads it back (handled in paging/fault.ts).
 //
 // Private user frames are evicted, including those shared copy-on-write after fork: every
 // mapping (the same address in each sharer) then points at the one swap slot, whose reference
 // count is the number of sharers. MAP_SHARED frames, page tables and kernel frames stay in RAM,
 // and so do frames the kernel is working on: pinned ones (FrameTable.pin) and the pages of the
-// instruction whose faults are being served (progress.ts). The policy never sees those as
+// instruction whose faults are being served (paging/progress.ts). The policy never sees those as
 // evictable.
 //
 // A swapped PTE (V clear):  31 ........ 10 | 9 = PTE_SWAP | 8..0 = 0

@@ -17,7 +17,7 @@ import {
 import { AdMode, MmuMode, RefillMode } from "../../hw/mmu.js";
 import type { TlbConfig } from "../../hw/tlb.js";
 import { accessName, hex32 } from "../../hw/trap.js";
-import { FitName as Fit, type FitName } from "../../kernel/contiguous/holes.js";
+import { FitName as Fit, type FitName } from "../../kernel/contiguous/fits.js";
 import { type ElfImage, isElf, parseElf } from "../../kernel/elf.js";
 import {
   defaultKernelOptions,

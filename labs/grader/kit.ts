@@ -30,24 +30,20 @@ export { Access, accessName, Cause, hex32, type Trap } from "../../hw/trap.js";
 // --- kernel: frames, address spaces, processes
 export { Signal } from "../../kernel/abi.js";
 export { pageDown, pageUp, type Region, RegionKind } from "../../kernel/aspace.js";
+export type { Block, FitPolicy, FitState, Hole } from "../../kernel/contiguous/fits.js";
 export {
   AllocFailure,
   type AllocResult,
-  type Block,
-  type FitPolicy,
-  type FitState,
-  type Hole,
   type MapEntry,
   type Move,
 } from "../../kernel/contiguous/holes.js";
 export { type FrameTable, FrameUse, NO_FRAME } from "../../kernel/frames.js";
 export type { Kernel } from "../../kernel/kernel.js";
-/** The kernel's own helpers for filling a new page and counting resident pages (kernel/paging.ts). */
+/** The kernel's own helpers for filling a new page and counting resident pages (kernel/paging/fault.ts). */
 export {
   addResident,
   type FaultResult,
   fillPage,
-  permFor,
   USER_TOP,
   type VmContext,
 } from "../../kernel/paging/fault.js";
@@ -64,6 +60,7 @@ export type {
   TlbRefillHandler,
 } from "../../kernel/plugins.js";
 export type { Proc } from "../../kernel/proc.js";
+export { permFor } from "../../kernel/protection.js";
 export { fifoPolicy } from "../../kernel/replace/fifo.js";
 export { lruPolicy } from "../../kernel/replace/lru.js";
 export { optPolicy } from "../../kernel/replace/opt.js";

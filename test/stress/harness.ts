@@ -11,7 +11,7 @@ import { consoleHost } from "../../cli/run.js";
 import { AdMode, MmuMode, RefillMode } from "../../hw/mmu.js";
 import { TlbPolicy } from "../../hw/tlb.js";
 import { checkKernel } from "../../kernel/check.js";
-import { FitName } from "../../kernel/contiguous/holes.js";
+import { FitName } from "../../kernel/contiguous/fits.js";
 import type { ElfImage } from "../../kernel/elf.js";
 import { exitStatus, type Kernel } from "../../kernel/kernel.js";
 import { EXEC_TARGET, type GeneratedProgram, Rng } from "./gen.js";

@@ -1,2 +1,2 @@
-// The contiguous lab's reference solution: the kernel's own fit policies (kernel/contig.ts).
-export { bestFit, firstFit, nextFit, worstFit } from "../../../kernel/contiguous/holes.js";
+// The contiguous lab's reference solution: the kernel's own fit policies (kernel/contiguous/fits.ts).
+export { bestFit, firstFit, nextFit, worstFit } from "../../../kernel/contiguous/fits.js";

@@ -1,20 +1,18 @@
 // The contiguous lab's tests. The fit policies are tried inside the kernel's own allocator, and the
 // student's allocator with the kernel's own policies, so a bug in one part costs only that part's
-// tests; every step is compared with the reference (kernel/contig.ts). The last test boots the
+// tests; every step is compared with the reference (kernel/contiguous/holes.ts). The last test boots the
 // kernel under --mm base-limit with the student's policies and compares where the partitions go.
 import { MmuMode } from "../../../hw/mmu.js";
+import { ContigAllocator } from "../../../kernel/contiguous/compaction.js";
 import {
-  type AllocResult,
   type Block,
-  ContigAllocator,
-  type ContigOptions,
   type FitName,
   type FitPolicy,
   type FitState,
   fitPolicies,
   type Hole,
-  type Move,
-} from "../../../kernel/contiguous/holes.js";
+} from "../../../kernel/contiguous/fits.js";
+import type { AllocResult, ContigOptions, Move } from "../../../kernel/contiguous/holes.js";
 import type { ContiguousMemory } from "../../../kernel/contiguous/partitions.js";
 import type { Kernel } from "../../../kernel/kernel.js";
 import {

@@ -1,4 +1,4 @@
-// The pagetable lab's reference solution: the kernel's own page-table operations (kernel/vm.ts),
+// The pagetable lab's reference solution: the kernel's own page-table operations (kernel/paging/pagetable.ts),
 // with the two range operations built on them. Grade it in place:
 //     vmlab lab grade pagetable labs/pagetable/solution
 import { mapPage, unmapPage } from "../../../kernel/paging/pagetable.js";

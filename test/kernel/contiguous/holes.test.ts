@@ -1,23 +1,25 @@
-// kernel/contig.ts: the contiguous allocator's fit policies on hand-checked request sequences,
+// kernel/contiguous/holes.ts: the contiguous allocator's fit policies on hand-checked request sequences,
 // coalescing in every neighbour case, resize, compaction and its move plan, the reports, the
 // panics, and a seeded random stress test checking the invariants after every operation.
 import { describe, expect, it } from "vitest";
 import { Prng } from "../../../hw/prng.js";
+import { ContigAllocator } from "../../../kernel/contiguous/compaction.js";
 import {
-  AllocFailure,
-  type AllocResult,
   bestFit,
-  ContigAllocator,
   type FitPolicy,
   type FitState,
   firstFit,
   fitPolicies,
   fitPolicyByName,
-  formatMemoryMap,
   type Hole,
-  type Move,
   nextFit,
   worstFit,
+} from "../../../kernel/contiguous/fits.js";
+import {
+  AllocFailure,
+  type AllocResult,
+  formatMemoryMap,
+  type Move,
 } from "../../../kernel/contiguous/holes.js";
 
 const K = 1024;

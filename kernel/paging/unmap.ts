@@ -1,0 +1,34 @@
+import { PTE_V, ptePpn } from "../../hw/sv32.js";
+import type { Region } from "../aspace.js";
+import type { Proc } from "../proc.js";
+import { flushPage, type VmContext } from "./fault.js";
+import { forEachPte, freeEmptyTables, PTE_SWAP } from "./pagetable.js";
+
+/**
+ * Unmaps [start, end) of `p`'s page table, dropping frames and swap slots, and frees the
+ * page-table pages left mapping nothing; regions are the caller's business.
+ */
+export function unmapRange(ctx: VmContext, p: Proc, start: number, end: number): void {
+  const { ram, frames } = { ram: ctx.machine.ram, frames: ctx.frames };
+  forEachPte(ram, p.root, start, end, (va, addr, pte) => {
+    if (pte & PTE_V) {
+      frames.unref(ptePpn(pte));
+      p.rss--;
+    } else if (pte & PTE_SWAP) {
+      ctx.swapper?.space.unref(pte >>> 10);
+    }
+    ram.i32[addr >>> 2] = 0;
+    flushPage(ctx, p, va);
+  });
+  freeEmptyTables(ram, frames, p.root, start, end);
+}
+
+/** Frees the frames of shared objects that no region uses any more. */
+export function releaseShared(ctx: VmContext, cut: readonly Region[]): void {
+  for (const r of cut) {
+    const obj = r.shared?.object;
+    if (!obj || obj.users > 0) continue;
+    for (const ppn of obj.pages.values()) ctx.frames.release(ppn);
+    obj.pages.clear();
+  }
+}

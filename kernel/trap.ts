@@ -1,0 +1,108 @@
+// Trap dispatch: the CPU stopped with a trap (a value, see hw/trap.ts) and the kernel decides what
+// it means. Page faults (and limit faults) go to the memory model's fault handler, ecalls to the
+// syscall table, TLB misses to the refill handler; everything else ends the process with a signal.
+import {
+  Cause,
+  causeAccess,
+  causeName,
+  FaultReason,
+  hex32,
+  isPageFault,
+  type Trap,
+} from "../hw/trap.js";
+import { Signal as Sig } from "./abi.js";
+import type { Kernel } from "./kernel.js";
+import { emulateMisaligned, MisalignedMode } from "./misaligned.js";
+import { watchProgress } from "./oom.js";
+import type { Proc } from "./proc.js";
+import { syscall } from "./syscall.js";
+
+export function handleTrap(k: Kernel, p: Proc, trap: Trap): void {
+  if (stackOverflowed(k, p, trap.epc)) return;
+  if (!watchProgress(k, p, trap)) return;
+  // base-limit and segmented: a limit fault goes to the memory model too (a segment may grow).
+  if (isPageFault(trap.cause) || trap.reason === FaultReason.Limit) {
+    fault(k, p, trap);
+    return;
+  }
+  switch (trap.cause) {
+    case Cause.EcallFromU:
+      k.counters.syscalls++;
+      syscall(k, p, trap.epc);
+      return;
+    case Cause.TlbMiss:
+      k.counters.tlbRefills++;
+      k.options.plugins.tlbRefill(k, p, trap);
+      return;
+    case Cause.IllegalInstruction:
+      k.kill(p, Sig.SIGILL, `illegal instruction ${hex32(trap.tval)} at pc ${hex32(trap.epc)}`);
+      return;
+    case Cause.Breakpoint:
+      k.kill(p, Sig.SIGTRAP, `breakpoint (ebreak) at pc ${hex32(trap.epc)}`);
+      return;
+    case Cause.LoadMisaligned:
+    case Cause.StoreMisaligned:
+      if (k.options.misaligned === MisalignedMode.Emulate && emulateMisalignedAccess(k, p, trap))
+        return;
+      k.kill(
+        p,
+        Sig.SIGBUS,
+        `${causeName(trap.cause)} at ${hex32(trap.tval)}, pc ${hex32(trap.epc)}`,
+      );
+      return;
+    case Cause.InstructionMisaligned:
+      k.kill(
+        p,
+        Sig.SIGBUS,
+        `${causeName(trap.cause)} at ${hex32(trap.tval)}, pc ${hex32(trap.epc)}`,
+      );
+      return;
+    default:
+      k.kill(
+        p,
+        Sig.SIGSEGV,
+        `${causeName(trap.cause)} at ${hex32(trap.tval)} (${trap.reason}), pc ${hex32(trap.epc)}`,
+      );
+  }
+}
+
+/** Emulates a misaligned load or store (kernel/misaligned.ts); false if it cannot. */
+function emulateMisalignedAccess(k: Kernel, p: Proc, trap: Trap): boolean {
+  const done = emulateMisaligned(
+    {
+      machine: k.machine,
+      handleFault: (fault) => {
+        handleTrap(k, p, fault);
+        return !p.exit;
+      },
+      emit: (e) => k.emit(e),
+      count: () => {
+        k.counters.misalignedEmulated++;
+        p.instructions++;
+      },
+    },
+    p.pid,
+    trap,
+  );
+  return done !== undefined;
+}
+
+/** Kills `p` if its stack overflowed where no hardware caught it (at traps and slice ends). */
+export function stackOverflowed(k: Kernel, p: Proc, pc: number): boolean {
+  const overflow = k.memory.stackOverflow?.(p);
+  if (overflow) k.kill(p, Sig.SIGSEGV, `${overflow}, pc ${hex32(pc)}`);
+  return overflow !== undefined;
+}
+
+/** Has the memory model fix a memory fault (the instruction then restarts) or kills `p`. */
+function fault(k: Kernel, p: Proc, trap: Trap): void {
+  const r = k.memory.fault(p, trap.tval, causeAccess(trap.cause)!);
+  const action = r.ok ? r.action : `kill: ${r.reason}`;
+  k.emit({ kind: "fault", pid: p.pid, va: trap.tval, cause: causeName(trap.cause), action });
+  if (!r.ok)
+    k.kill(
+      p,
+      Sig.SIGSEGV,
+      `${causeName(trap.cause)} at ${hex32(trap.tval)} (${r.reason}), pc ${hex32(trap.epc)}`,
+    );
+}

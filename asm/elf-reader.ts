@@ -1,6 +1,7 @@
-// Reading the sections and symbols of a RISC-V ELF32 file, for the disassembler's listing. (The
-// kernel's loader reads program headers; this reads what a listing needs.) Every malformed input
-// gives a one-line reason instead of an exception.
+// vmlab's one ELF32 reader. readElf: the sections and symbols of a RISC-V ELF32 file, for the
+// disassembler's listing. readExecutable: a static RISC-V executable as the kernel's loader maps it
+// (entry, PT_LOAD segments, symbols), refusing what vmlab cannot run. Every malformed input gives a
+// one-line reason instead of an exception.
 
 export interface ElfSectionInfo {
   name: string;
@@ -38,16 +39,25 @@ export const SHT_SYMTAB = 2;
 export const SHT_NOBITS = 8;
 export const SHF_ALLOC = 2;
 export const SHF_EXECINSTR = 4;
+// Constants from the System V ABI and the RISC-V ELF psABI.
 const ELFCLASS32 = 1;
 const ELFCLASS64 = 2;
 const ELFDATA2LSB = 1;
+const ET_REL = 1;
+const ET_EXEC = 2;
+const ET_DYN = 3;
 const EM_RISCV = 243;
+const EF_RISCV_RVC = 0x1;
+const EF_RISCV_FLOAT_ABI = 0x6;
 const EHDR_SIZE = 52;
 const SHDR_SIZE = 40;
 const PHDR_SIZE = 32;
 const SYM_SIZE = 16;
 const PT_LOAD = 1;
+const PT_INTERP = 3;
 const PF_X = 1;
+const PF_W = 2;
+const PF_R = 4;
 const STB_SHIFT = 4;
 const STB_LOCAL = 0;
 
@@ -96,10 +106,20 @@ function parse(bytes: Uint8Array): ElfFile {
   return { type, entry, sections: usable, symbols };
 }
 
+/** True if the bytes start with the ELF magic number. */
+export function isElf(bytes: Uint8Array): boolean {
+  return (
+    bytes.length >= 4 &&
+    bytes[0] === 0x7f &&
+    bytes[1] === 0x45 &&
+    bytes[2] === 0x4c &&
+    bytes[3] === 0x46
+  );
+}
+
 /** The identification bytes and the machine (whose field is at the same place in ELF64). */
 function checkIdent(bytes: Uint8Array, dv: DataView): void {
-  const magic = bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
-  if (!magic) fail("not an ELF file (no \\x7fELF magic number)");
+  if (!isElf(bytes)) fail("not an ELF file (no \\x7fELF magic number)");
   if (bytes.length < EHDR_SIZE)
     fail(`truncated ELF file (${bytes.length} bytes, shorter than the ELF header)`);
   const machine = dv.getUint16(18, true);
@@ -210,4 +230,131 @@ function cString(table: Uint8Array, at: number): string {
   let end = at;
   while (end < table.length && table[end] !== 0) end++;
   return new TextDecoder().decode(table.subarray(at, end));
+}
+
+// ---- executables, as the loader maps them ----
+
+/** A loadable segment: `memsz - filesz` bytes after the file data are zero (bss). */
+export interface ElfSegment {
+  vaddr: number;
+  memsz: number;
+  /** The bytes from the file (filesz of them). */
+  data: Uint8Array;
+  readable: boolean;
+  writable: boolean;
+  executable: boolean;
+}
+
+export interface ElfSymbol {
+  name: string;
+  value: number;
+  size: number;
+  /** STT_*: 0 none, 1 object, 2 func, 3 section, 4 file. */
+  type: number;
+}
+
+/** A static executable: what the kernel's loader maps and the debugger's symbols. */
+export interface ElfImage {
+  entry: number;
+  segments: ElfSegment[];
+  symbols: ElfSymbol[];
+}
+
+export type ElfResult = { ok: true; image: ElfImage } | { ok: false; error: string };
+
+/** Parses a static RISC-V RV32 executable (no C extension, no float ABI); never throws. */
+export function readExecutable(bytes: Uint8Array): ElfResult {
+  const fail = (error: string): ElfResult => ({ ok: false, error });
+  if (!isElf(bytes)) return fail("not an ELF file (no \\x7fELF magic number)");
+  if (bytes.length < EHDR_SIZE) return fail(`truncated ELF header (${bytes.length} bytes)`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const refusal = executableRefusal(bytes, dv);
+  if (refusal !== undefined) return fail(refusal);
+  const segs = readSegments(bytes, dv);
+  if (typeof segs === "string") return fail(segs);
+  const entry = dv.getUint32(24, true);
+  if (!segs.some((s) => s.executable && entry >= s.vaddr && entry < s.vaddr + s.memsz)) {
+    return fail(`entry point 0x${entry.toString(16)} is not inside an executable segment`);
+  }
+  return { ok: true, image: { entry, segments: segs, symbols: executableSymbols(bytes) } };
+}
+
+/** Why vmlab cannot run a file with this ELF header, or undefined if it can. */
+function executableRefusal(bytes: Uint8Array, dv: DataView): string | undefined {
+  if (bytes[4] !== ELFCLASS32)
+    return `ELF class ${bytes[4] === ELFCLASS64 ? "64-bit" : bytes[4]}: vmlab runs 32-bit (ELFCLASS32) programs`;
+  if (bytes[5] !== ELFDATA2LSB) return "big-endian ELF: RISC-V programs are little-endian";
+  const machine = dv.getUint16(18, true);
+  if (machine !== EM_RISCV)
+    return `built for ${MACHINES[machine] ?? `machine ${machine}`}, not RISC-V (EM_RISCV = 243)`;
+  const type = dv.getUint16(16, true);
+  if (type === ET_REL) return "a relocatable object (.o), not an executable: link it first (ld)";
+  if (type === ET_DYN)
+    return "a position-independent or shared executable: link with -static -no-pie";
+  if (type !== ET_EXEC) return `ELF type ${type} is not an executable (ET_EXEC)`;
+  const flags = dv.getUint32(36, true);
+  if (flags & EF_RISCV_RVC)
+    return "uses compressed (C extension) instructions: build with -march=rv32im";
+  if (flags & EF_RISCV_FLOAT_ABI) return "uses a floating-point ABI: build with -mabi=ilp32";
+  return undefined;
+}
+
+/** The PT_LOAD segments with memory, checked (sizes, bounds, no overlap), or why not. */
+function readSegments(bytes: Uint8Array, dv: DataView): ElfSegment[] | string {
+  const phoff = dv.getUint32(28, true);
+  const phentsize = dv.getUint16(42, true);
+  const phnum = dv.getUint16(44, true);
+  if (phnum === 0) return "no program headers: nothing to load";
+  if (phentsize < PHDR_SIZE) return `program header size ${phentsize} is too small`;
+  if (phoff + phnum * phentsize > bytes.length)
+    return "truncated: program headers run past the end of the file";
+  const segs: ElfSegment[] = [];
+  for (let i = 0; i < phnum; i++) {
+    const at = phoff + i * phentsize;
+    const type = dv.getUint32(at, true);
+    if (type === PT_INTERP) return "a dynamically linked executable: link it statically";
+    if (type !== PT_LOAD) continue;
+    const offset = dv.getUint32(at + 4, true);
+    const vaddr = dv.getUint32(at + 8, true);
+    const filesz = dv.getUint32(at + 16, true);
+    const memsz = dv.getUint32(at + 20, true);
+    const pflags = dv.getUint32(at + 24, true);
+    const where = `segment ${i} (0x${vaddr.toString(16)})`;
+    if (filesz > memsz) return `${where}: file size ${filesz} exceeds memory size ${memsz}`;
+    if (filesz > 0 && offset + filesz > bytes.length)
+      return `truncated: ${where} runs past the end of the file`;
+    if (vaddr + memsz > 0x1_0000_0000) return `${where} extends past the 4 GiB address space`;
+    if (memsz === 0) continue;
+    segs.push({
+      vaddr,
+      memsz,
+      data: bytes.subarray(offset, offset + filesz),
+      readable: (pflags & PF_R) !== 0,
+      writable: (pflags & PF_W) !== 0,
+      executable: (pflags & PF_X) !== 0,
+    });
+  }
+  if (segs.length === 0) return "no loadable (PT_LOAD) segments";
+  return segmentOverlap(segs) ?? segs;
+}
+
+/** Where two segments overlap, or undefined. */
+function segmentOverlap(segs: readonly ElfSegment[]): string | undefined {
+  const sorted = [...segs].sort((a, b) => a.vaddr - b.vaddr);
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1]!;
+    const cur = sorted[i]!;
+    if (prev.vaddr + prev.memsz > cur.vaddr)
+      return `segments at 0x${prev.vaddr.toString(16)} and 0x${cur.vaddr.toString(16)} overlap`;
+  }
+  return undefined;
+}
+
+/** The named symbols of the symbol table, or none if the sections are malformed (symbols are optional). */
+function executableSymbols(bytes: Uint8Array): ElfSymbol[] {
+  const r = readElf(bytes);
+  if (!r.ok) return [];
+  return r.elf.symbols
+    .filter((s) => s.name !== "")
+    .map(({ name, value, size, type }) => ({ name, value, size, type }));
 }

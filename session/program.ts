@@ -8,8 +8,9 @@ import {
   formatDiagnostic,
   type IncludedFile,
 } from "../asm/assembler.js";
+import { isElf, readExecutable } from "../asm/elf-reader.js";
 import { writeElf } from "../asm/elf-writer.js";
-import { type ElfImage, isElf, parseElf } from "../kernel/elf.js";
+import type { ElfImage } from "../kernel/elf.js";
 import { dirname, isAbsolute, join } from "./paths.js";
 
 /** What reading one file gave: its bytes, or why not (`missing`: there is no such file). */
@@ -72,7 +73,7 @@ export function programImage(
 }
 
 function parseImage(path: string, bytes: Uint8Array): ProgramLoad {
-  const r = parseElf(bytes);
+  const r = readExecutable(bytes);
   if (!r.ok) return { ok: false, error: `${path}: ${r.error}`, diagnostics: [] };
   return { ok: true, image: r.image, warnings: [] };
 }

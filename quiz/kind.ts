@@ -2,8 +2,9 @@
 // problems with their answers for --json and --check), the two ways a run stops early, and the
 // size parsing the simulators share.
 
-import type { OptionSpec, ParsedOptions } from "./optparse.js";
+import { intOpt, type OptionSpec, type ParsedOptions, strOpt } from "./optparse.js";
 import { PyPrinter, parsePyInt } from "./python.js";
+import type { PyRandom } from "./random.js";
 
 /** A JSON value, for the machine-readable form of problems and answers. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -128,6 +129,26 @@ export function safeNumber(n: bigint, what: string): number {
 /** Python's int(asize * random.random()): the float product truncated toward zero. */
 export function scaledDraw(scale: number, r: number): number {
   return Math.trunc(scale * r);
+}
+
+/**
+ * The -A words of an address-trace quiz: with -A -1, -n draws scaled over `asize` (in the
+ * simulator's order), otherwise -A split at commas. Read each with traceAddress.
+ */
+export function addressWords(opts: ParsedOptions, asize: number, rng: PyRandom): string[] {
+  const addresses = strOpt(opts, "addresses");
+  if (addresses !== "-1") return addresses.split(",");
+  const num = safeNumber(intOpt(opts, "num"), "number of addresses (-n)");
+  const words: string[] = [];
+  for (let i = 0; i < num; i++) words.push(String(scaledDraw(asize, rng.random())));
+  return words;
+}
+
+/** One -A word as an address; a QuizRefusal if it is not a number. */
+export function traceAddress(word: string): number {
+  const parsed = parsePyInt(word);
+  if (parsed === undefined) throw new QuizRefusal(`-A: '${word}' is not an address`);
+  return safeNumber(parsed, "-A");
 }
 
 /** Parses an answer line as an address: decimal, or hex with 0x. Undefined if it is not one. */

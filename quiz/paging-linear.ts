@@ -3,6 +3,7 @@
 
 import { hwLinear } from "./hw.js";
 import {
+  addressWords,
   convertSize,
   gradeTranslation,
   OstepExit,
@@ -11,12 +12,12 @@ import {
   QuizRefusal,
   type QuizRun,
   runQuiz,
-  safeNumber,
   scaledDraw,
   type Translation,
+  traceAddress,
 } from "./kind.js";
 import { flagOpt, intOpt, type OptionSpec, type ParsedOptions, strOpt } from "./optparse.js";
-import { parsePyInt, pyD, pyX } from "./python.js";
+import { pyD, pyX } from "./python.js";
 import { PyRandom } from "./random.js";
 
 /** paging-linear-translate.py's flags, defaults and help, in its order. */
@@ -199,19 +200,10 @@ function traceAddresses(
   table: LinearPageTable,
 ): void {
   const solve = flagOpt(opts, "solve");
-  const addresses = strOpt(opts, "addresses");
-  const words: string[] = [];
-  if (addresses === "-1") {
-    const num = safeNumber(intOpt(opts, "num"), "number of addresses (-n)");
-    for (let i = 0; i < num; i++) words.push(String(scaledDraw(asize, rng.random())));
-  } else {
-    words.push(...addresses.split(","));
-  }
+  const words = addressWords(opts, asize, rng);
   out.print("Virtual Address Trace");
   for (const word of words) {
-    const parsed = parsePyInt(word);
-    if (parsed === undefined) throw new QuizRefusal(`-A: '${word}' is not an address`);
-    const va = safeNumber(parsed, "-A");
+    const va = traceAddress(word);
     if (va < 0 || va >= asize) {
       throw new QuizRefusal(
         `-A: virtual address ${va} is outside the address space of size ${asize} ` +

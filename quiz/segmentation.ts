@@ -2,6 +2,7 @@
 // and segment 1 growing down, as OSTEP's vm-segmentation/segmentation.py (byte-identical output).
 
 import {
+  addressWords,
   convertSize,
   gradeTranslation,
   OstepExit,
@@ -9,12 +10,12 @@ import {
   type QuizOutcome,
   QuizRefusal,
   runQuiz,
-  safeNumber,
   scaledDraw,
   type Translation,
+  traceAddress,
 } from "./kind.js";
 import { flagOpt, intOpt, type OptionSpec, type ParsedOptions, strOpt } from "./optparse.js";
-import { parsePyInt, pyD, pyX } from "./python.js";
+import { pyD, pyX } from "./python.js";
 import { PyRandom } from "./random.js";
 
 /** segmentation.py's flags, defaults and help, in its order. */
@@ -180,20 +181,11 @@ export function runSegmentation(opts: ParsedOptions, wantProblems = true): QuizO
     abortIf(len0 + base0 > base1 && base1 > base0, "segments overlap in physical memory");
     checkOverlap(base0, len0, base1, len1);
 
-    const addresses = strOpt(opts, "addresses");
-    const words: string[] = [];
-    if (addresses === "-1") {
-      const num = safeNumber(intOpt(opts, "num"), "number of addresses (-n)");
-      for (let i = 0; i < num; i++) words.push(String(scaledDraw(asize, rng.random())));
-    } else {
-      words.push(...addresses.split(","));
-    }
+    const words = addressWords(opts, asize, rng);
 
     out.print("Virtual Address Trace");
     words.forEach((word, i) => {
-      const parsed = parsePyInt(word);
-      if (parsed === undefined) throw new QuizRefusal(`-A: '${word}' is not an address`);
-      const va = safeNumber(parsed, "-A");
+      const va = traceAddress(word);
       if (va < 0 || va >= asize) {
         out.print(
           `Error: virtual address ${pyD(va)} cannot be generated in an address space of size ${pyD(asize)}`,

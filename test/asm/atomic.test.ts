@@ -4,11 +4,11 @@ import { describe, expect, it } from "vitest";
 import { assemble } from "../../asm/assembler.js";
 import { decode, disassemble } from "../../asm/disasm.js";
 import { AMO_ORDERINGS, Format, INSTRUCTIONS } from "../../asm/isa.js";
+import { hex32 } from "../../hw/hex.js";
 import {
   describeWithBinutils,
   GNU_AS,
   GNU_OBJDUMP,
-  hex,
   scratchFile,
   textWords,
   tool,
@@ -93,7 +93,7 @@ describe("the A extension in the assembler and disassembler", () => {
 
   CASES.forEach(([source, word, text], i) => {
     it(`case ${i + 1}: ${source}`, () => {
-      expect(textWords(source).map(hex)).toEqual([hex(word)]);
+      expect(textWords(source).map(hex32)).toEqual([hex32(word)]);
       expect(disassemble(word, 0)).toBe(text);
       expect(disassemble(word, 0, undefined, { aliases: false })).toBe(text);
     });
@@ -145,7 +145,7 @@ describeWithBinutils("the A extension against GNU as and objdump", () => {
         return m ? [[Number.parseInt(m[1]!, 16), `${m[2]} ${m[3]}`] as const] : [];
       });
     const ours = textWords(lines.join("\n"));
-    expect(ours.map(hex)).toEqual(theirs.map(([w]) => hex(w)));
+    expect(ours.map(hex32)).toEqual(theirs.map(([w]) => hex32(w)));
     for (const [w, text] of theirs) expect(disassemble(w, 0)).toBe(text);
   });
 });

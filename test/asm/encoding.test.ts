@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { liSequence } from "../../asm/instructions.js";
 import { encodeI, encodeU, instructionSpec, splitHiLo } from "../../asm/isa.js";
-import { hex, textWords } from "./helpers.js";
+import { hex32 } from "../../hw/hex.js";
+import { textWords } from "./helpers.js";
 
 const CASES: ReadonlyArray<readonly [string, readonly number[]]> = [
   ["lui a0, 0x12345", [0x12345537]],
@@ -157,7 +158,7 @@ describe("instruction encodings match GNU as", () => {
   CASES.forEach(([line, words], i) => {
     it(`case ${i + 1}: ${line}`, () => {
       const got = textWords(`.text\n.globl _start\n_start:\n${line}\n`);
-      expect(got.map(hex), `case ${i + 1}: ${line}`).toEqual(words.map(hex));
+      expect(got.map(hex32), `case ${i + 1}: ${line}`).toEqual(words.map(hex32));
     });
   });
 });

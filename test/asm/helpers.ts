@@ -62,8 +62,6 @@ export function textWords(source: string): number[] {
   return words;
 }
 
-export const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, "0")}`;
-
 // ---- GNU binutils ----
 
 export const GNU_AS = "riscv64-unknown-elf-as";

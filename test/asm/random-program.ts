@@ -1,5 +1,6 @@
 // Random but valid RV32IM programs (every instruction form, pseudo-instructions, %hi/%lo, data),
 // for differential testing against GNU as + ld. Deterministic for a given seed.
+import { hex } from "../../hw/hex.js";
 
 /** A program of about `count` statements in .text (8 labels, branches between them) and some data. */
 export function randomProgram(seed: number, count: number): string {
@@ -52,7 +53,6 @@ export function randomProgram(seed: number, count: number): string {
   ];
   const reg = () => regs[r(regs.length)]!;
   const imm12 = () => String(r(4096) - 2048);
-  const hex = (n: number) => `0x${n.toString(16)}`;
   const labels = Array.from({ length: 8 }, (_, i) => `L${i}`);
   const lab = () => labels[r(labels.length)]!;
   const forms: Array<() => string> = [

@@ -9,7 +9,7 @@ import { PTE_U, PTE_V, ptePpn } from "../hw/sv32.js";
 import { FrameUse } from "./frames.js";
 import type { Kernel } from "./kernel.js";
 import { handlePageFault, USER_TOP } from "./paging/fault.js";
-import { forEachPte, PTE_SWAP, tablePages } from "./paging/pagetable.js";
+import { forEachPte, PTE_SWAP, swapSlot, tablePages } from "./paging/pagetable.js";
 import { type Proc, ProcState } from "./proc.js";
 
 /** What the page tables of all live processes name: mappings per frame and PTEs per swap slot. */
@@ -63,7 +63,7 @@ function checkPtes(k: Kernel, p: Proc, census: Census): string | undefined {
     if (problem) return;
     if ((pte & PTE_V) === 0) {
       if (pte & PTE_SWAP)
-        census.slotRefs.set(pte >>> 10, (census.slotRefs.get(pte >>> 10) ?? 0) + 1);
+        census.slotRefs.set(swapSlot(pte), (census.slotRefs.get(swapSlot(pte)) ?? 0) + 1);
       return;
     }
     const ppn = ptePpn(pte);

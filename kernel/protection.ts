@@ -9,7 +9,7 @@ import { PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../hw/sv32.js";
 import { Access } from "../hw/trap.js";
 import type { MemoryModel } from "./memory.js";
 import { flushPage, type VmContext } from "./paging/fault.js";
-import { forEachPte, PTE_COW } from "./paging/pagetable.js";
+import { forEachPte, PTE_COW, storePte } from "./paging/pagetable.js";
 import type { Proc } from "./proc.js";
 
 const ADDRESS_END = 0x1_0000_0000;
@@ -111,7 +111,7 @@ export function protectRange(
     if ((pte & PTE_V) === 0) return;
     const w = pte & PTE_COW ? 0 : perm & PTE_W;
     const flags = (pte & ~(PTE_R | PTE_W | PTE_X)) | (perm & (PTE_R | PTE_X)) | w;
-    ram.i32[addr >>> 2] = flags >>> 0;
+    storePte(ram, addr, flags >>> 0);
     flushPage(ctx, p, va);
   });
 }

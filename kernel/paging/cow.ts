@@ -12,7 +12,7 @@ import {
   USER_TOP,
   type VmContext,
 } from "./fault.js";
-import { forEachPte, PTE_COW, PTE_SWAP } from "./pagetable.js";
+import { forEachPte, loadPte, PTE_COW, PTE_SWAP, storePte, swapSlot } from "./pagetable.js";
 
 /** A store to a copy-on-write page: copy it unless this is its last sharer. */
 export function breakCow(
@@ -40,7 +40,7 @@ export function breakCow(
     frames.pid[old] = p.pid;
   }
   const flags = ((pte & 0x3ff & ~PTE_COW) | PTE_W | PTE_A | PTE_D) >>> 0;
-  ram.i32[pteAddr >>> 2] = makePte(ppn, flags);
+  storePte(ram, pteAddr, makePte(ppn, flags));
   flushPage(ctx, p, page);
   ctx.counters.minorFaults++;
   return done(
@@ -84,18 +84,18 @@ function copyPte(
   eager: boolean,
 ): boolean {
   const { ram, frames } = { ram: ctx.machine.ram, frames: ctx.frames };
-  const pte = ram.i32[src >>> 2]! >>> 0;
+  const pte = loadPte(ram, src);
   if ((pte & PTE_V) === 0) {
     // A page on swap: the child shares the slot until either reads it back.
     if (pte & PTE_SWAP) {
-      ctx.swapper?.space.ref(pte >>> 10);
-      ram.i32[dst >>> 2] = pte;
+      ctx.swapper?.space.ref(swapSlot(pte));
+      storePte(ram, dst, pte);
     }
     return true;
   }
   const ppn = ptePpn(pte);
   if (frames.use[ppn] === FrameUse.Shared) {
-    ram.i32[dst >>> 2] = pte;
+    storePte(ram, dst, pte);
   } else if (eager) {
     frames.pin(ppn);
     const copy = frames.alloc(FrameUse.User, child.pid);
@@ -103,12 +103,12 @@ function copyPte(
       ram.u8.copyWithin(copy * PAGE_SIZE, ppn * PAGE_SIZE, ppn * PAGE_SIZE + PAGE_SIZE);
     frames.unpin(ppn);
     if (copy === NO_FRAME) return false;
-    ram.i32[dst >>> 2] = makePte(copy, pte & 0x3ff);
+    storePte(ram, dst, makePte(copy, pte & 0x3ff));
     ctx.swapper?.loaded(copy, va);
   } else {
     const shared = ((pte & ~PTE_W) | PTE_COW) >>> 0;
-    ram.i32[src >>> 2] = shared;
-    ram.i32[dst >>> 2] = shared;
+    storePte(ram, src, shared);
+    storePte(ram, dst, shared);
     frames.refs[ppn]!++;
   }
   addResident(child);

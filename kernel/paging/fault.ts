@@ -13,7 +13,7 @@ import type { Proc } from "../proc.js";
 import { leafPermits, permFor } from "../protection.js";
 import type { Swapper } from "../swap/swap.js";
 import { breakCow } from "./cow.js";
-import { PTE_COW, PTE_SWAP } from "./pagetable.js";
+import { loadPte, PTE_COW, PTE_SWAP, storePte, swapSlot } from "./pagetable.js";
 
 /** User space is [0, USER_TOP); the upper half of the address space belongs to the kernel. */
 export const USER_TOP = 0x8000_0000;
@@ -81,7 +81,7 @@ export function handlePageFault(ctx: VmContext, p: Proc, va: number, access: Acc
   const ram = ctx.machine.ram;
   const pteAddr = ctx.pt.walk(ram, ctx.frames, p.root, page, true, p.pid);
   if (pteAddr < 0) return fail("out of memory");
-  const pte = ram.i32[pteAddr >>> 2]! >>> 0;
+  const pte = loadPte(ram, pteAddr);
   if ((pte & PTE_V) === 0 && pte & PTE_SWAP) return swapIn(ctx, p, r, page, pteAddr, pte);
   if ((pte & PTE_V) === 0) return populate(ctx, p, r, page, access);
   if (access === Access.Store && pte & PTE_COW) return breakCow(ctx, p, page, pteAddr, pte);
@@ -89,7 +89,7 @@ export function handlePageFault(ctx: VmContext, p: Proc, va: number, access: Acc
   // Present and permitted: the A/D bits (trap mode) or a stale TLB entry caused it.
   const ad = PTE_A | (access === Access.Store ? PTE_D : 0);
   const setAd = (pte & ad) !== ad;
-  if (setAd) ram.i32[pteAddr >>> 2] = pte | ad;
+  if (setAd) storePte(ram, pteAddr, pte | ad);
   flushPage(ctx, p, page);
   ctx.counters.minorFaults++;
   return done(setAd ? "set the A/D bits" : "flushed a stale TLB entry");
@@ -151,10 +151,10 @@ function swapIn(
 ): FaultResult {
   const swapper = ctx.swapper;
   if (!swapper) throw new Error(`swapIn: pid ${p.pid} has a swapped page but there is no swap`);
-  const ppn = swapper.swapIn(pte >>> 10, p, page);
+  const ppn = swapper.swapIn(swapSlot(pte), p, page);
   if (ppn < 0) return fail(outOfMemory(ctx));
   // Mapped dirty: the slot is freed, so the page must be written out again if evicted.
-  ctx.machine.ram.i32[pteAddr >>> 2] = 0;
+  storePte(ctx.machine.ram, pteAddr, 0);
   if (
     !ctx.pt.mapPage(
       ctx.machine.ram,
@@ -171,7 +171,7 @@ function swapIn(
   }
   swapper.loaded(ppn, page);
   addResident(p);
-  return done(`swapped the page in from slot ${pte >>> 10} into frame 0x${ppn.toString(16)}`);
+  return done(`swapped the page in from slot ${swapSlot(pte)} into frame 0x${ppn.toString(16)}`);
 }
 
 /** The frame holding page `index` of a shared object, allocating a zeroed one; NO_FRAME if none. */
@@ -224,7 +224,7 @@ export function userPa(ctx: VmContext, p: Proc, va: number, access: Access): num
   if (va >= USER_TOP) return -1;
   const pteOf = () => {
     const addr = ctx.pt.walk(ram, ctx.frames, p.root, va, false, p.pid);
-    return { addr, pte: addr < 0 ? 0 : ram.i32[addr >>> 2]! >>> 0 };
+    return { addr, pte: addr < 0 ? 0 : loadPte(ram, addr) };
   };
   let { addr, pte } = pteOf();
   if (!leafPermits(pte, access)) {
@@ -233,6 +233,6 @@ export function userPa(ctx: VmContext, p: Proc, va: number, access: Access): num
     if (!leafPermits(pte, access)) return -1;
   }
   const ad = PTE_A | (access === Access.Store ? PTE_D : 0);
-  if ((pte & ad) !== ad) ram.i32[addr >>> 2] = pte | ad;
+  if ((pte & ad) !== ad) storePte(ram, addr, pte | ad);
   return ptePpn(pte) * PAGE_SIZE + (va % PAGE_SIZE);
 }

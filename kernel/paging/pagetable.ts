@@ -3,13 +3,47 @@
 //
 // The kernel uses the two RSW bits of a PTE for itself:
 //   PTE_COW  (bit 8)  a private page shared read-only after fork; a store copies it.
-//   PTE_SWAP (bit 9)  with V clear: the page is on swap, the PPN field holds the swap slot.
+//   PTE_SWAP (bit 9)  with V clear: the page is on swap, the PPN field holds the swap slot:
+//
+//   A swapped PTE (V clear):  31 ........ 10 | 9 = PTE_SWAP | 8..0 = 0
+//                              swap slot      |
+//
+// A PTE is one little-endian word of RAM: loadPte and storePte read and write it, swapSlot and
+// swapPte decode and encode a swapped one.
 import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
-import { isLeaf, makePte, PTE_V, pteFlagString, ptePpn, vpnIndex } from "../../hw/sv32.js";
+import {
+  isLeaf,
+  makePte,
+  PTE_PPN_SHIFT,
+  PTE_V,
+  pteFlagString,
+  ptePpn,
+  vpnIndex,
+} from "../../hw/sv32.js";
 import { type FrameTable, FrameUse, NO_FRAME } from "../frames.js";
 
 export const PTE_COW = 1 << 8;
 export const PTE_SWAP = 1 << 9;
+
+/** The PTE in the RAM word at physical address `addr`, unsigned. */
+export function loadPte(ram: Ram, addr: number): number {
+  return ram.i32[addr >>> 2]! >>> 0;
+}
+
+/** Writes `pte` to the RAM word at physical address `addr`. */
+export function storePte(ram: Ram, addr: number, pte: number): void {
+  ram.i32[addr >>> 2] = pte;
+}
+
+/** The swap slot a swapped PTE (V clear, PTE_SWAP set) holds in its PPN field. */
+export function swapSlot(pte: number): number {
+  return pte >>> PTE_PPN_SHIFT;
+}
+
+/** The PTE of a page on swap in `slot`: V clear, PTE_SWAP set, no other flag. */
+export function swapPte(slot: number): number {
+  return ((slot << PTE_PPN_SHIFT) | PTE_SWAP) >>> 0;
+}
 
 /** Returned by walk when there is no PTE (and allocation was not asked for or failed). */
 export const NO_PTE = -1;
@@ -32,7 +66,7 @@ export function walk(
   pid: number,
 ): number {
   const l1 = pteAt(root, vpnIndex(va, 1));
-  const pde = ram.i32[l1 >>> 2]! >>> 0;
+  const pde = loadPte(ram, l1);
   if (pde & PTE_V) {
     if (isLeaf(pde)) throw new Error(`walk: unexpected megapage at ${hex(va)}`);
     return pteAt(ptePpn(pde), vpnIndex(va, 0));
@@ -41,15 +75,15 @@ export function walk(
   const table = frames.alloc(FrameUse.PageTable, pid);
   if (table === NO_FRAME) return NO_PTE;
   ram.zero(table * PAGE_SIZE, PAGE_SIZE);
-  ram.i32[l1 >>> 2] = makePte(table, PTE_V);
+  storePte(ram, l1, makePte(table, PTE_V));
   return pteAt(table, vpnIndex(va, 0));
 }
 
 /** The PTE for `va`, or 0 if there is no level-0 table. */
 export function readPte(ram: Ram, root: number, va: number): number {
-  const pde = ram.i32[pteAt(root, vpnIndex(va, 1)) >>> 2]! >>> 0;
+  const pde = loadPte(ram, pteAt(root, vpnIndex(va, 1)));
   if ((pde & PTE_V) === 0) return 0;
-  return ram.i32[pteAt(ptePpn(pde), vpnIndex(va, 0)) >>> 2]! >>> 0;
+  return loadPte(ram, pteAt(ptePpn(pde), vpnIndex(va, 0)));
 }
 
 /** Allocates a zeroed root table for `pid`; NO_FRAME when out of memory. */
@@ -71,14 +105,14 @@ export function forEachPte(
   visit: (va: number, pteAddr: number, pte: number) => void,
 ): void {
   for (let i1 = vpnIndex(start, 1); i1 < 1024 && i1 * 0x40_0000 < end; i1++) {
-    const pde = ram.i32[pteAt(root, i1) >>> 2]! >>> 0;
+    const pde = loadPte(ram, pteAt(root, i1));
     if ((pde & PTE_V) === 0) continue;
     const table = ptePpn(pde);
     for (let i0 = 0; i0 < 1024; i0++) {
       const va = i1 * 0x40_0000 + i0 * PAGE_SIZE;
       if (va < start || va >= end) continue;
       const addr = pteAt(table, i0);
-      const pte = ram.i32[addr >>> 2]! >>> 0;
+      const pte = loadPte(ram, addr);
       if (pte !== 0) visit(va, addr, pte);
     }
   }
@@ -87,7 +121,7 @@ export function forEachPte(
 /** Frees every page-table page under `root`, and the root (leaf frames must be gone already). */
 export function freeWalk(ram: Ram, frames: FrameTable, root: number): void {
   for (let i1 = 0; i1 < 1024; i1++) {
-    const pde = ram.i32[pteAt(root, i1) >>> 2]! >>> 0;
+    const pde = loadPte(ram, pteAt(root, i1));
     if ((pde & PTE_V) === 0) continue;
     frames.release(ptePpn(pde));
   }
@@ -109,12 +143,12 @@ export function freeEmptyTables(
   const last = Math.min(1023, vpnIndex(Math.max(start, end - 1), 1));
   for (let i1 = vpnIndex(start, 1); i1 <= last; i1++) {
     const l1 = pteAt(root, i1);
-    const pde = ram.i32[l1 >>> 2]! >>> 0;
+    const pde = loadPte(ram, l1);
     if ((pde & PTE_V) === 0 || isLeaf(pde)) continue;
     const table = ptePpn(pde);
     const words = ram.i32.subarray(pteAt(table, 0) >>> 2, pteAt(table, 1024) >>> 2);
     if (words.some((w) => w !== 0)) continue;
-    ram.i32[l1 >>> 2] = 0;
+    storePte(ram, l1, 0);
     frames.release(table);
   }
 }
@@ -123,7 +157,7 @@ export function freeEmptyTables(
 export function tablePages(ram: Ram, root: number): number[] {
   const out: number[] = [];
   for (let i1 = 0; i1 < 1024; i1++) {
-    const pde = ram.i32[pteAt(root, i1) >>> 2]! >>> 0;
+    const pde = loadPte(ram, pteAt(root, i1));
     if (pde & PTE_V) out.push(ptePpn(pde));
   }
   return out;
@@ -148,8 +182,8 @@ export function mapPage(
 ): boolean {
   const addr = walk(ram, frames, root, va, true, pid);
   if (addr === NO_PTE) return false;
-  if ((ram.i32[addr >>> 2]! & PTE_V) !== 0) throw new Error(`mapPage: remap of ${hex(va)}`);
-  ram.i32[addr >>> 2] = makePte(ppn, flags | PTE_V);
+  if ((loadPte(ram, addr) & PTE_V) !== 0) throw new Error(`mapPage: remap of ${hex(va)}`);
+  storePte(ram, addr, makePte(ppn, flags | PTE_V));
   return true;
 }
 
@@ -157,8 +191,8 @@ export function mapPage(
 export function unmapPage(ram: Ram, frames: FrameTable, root: number, va: number): number {
   const addr = walk(ram, frames, root, va, false, 0);
   if (addr === NO_PTE) return 0;
-  const old = ram.i32[addr >>> 2]! >>> 0;
-  ram.i32[addr >>> 2] = 0;
+  const old = loadPte(ram, addr);
+  storePte(ram, addr, 0);
   return old;
 }
 
@@ -166,20 +200,20 @@ export function unmapPage(ram: Ram, frames: FrameTable, root: number, va: number
 export function vmprint(ram: Ram, root: number): string {
   const lines = [`page table 0x${(root * PAGE_SIZE).toString(16)}`];
   for (let i1 = 0; i1 < 1024; i1++) {
-    const pde = ram.i32[pteAt(root, i1) >>> 2]! >>> 0;
+    const pde = loadPte(ram, pteAt(root, i1));
     if ((pde & PTE_V) === 0) continue;
     lines.push(
       ` ..${i1}: pte 0x${pde.toString(16).padStart(8, "0")} pa 0x${(ptePpn(pde) * PAGE_SIZE).toString(16)}`,
     );
     for (let i0 = 0; i0 < 1024; i0++) {
-      const pte = ram.i32[pteAt(ptePpn(pde), i0) >>> 2]! >>> 0;
+      const pte = loadPte(ram, pteAt(ptePpn(pde), i0));
       if (pte === 0) continue;
       const va = hex(i1 * 0x40_0000 + i0 * PAGE_SIZE);
       const what =
         pte & PTE_V
           ? `pa 0x${(ptePpn(pte) * PAGE_SIZE).toString(16)} [${pteFlagString(pte)}${pte & PTE_COW ? " COW" : ""}]`
           : pte & PTE_SWAP
-            ? `on swap, slot ${pte >>> 10}`
+            ? `on swap, slot ${swapSlot(pte)}`
             : "invalid";
       lines.push(` .. ..${i0}: pte 0x${pte.toString(16).padStart(8, "0")} va ${va} ${what}`);
     }

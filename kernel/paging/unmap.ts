@@ -2,7 +2,7 @@ import { PTE_V, ptePpn } from "../../hw/sv32.js";
 import type { Region } from "../aspace.js";
 import type { Proc } from "../proc.js";
 import { flushPage, type VmContext } from "./fault.js";
-import { forEachPte, freeEmptyTables, PTE_SWAP } from "./pagetable.js";
+import { forEachPte, freeEmptyTables, PTE_SWAP, storePte, swapSlot } from "./pagetable.js";
 
 /**
  * Unmaps [start, end) of `p`'s page table, dropping frames and swap slots, and frees the
@@ -15,9 +15,9 @@ export function unmapRange(ctx: VmContext, p: Proc, start: number, end: number):
       frames.unref(ptePpn(pte));
       p.rss--;
     } else if (pte & PTE_SWAP) {
-      ctx.swapper?.space.unref(pte >>> 10);
+      ctx.swapper?.space.unref(swapSlot(pte));
     }
-    ram.i32[addr >>> 2] = 0;
+    storePte(ram, addr, 0);
     flushPage(ctx, p, va);
   });
   freeEmptyTables(ram, frames, p.root, start, end);

@@ -10,13 +10,13 @@
 // instruction whose faults are being served (paging/progress.ts). The policy never sees those as
 // evictable.
 //
-// A swapped PTE (V clear):  31 ........ 10 | 9 = PTE_SWAP | 8..0 = 0
-//                            swap slot      |
+// A swapped PTE keeps the slot in its PPN field (the diagram and swapSlot/swapPte are in
+// paging/pagetable.ts).
 import type { Machine } from "../../hw/machine.js";
 import { PAGE_SIZE } from "../../hw/ram.js";
 import { PTE_A, PTE_D, PTE_V, ptePpn } from "../../hw/sv32.js";
 import { type FrameTable, FrameUse } from "../frames.js";
-import { PTE_SWAP, walk } from "../paging/pagetable.js";
+import { loadPte, storePte, swapPte, swapSlot, walk } from "../paging/pagetable.js";
 import type { ProgressGuard } from "../paging/progress.js";
 import type { Proc } from "../proc.js";
 import type { ReplacementPolicy, ResidencyView } from "../replace/policy.js";
@@ -211,7 +211,7 @@ export class Swapper {
     if (p.root === 0) return;
     const pteAddr = walk(machine.ram, frames, p.root, frames.va[ppn]!, false, p.pid);
     if (pteAddr < 0) return;
-    const pte = machine.ram.i32[pteAddr >>> 2]! >>> 0;
+    const pte = loadPte(machine.ram, pteAddr);
     if ((pte & PTE_V) !== 0 && ptePpn(pte) === ppn) found.push({ p, pteAddr, pte });
   }
 
@@ -240,7 +240,7 @@ export class Swapper {
 
   private clearAccessed(ppn: number): void {
     for (const m of this.mappingsOf(ppn) ?? []) {
-      this.ctx.machine.ram.i32[m.pteAddr >>> 2] = m.pte & ~PTE_A;
+      storePte(this.ctx.machine.ram, m.pteAddr, m.pte & ~PTE_A);
       this.ctx.machine.mmu.sfenceVma(this.ctx.frames.va[ppn], m.p.asid);
     }
   }
@@ -273,12 +273,12 @@ export class Swapper {
       }
       for (let i = 1; i < maps.length; i++) this.space.ref(slot);
       machine.disk.write(slot, machine.ram, ppn * PAGE_SIZE);
-      replacement = ((slot << 10) | PTE_SWAP) >>> 0;
+      replacement = swapPte(slot);
       counters.swapOuts++;
       counters.dirtyWritebacks++;
     }
     for (const m of maps) {
-      const slot = replacement === 0 ? null : replacement >>> 10;
+      const slot = replacement === 0 ? null : swapSlot(replacement);
       this.ctx.emit({
         kind: "swap",
         op: slot === null ? "drop" : "out",
@@ -287,7 +287,7 @@ export class Swapper {
         ppn,
         slot,
       });
-      machine.ram.i32[m.pteAddr >>> 2] = replacement;
+      storePte(machine.ram, m.pteAddr, replacement);
       machine.mmu.sfenceVma(va, m.p.asid);
       m.p.rss--;
     }

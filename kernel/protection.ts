@@ -7,7 +7,7 @@
 import { PAGE_SIZE } from "../hw/ram.js";
 import { PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../hw/sv32.js";
 import { Access } from "../hw/trap.js";
-import type { MemoryModel } from "./memory.js";
+import { type MemoryModel, Prot } from "./memory.js";
 import { flushPage, type VmContext } from "./paging/fault.js";
 import { forEachPte, PTE_COW, storePte } from "./paging/pagetable.js";
 import type { Proc } from "./proc.js";
@@ -119,4 +119,22 @@ export function protectRange(
 /** Whether leaf `pte` lets user mode make `access`: valid, U set, and the permission bit. */
 export function leafPermits(pte: number, access: Access): boolean {
   return (pte & (PTE_V | PTE_U)) === (PTE_V | PTE_U) && (pte & permFor(access)) !== 0;
+}
+
+/** PROT_* bits (mmap, mprotect) to PTE permission bits; W implies R, as on RISC-V. */
+export function protToPerm(prot: number): number {
+  return (
+    (prot & Prot.READ ? PTE_R : 0) |
+    (prot & Prot.WRITE ? PTE_R | PTE_W : 0) |
+    (prot & Prot.EXEC ? PTE_X : 0)
+  );
+}
+
+/** An ELF PT_LOAD segment's R/W/X flags to PTE permission bits; W implies R. */
+export function segmentPerm(s: {
+  readonly readable: boolean;
+  readonly writable: boolean;
+  readonly executable: boolean;
+}): number {
+  return (s.readable ? PTE_R : 0) | (s.writable ? PTE_R | PTE_W : 0) | (s.executable ? PTE_X : 0);
 }

@@ -10,14 +10,14 @@
 //   0x0000_0000  page 0 is never mapped, so null pointers fault
 import { MmuMode } from "../../hw/mmu.js";
 import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
-import { makeSatp, PTE_R, PTE_W, PTE_X } from "../../hw/sv32.js";
+import { makeSatp, PTE_R, PTE_W } from "../../hw/sv32.js";
 import { Access } from "../../hw/trap.js";
 import { Errno } from "../abi.js";
 import { pageDown, pageUp, type Region, RegionKind, SharedObject } from "../aspace.js";
 import { NO_FRAME } from "../frames.js";
-import { type ExecArgs, MapFlag, type MemoryModel, Prot } from "../memory.js";
+import { type ExecArgs, MapFlag, type MemoryModel } from "../memory.js";
 import type { Proc } from "../proc.js";
-import { protectRange } from "../protection.js";
+import { protectRange, protToPerm, segmentPerm } from "../protection.js";
 import { buildInitialStack } from "../stack.js";
 import { copyPages } from "./cow.js";
 import { type FaultResult, serveFault, USER_TOP, userPa, type VmContext } from "./fault.js";
@@ -225,15 +225,6 @@ export class PagedMemory implements MemoryModel {
   }
 }
 
-/** PROT_* bits to PTE permission bits. */
-function protToPerm(prot: number): number {
-  return (
-    (prot & Prot.READ ? PTE_R : 0) |
-    (prot & Prot.WRITE ? PTE_R | PTE_W : 0) |
-    (prot & Prot.EXEC ? PTE_X : 0)
-  );
-}
-
 /** The text/data regions for an image's PT_LOAD segments; an error if two share a page. */
 function imageRegions(a: ExecArgs): Region[] | string {
   const regions: Region[] = [];
@@ -246,12 +237,10 @@ function imageRegions(a: ExecArgs): Region[] | string {
       return `segment at 0x${s.vaddr.toString(16)} reaches into kernel space (user space ends at 0x80000000)`;
     if (regions.some((r) => r.start < end && start < r.end))
       return `segments share page 0x${start.toString(16)}: link them on separate pages`;
-    const perm =
-      (s.readable ? PTE_R : 0) | (s.writable ? PTE_R | PTE_W : 0) | (s.executable ? PTE_X : 0);
     regions.push({
       start,
       end,
-      perm,
+      perm: segmentPerm(s),
       kind: s.executable ? RegionKind.Text : RegionKind.Data,
       image: { va: s.vaddr, data: s.data },
     });

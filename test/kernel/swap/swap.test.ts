@@ -2,7 +2,7 @@
 // pressure, with the kernel's invariant checker on; and running out of swap ends only the
 // process that needed memory.
 import { describe, expect, it } from "vitest";
-import { runVmlab } from "../helpers/vmlab.js";
+import { runVmlab } from "../../helpers/vmlab.js";
 
 const POLICIES = ["fifo", "lru", "mru", "random", "clock", "enhanced-clock", "aging"];
 

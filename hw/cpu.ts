@@ -131,6 +131,8 @@ export class Cpu {
       }
       const inst = i32[(pc ^ fetchXor) >>> 2]!;
       const rd = (inst >> 7) & 31;
+      // funct3 cases below are the literal values of hw/isa.ts's BranchFunct3, LoadFunct3,
+      // StoreFunct3, OpFunct3 and MulDivFunct3 (kept literal in the hot loop and its helpers).
       const f3 = (inst >> 12) & 7;
       const rs1 = (inst >> 15) & 31;
       const rs2 = (inst >> 20) & 31;

@@ -30,6 +30,30 @@ export const Opcode = {
 } as const;
 export type Opcode = (typeof Opcode)[keyof typeof Opcode];
 
+/** funct3 (bits 14:12) of the branches. */
+export const BranchFunct3 = { Beq: 0, Bne: 1, Blt: 4, Bge: 5, Bltu: 6, Bgeu: 7 } as const;
+
+/** funct3 of the loads: bits 1:0 are log2 of the width, bit 2 zero-extends. */
+export const LoadFunct3 = { Lb: 0, Lh: 1, Lw: 2, Lbu: 4, Lhu: 5 } as const;
+
+/** funct3 of the stores: log2 of the width. */
+export const StoreFunct3 = { Sb: 0, Sh: 1, Sw: 2 } as const;
+
+/** funct3 of OP and OP-IMM (funct7 tells add from sub and srl from sra). */
+export const OpFunct3 = { Add: 0, Sll: 1, Slt: 2, Sltu: 3, Xor: 4, Srl: 5, Or: 6, And: 7 } as const;
+
+/** funct3 of the M extension (OP with funct7 MulDiv). */
+export const MulDivFunct3 = {
+  Mul: 0,
+  Mulh: 1,
+  Mulhsu: 2,
+  Mulhu: 3,
+  Div: 4,
+  Divu: 5,
+  Rem: 6,
+  Remu: 7,
+} as const;
+
 /** funct7 (bits 31:25) of the R-format and shift instructions. */
 export const Funct7 = {
   /** add, srl, slli, ... */

@@ -1,7 +1,8 @@
 // The README's map for readers ("What is inside"): every concept of the course has a row, and every
 // file the table links to exists, so a rename in kernel/ or hw/ cannot leave the map pointing at
 // nothing. Paths in code spans of docs/kernel.md and the lab handouts that name kernel/ files must
-// exist too (they are how students find the code).
+// exist too (they are how students find the code), and so must the kernel modules their code
+// examples import.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -71,6 +72,11 @@ describe("README map", () => {
       const text = readFileSync(join(REPOSITORY, doc), "utf8");
       for (const m of text.matchAll(/`(kernel\/[\w/.-]+\.ts)`/g))
         expect(existsSync(join(REPOSITORY, m[1]!)), `${doc}: ${m[1]}`).toBe(true);
+      // Imports in code examples, relative to the document: "../kernel/contiguous/fits.js".
+      for (const m of text.matchAll(/from "(\.\.\/[\w/.-]*kernel\/[\w/.-]+)\.js"/g)) {
+        const source = join(REPOSITORY, dirname(doc), `${m[1]}.ts`);
+        expect(existsSync(source), `${doc}: ${m[1]}.js`).toBe(true);
+      }
     }
   });
 });

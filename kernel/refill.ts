@@ -5,7 +5,7 @@ import { PTE_A, PTE_U, PTE_V } from "../hw/sv32.js";
 import { Access, hex32, type Trap } from "../hw/trap.js";
 import { Signal } from "./abi.js";
 import type { Kernel } from "./kernel.js";
-import { loadPte, readPte, storePte, walk } from "./paging/pagetable.js";
+import { loadPte, NO_PTE, storePte } from "./paging/pagetable.js";
 import type { Proc } from "./proc.js";
 
 const OPCODE_STORE = 0x23;
@@ -14,9 +14,10 @@ const OPCODE_STORE = 0x23;
 export function refillTlb(k: Kernel, p: Proc, trap: Trap): void {
   const { ram, mmu } = k.machine;
   const va = trap.tval;
-  const pte = readPte(ram, p.root, va);
+  // Through the plugged page-table operations, so a lab's page table drives refills too.
+  const addr = k.options.plugins.pageTable.walk(ram, k.frames, p.root, va, false, p.pid);
+  const pte = addr === NO_PTE ? 0 : loadPte(ram, addr);
   if ((pte & (PTE_V | PTE_U)) === (PTE_V | PTE_U)) {
-    const addr = walk(ram, k.frames, p.root, va, false, p.pid);
     if ((pte & PTE_A) === 0) storePte(ram, addr, pte | PTE_A);
     mmu.tlbWrite(va, (pte | PTE_A) >>> 0, addr, 0);
     k.emit({
@@ -41,5 +42,5 @@ function missedAccess(k: Kernel, p: Proc, trap: Trap): Access {
   if (trap.tval === trap.epc) return Access.Fetch;
   const pa = k.memory.userPa(p, trap.epc, Access.Fetch);
   if (pa < 0) return Access.Load;
-  return (loadPte(k.machine.ram, pa) & 0x7f) === OPCODE_STORE ? Access.Store : Access.Load;
+  return (k.machine.ram.i32[pa >>> 2]! & 0x7f) === OPCODE_STORE ? Access.Store : Access.Load;
 }

@@ -9,9 +9,6 @@ import { type Mmu, NO_TLB_SLOT } from "./mmu.js";
 import type { Ram } from "./ram.js";
 import { Access, Cause, FaultReason, type Trap } from "./trap.js";
 
-// kernel/misaligned.ts still imports Opcode from here; its home is hw/isa.ts.
-export { Opcode } from "./isa.js";
-
 /** Bit f of this mask is set when funct5 = f is an RV32A instruction. */
 const AMO_FUNCT5_VALID = Object.values(AmoFunct5).reduce((m: number, f) => m | (1 << f), 0);
 

@@ -141,6 +141,3 @@ export function causeAccess(cause: Cause): Access | undefined {
       return undefined;
   }
 }
-
-// kernel/ and labs/grader/kit.ts still import hex32 from here; its home is hw/hex.ts.
-export { hex32 } from "./hex.js";

@@ -2,10 +2,11 @@
 // program is loaded at its linked addresses in physical memory and the stack ends at the top of
 // RAM. One process only, and nothing protects memory: this is the baseline the other schemes
 // improve on.
+
+import { hex32 } from "../hw/hex.js";
 import type { Machine } from "../hw/machine.js";
 import { MmuMode } from "../hw/mmu.js";
 import type { Ram } from "../hw/ram.js";
-import { hex32 } from "../hw/trap.js";
 import { Errno } from "./abi.js";
 import { pageUp } from "./aspace.js";
 import type { ExecArgs, MemoryModel } from "./memory.js";

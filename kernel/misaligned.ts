@@ -9,7 +9,7 @@
 //
 // `--misaligned signal` turns the emulation off: the process gets SIGBUS, as on hardware without
 // a handler (for teaching the trap itself).
-import { Opcode } from "../hw/cpu.js";
+import { Opcode } from "../hw/isa.js";
 import type { Machine } from "../hw/machine.js";
 import { Access, type Trap } from "../hw/trap.js";
 import type { KernelEvent } from "./trace.js";

@@ -1,8 +1,10 @@
 // Running out of memory. Each fault of one instruction is watched (forward progress, see
 // paging/progress.ts): an instruction that keeps faulting while pages are evicted means memory is
 // too tight, and the OOM killer ends the process with the largest footprint, as Linux's does.
+
+import { hex32 } from "../hw/hex.js";
 import { MmuMode } from "../hw/mmu.js";
-import { Cause, hex32, type Trap } from "../hw/trap.js";
+import { Cause, type Trap } from "../hw/trap.js";
 import { Signal as Sig } from "./abi.js";
 import type { Kernel } from "./kernel.js";
 import { tablePages } from "./paging/pagetable.js";

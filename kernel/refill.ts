@@ -1,8 +1,10 @@
 // The software TLB-miss handler (`--tlb-refill software`, MIPS/OS161 style): on a TlbMiss trap the
 // kernel walks its own page table and writes the entry into the TLB; a page that is not present
 // is handled as a page fault first.
+
+import { hex32 } from "../hw/hex.js";
 import { PTE_A, PTE_U, PTE_V } from "../hw/sv32.js";
-import { Access, hex32, type Trap } from "../hw/trap.js";
+import { Access, type Trap } from "../hw/trap.js";
 import { Signal } from "./abi.js";
 import type { Kernel } from "./kernel.js";
 import { loadPte, NO_PTE, storePte } from "./paging/pagetable.js";

@@ -1,15 +1,8 @@
 // Trap dispatch: the CPU stopped with a trap (a value, see hw/trap.ts) and the kernel decides what
 // it means. Page faults (and limit faults) go to the memory model's fault handler, ecalls to the
 // syscall table, TLB misses to the refill handler; everything else ends the process with a signal.
-import {
-  Cause,
-  causeAccess,
-  causeName,
-  FaultReason,
-  hex32,
-  isPageFault,
-  type Trap,
-} from "../hw/trap.js";
+import { hex32 } from "../hw/hex.js";
+import { Cause, causeAccess, causeName, FaultReason, isPageFault, type Trap } from "../hw/trap.js";
 import { Signal as Sig } from "./abi.js";
 import type { Kernel } from "./kernel.js";
 import { emulateMisaligned, MisalignedMode } from "./misaligned.js";

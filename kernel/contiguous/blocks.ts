@@ -2,11 +2,12 @@
 // contiguous blocks from the hole-list allocator (holes.ts, compaction.ts). Placing a block,
 // moving it when the allocator compacts (bytes, base, base register), resizing it in place or by
 // moving, keeping the frame table in step, and the invariant check of it all.
+
+import { hex32 } from "../../hw/hex.js";
 import type { Machine } from "../../hw/machine.js";
 import { MmuMode, type Segment } from "../../hw/mmu.js";
 import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
 import { PTE_R, PTE_W, PTE_X } from "../../hw/sv32.js";
-import { hex32 } from "../../hw/trap.js";
 import { pageUp } from "../aspace.js";
 import { type FrameTable, FrameUse } from "../frames.js";
 import type { FaultResult } from "../paging/fault.js";

@@ -1,4 +1,4 @@
-import { hex32 } from "../../hw/trap.js";
+import { hex32 } from "../../hw/hex.js";
 import { Errno } from "../abi.js";
 import { pageDown, pageUp } from "../aspace.js";
 import type { ExecArgs, MemoryModel } from "../memory.js";

@@ -8,6 +8,7 @@
 
 import { basename, isAbsolute, join } from "node:path";
 import { readRegularFile } from "../../host/files.js";
+import { hex32 } from "../../hw/hex.js";
 import {
   defaultMachineConfig,
   type HwStats,
@@ -16,7 +17,7 @@ import {
 } from "../../hw/machine.js";
 import { AdMode, MmuMode, RefillMode } from "../../hw/mmu.js";
 import type { TlbConfig } from "../../hw/tlb.js";
-import { accessName, hex32 } from "../../hw/trap.js";
+import { accessName } from "../../hw/trap.js";
 import { FitName as Fit, type FitName } from "../../kernel/contiguous/fits.js";
 import { type ElfImage, isElf, parseElf } from "../../kernel/elf.js";
 import {

@@ -5,6 +5,7 @@
 // It re-exports the kernel's and hardware's names (so a lab always sees what the kernel uses) and
 // adds a few helpers the labs need that the kernel keeps private.
 
+export { hex32 } from "../../hw/hex.js";
 // --- hardware: RAM, Sv32 bits, traps
 export { PAGE_SHIFT, PAGE_SIZE, type Ram } from "../../hw/ram.js";
 export {
@@ -26,7 +27,7 @@ export {
   VPN_MASK,
   vpnIndex,
 } from "../../hw/sv32.js";
-export { Access, accessName, Cause, hex32, type Trap } from "../../hw/trap.js";
+export { Access, accessName, Cause, type Trap } from "../../hw/trap.js";
 // --- kernel: frames, address spaces, processes
 export { Signal } from "../../kernel/abi.js";
 export { pageDown, pageUp, type Region, RegionKind } from "../../kernel/aspace.js";

@@ -3,7 +3,7 @@
 import { basename } from "node:path";
 import { Command } from "commander";
 import { assemble, formatDiagnostic } from "../asm/assembler.js";
-import { readElf } from "../asm/elf-reader.js";
+import { isElf, readElf } from "../asm/elf-reader.js";
 import { writeElf } from "../asm/elf-writer.js";
 import { formatListing } from "../asm/listing.js";
 import { type CliIo, UserError } from "./io.js";
@@ -35,8 +35,7 @@ export const disasmCommand: SubcommandFactory = (io, result) =>
 /** The ELF bytes of `path`, assembling a .s file first; undefined after printing assembly errors. */
 function programBytes(path: string, io: CliIo): Uint8Array | undefined {
   const bytes = io.readFile(path);
-  const isElf = bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
-  if (isElf || !/\.(s|S|asm)$/.test(path)) return bytes;
+  if (isElf(bytes) || !/\.(s|S|asm)$/.test(path)) return bytes;
   const r = assemble(new TextDecoder().decode(bytes), path, { readInclude: includeReader(io) });
   for (const d of r.ok ? r.warnings : [...r.errors, ...r.warnings])
     io.stderr(`${formatDiagnostic(d)}\n`);

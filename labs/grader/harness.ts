@@ -7,6 +7,7 @@
 // fixing it would otherwise trap forever without retiring an instruction).
 
 import { basename, isAbsolute, join } from "node:path";
+import { isElf, readExecutable } from "../../asm/elf-reader.js";
 import { readRegularFile } from "../../host/files.js";
 import { hex32 } from "../../hw/hex.js";
 import {
@@ -19,7 +20,7 @@ import { AdMode, MmuMode, RefillMode } from "../../hw/mmu.js";
 import type { TlbConfig } from "../../hw/tlb.js";
 import { accessName } from "../../hw/trap.js";
 import { FitName as Fit, type FitName } from "../../kernel/contiguous/fits.js";
-import { type ElfImage, isElf, parseElf } from "../../kernel/elf.js";
+import type { ElfImage } from "../../kernel/elf.js";
 import {
   defaultKernelOptions,
   ExecError,
@@ -120,7 +121,7 @@ export function loadImage(path: string): ElfImage {
   if (cached) return cached;
   const read = readRegularFile(abs);
   if (!read.ok) throw new TestFailure(`${path}: cannot read the program`);
-  const r = parseElf(isElf(read.bytes) ? read.bytes : assembled(abs, read.bytes));
+  const r = readExecutable(isElf(read.bytes) ? read.bytes : assembled(abs, read.bytes));
   if (!r.ok) throw new TestFailure(`${path}: ${r.error}`);
   if (isPackageProgram(abs)) images.set(abs, r.image);
   return r.image;

@@ -4,10 +4,14 @@
 // arrays, no allocation per instruction. Every fetch, load and store is translated by the MMU's
 // fast tables (a hit is one read and one compare); a miss calls Mmu.translate. A trapping
 // instruction writes no register or memory; run() returns the trap and leaves pc at it.
-import { AMO_FUNCT3_WORD, AmoFunct5, EBREAK, ECALL, Funct7, Opcode } from "./isa.js";
+import * as isa from "./isa.js";
 import { type Mmu, NO_TLB_SLOT } from "./mmu.js";
 import type { Ram } from "./ram.js";
 import { Access, Cause, FaultReason, type Trap } from "./trap.js";
+
+// The encodings, bound once here: the decode switch reads module constants, never an import
+// binding (vitest turns each use of an imported name into a getter call: several times slower).
+const { AMO_FUNCT3_WORD, AmoFunct5, EBREAK, ECALL, Funct7, Opcode } = isa;
 
 /** Bit f of this mask is set when funct5 = f is an RV32A instruction. */
 const AMO_FUNCT5_VALID = Object.values(AmoFunct5).reduce((m: number, f) => m | (1 << f), 0);

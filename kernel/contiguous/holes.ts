@@ -9,6 +9,7 @@
 // Failure kinds: running out of memory is an AllocResult with ok false (never thrown); a broken
 // invariant (a bad free, a policy choosing an impossible hole) is a panic naming the function.
 
+import { hex } from "../../hw/hex.js";
 import { type Block, type FitPolicy, type FitState, firstFit, type Hole } from "./fits.js";
 
 /** Why an allocation failed. */
@@ -79,8 +80,6 @@ interface MutableHole {
   start: number;
   size: number;
 }
-
-const hex = (n: number) => `0x${n.toString(16)}`;
 
 /**
  * A hole list over one physical range, with a pluggable fit policy: alloc, free, resize in place

@@ -10,6 +10,7 @@
 //
 // A PTE is one little-endian word of RAM: loadPte and storePte read and write it, swapSlot and
 // swapPte decode and encode a swapped one.
+import { hex, hex32 } from "../../hw/hex.js";
 import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
 import {
   isLeaf,
@@ -68,7 +69,7 @@ export function walk(
   const l1 = pteAt(root, vpnIndex(va, 1));
   const pde = loadPte(ram, l1);
   if (pde & PTE_V) {
-    if (isLeaf(pde)) throw new Error(`walk: unexpected megapage at ${hex(va)}`);
+    if (isLeaf(pde)) throw new Error(`walk: unexpected megapage at ${hex32(va)}`);
     return pteAt(ptePpn(pde), vpnIndex(va, 0));
   }
   if (!alloc) return NO_PTE;
@@ -163,10 +164,6 @@ export function tablePages(ram: Ram, root: number): number[] {
   return out;
 }
 
-function hex(n: number): string {
-  return `0x${(n >>> 0).toString(16).padStart(8, "0")}`;
-}
-
 /**
  * Maps `va` to frame `ppn` with `flags` (V is added), creating the level-0 table if needed.
  * False if a table could not be allocated. Mapping over a valid PTE is a kernel bug.
@@ -182,7 +179,7 @@ export function mapPage(
 ): boolean {
   const addr = walk(ram, frames, root, va, true, pid);
   if (addr === NO_PTE) return false;
-  if ((loadPte(ram, addr) & PTE_V) !== 0) throw new Error(`mapPage: remap of ${hex(va)}`);
+  if ((loadPte(ram, addr) & PTE_V) !== 0) throw new Error(`mapPage: remap of ${hex32(va)}`);
   storePte(ram, addr, makePte(ppn, flags | PTE_V));
   return true;
 }
@@ -198,24 +195,22 @@ export function unmapPage(ram: Ram, frames: FrameTable, root: number, va: number
 
 /** The page table as xv6's vmprint shows it: only valid entries, level 1 then level 0, with flags. */
 export function vmprint(ram: Ram, root: number): string {
-  const lines = [`page table 0x${(root * PAGE_SIZE).toString(16)}`];
+  const lines = [`page table ${hex(root * PAGE_SIZE)}`];
   for (let i1 = 0; i1 < 1024; i1++) {
     const pde = loadPte(ram, pteAt(root, i1));
     if ((pde & PTE_V) === 0) continue;
-    lines.push(
-      ` ..${i1}: pte 0x${pde.toString(16).padStart(8, "0")} pa 0x${(ptePpn(pde) * PAGE_SIZE).toString(16)}`,
-    );
+    lines.push(` ..${i1}: pte ${hex32(pde)} pa ${hex(ptePpn(pde) * PAGE_SIZE)}`);
     for (let i0 = 0; i0 < 1024; i0++) {
       const pte = loadPte(ram, pteAt(ptePpn(pde), i0));
       if (pte === 0) continue;
-      const va = hex(i1 * 0x40_0000 + i0 * PAGE_SIZE);
+      const va = hex32(i1 * 0x40_0000 + i0 * PAGE_SIZE);
       const what =
         pte & PTE_V
-          ? `pa 0x${(ptePpn(pte) * PAGE_SIZE).toString(16)} [${pteFlagString(pte)}${pte & PTE_COW ? " COW" : ""}]`
+          ? `pa ${hex(ptePpn(pte) * PAGE_SIZE)} [${pteFlagString(pte)}${pte & PTE_COW ? " COW" : ""}]`
           : pte & PTE_SWAP
             ? `on swap, slot ${swapSlot(pte)}`
             : "invalid";
-      lines.push(` .. ..${i0}: pte 0x${pte.toString(16).padStart(8, "0")} va ${va} ${what}`);
+      lines.push(` .. ..${i0}: pte ${hex32(pte)} va ${va} ${what}`);
     }
   }
   return `${lines.join("\n")}\n`;

@@ -26,7 +26,7 @@ export function failed(r: GradeReport): string[] {
 }
 
 /**
- * The three checks every lab must pass: the reference solution scores full marks (in under 30 s),
+ * The three checks every lab must pass: the reference solution scores full marks,
  * the untouched starter scores 0 with every test failing for a stated reason, and the broken
  * implementation loses exactly the points of `brokenFails`, the tests its bugs touch.
  */
@@ -35,13 +35,10 @@ export async function checkLab(name: string, brokenFails: readonly string[]): Pr
   const names = l.tests.map((t) => t.name);
   for (const f of brokenFails) expect(names, "a test the broken implementation fails").toContain(f);
 
-  const t0 = performance.now();
   const solution = await grade(name, `labs/${name}/solution`);
-  const seconds = (performance.now() - t0) / 1000;
   expect(failed(solution), "the reference solution fails no test").toEqual([]);
   expect(solution.score).toBe(solution.maxScore);
   expect(solution.maxScore).toBe(100);
-  expect(seconds, "grading one lab takes under 30 s").toBeLessThan(30);
 
   const starter = await grade(name, `labs/${name}/starter`);
   expect(starter.score, "the starter scores 0").toBe(0);

@@ -47,6 +47,24 @@ function withStepLimit(args: readonly string[]): readonly string[] {
 
 const TEST_MAX_STEPS = 5_000_000_000;
 
+/** The counters `vmlab run --stats --json` prints last on stderr (the ones tests read). */
+export interface RunStats {
+  majorFaults: number;
+  swapOuts: number;
+  evictions: number;
+  framesFree: number;
+  framesFreeAtBoot: number;
+}
+
+/** `vmlab run --stats --json ...args`, with the stats line parsed. */
+export async function runWithStats(
+  args: readonly string[],
+): Promise<VmlabResult & { stats: RunStats }> {
+  const r = await runVmlab(["run", "--stats", "--json", ...args]);
+  const stats = JSON.parse(r.stderr.trim().split("\n").at(-1)!) as RunStats;
+  return { ...r, stats };
+}
+
 function concat(parts: Uint8Array[]): Uint8Array {
   const total = parts.reduce((n, p) => n + p.length, 0);
   const all = new Uint8Array(total);

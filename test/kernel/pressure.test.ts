@@ -18,26 +18,14 @@ import { tablePages, walk } from "../../kernel/paging/pagetable.js";
 import { type PageFaultHandler, referencePlugins } from "../../kernel/plugins.js";
 import { policyByName, policyFactories } from "../../kernel/replace/policy.js";
 import { EvictFailure } from "../../kernel/swap/swap.js";
-import { runVmlab } from "../helpers/vmlab.js";
+import { runWithStats } from "../helpers/vmlab.js";
 
 /** Every policy a real run can use (OPT needs the future). */
 const POLICIES = policyFactories()
   .filter((f) => !f.needsFuture)
   .map((f) => f.name);
 
-interface Stats {
-  majorFaults: number;
-  evictions: number;
-  framesFree: number;
-  framesFreeAtBoot: number;
-}
-
-/** `vmlab run --stats --json ...args`, with the stats line parsed. */
-async function run(args: string[]) {
-  const r = await runVmlab(["run", "--stats", "--json", ...args]);
-  const stats = JSON.parse(r.stderr.trim().split("\n").at(-1)!) as Stats;
-  return { ...r, stats };
-}
+const run = runWithStats;
 
 it("the kernel's policies are all here", () => {
   expect(POLICIES).toEqual(

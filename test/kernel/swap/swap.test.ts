@@ -2,23 +2,11 @@
 // pressure, with the kernel's invariant checker on; and running out of swap ends only the
 // process that needed memory.
 import { describe, expect, it } from "vitest";
-import { runVmlab } from "../../helpers/vmlab.js";
+import { runVmlab, runWithStats } from "../../helpers/vmlab.js";
 
 const POLICIES = ["fifo", "lru", "mru", "random", "clock", "enhanced-clock", "aging"];
 
-interface Stats {
-  majorFaults: number;
-  swapOuts: number;
-  evictions: number;
-  framesFree: number;
-  framesFreeAtBoot: number;
-}
-
-async function run(args: string[]) {
-  const r = await runVmlab(["run", "--stats", "--json", ...args]);
-  const stats = JSON.parse(r.stderr.trim().split("\n").at(-1)!) as Stats;
-  return { ...r, stats };
-}
+const run = runWithStats;
 
 describe("a 4 MiB working set in 512 KiB of RAM", () => {
   let unpressured = "";

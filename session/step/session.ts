@@ -3,6 +3,7 @@
 // booting afresh from the same setup (programs, options, seed, and the guest's recorded stdin) and
 // running to an earlier instruction count reproduces that earlier state exactly.
 import type { MmuEvent } from "../../hw/mmu.js";
+import type { Tlb, TlbEntryView } from "../../hw/tlb.js";
 import { Access } from "../../hw/trap.js";
 import type { ElfImage } from "../../kernel/elf.js";
 import { FrameUse } from "../../kernel/frames.js";
@@ -47,6 +48,24 @@ export interface StepReport {
   changes: RegChange[] | null;
 }
 
+/** A TLB entry a traced step overwrote or invalidated, as it was, and how many notes came before. */
+export interface Evicted {
+  at: number;
+  entry: TlbEntryView;
+}
+
+/** One traced step as the history keeps it. */
+export interface StepRecord {
+  /** The session's position after the step. */
+  position: number;
+  report: StepReport;
+  /** TLB entries the step replaced or flushed, in order (a fill's victim comes just before it). */
+  evicted: Evicted[];
+}
+
+/** How many traced steps the history keeps (the browser's Events pane shows these). */
+export const HISTORY_STEPS = 32;
+
 /** RegChange.reg of the pc. */
 export const PC = 32;
 /** What a frame holds, in words, by FrameUse code. */
@@ -70,6 +89,8 @@ export class Session {
   world: World;
   /** True once the kernel found nothing left to run (that last look counts as one step). */
   ended = false;
+  /** The latest traced steps, oldest first (at most HISTORY_STEPS); emptied by replayTo. */
+  readonly history: StepRecord[] = [];
   /** Every program image by path (spawned, or loaded by execve), for symbols. */
   readonly images = new Map<string, ElfImage>();
   private readonly stdin: StdinRecording;
@@ -120,18 +141,34 @@ export class Session {
     const before = this.snapshot();
     const fromPid = kernel.current?.pid ?? null;
     const notes: Note[] = [];
+    const evicted: Evicted[] = [];
     const fetch = this.traceInto(notes);
+    const tlb = this.world.machine.mmu.tlb;
+    const onInvalidate = tlb.onInvalidate;
+    tlb.onInvalidate = (i) => {
+      evicted.push({ at: notes.length, entry: entryView(tlb, i) });
+      onInvalidate(i);
+    };
     let ran = false;
     try {
       ran = this.advance(1);
     } finally {
+      tlb.onInvalidate = onInvalidate;
       this.untrace();
     }
     const fetched = ran ? fetch.last : null;
     const prior = fetched ? before.get(fetched.pid) : undefined;
     const after = fetched ? this.regsOf(fetched.pid) : undefined;
     const changes = prior && after ? diffRegs(prior, after) : null;
-    return { notes, fetched, fromPid, changes };
+    const report = { notes, fetched, fromPid, changes };
+    this.remember({ position: this.position, report, evicted });
+    return report;
+  }
+
+  /** Adds a traced step to the history, dropping the oldest beyond HISTORY_STEPS. */
+  private remember(r: StepRecord): void {
+    this.history.push(r);
+    if (this.history.length > HISTORY_STEPS) this.history.shift();
   }
 
   /** Connects every tracer to `notes`; the result tracks the last completed fetch. */
@@ -215,13 +252,21 @@ export class Session {
   /**
    * Rebuilds the machine from scratch and runs it silently to `position` (see there); a position
    * one past the last instruction is the state after the kernel found nothing left to run.
-   * `position` must not be beyond the present one.
+   * `position` must not be beyond the present one. The last `traced` steps (at most
+   * HISTORY_STEPS) run traced, so the history holds them again; nothing is sent to the receiver.
    */
-  replayTo(position: number): void {
-    this.sink = () => {};
+  replayTo(position: number, traced = 0): void {
+    const mute = () => {};
+    this.sink = mute;
     this.ended = false;
+    this.history.length = 0;
     this.world = this.bootWorld();
-    if (position > 0) this.advance(position);
+    const quiet = Math.max(0, position - Math.min(traced, HISTORY_STEPS));
+    if (quiet > 0) this.advance(quiet);
+    while (this.position < position && !this.ended) {
+      this.stepTraced();
+      this.sink = mute;
+    }
     this.lines.flush();
     this.sink = this.live;
   }
@@ -244,6 +289,23 @@ export class Session {
     if (!p || p.state === ProcState.Zombie) return undefined;
     return { x: p.regs, pc: p.pc >>> 0 };
   }
+}
+
+/** TLB entry `i` decoded, as it holds now (as Tlb.contents() shows it). */
+export function entryView(tlb: Tlb, i: number): TlbEntryView {
+  return {
+    index: i,
+    set: Math.floor(i / tlb.ways),
+    way: i % tlb.ways,
+    vpn: tlb.vpn[i]!,
+    ppn: tlb.ppn[i]!,
+    asid: tlb.asid[i]!,
+    global: tlb.global[i] === 1,
+    megapage: tlb.mega[i] === 1,
+    flags: tlb.flags[i]!,
+    pteAddr: tlb.pteAddr[i]!,
+    pte: tlb.pte[i]!,
+  };
 }
 
 function diffRegs(before: Regs, after: Regs): RegChange[] {

@@ -10,7 +10,7 @@ import type { Ram } from "../hw/ram.js";
 import { Errno } from "./abi.js";
 import { pageUp } from "./aspace.js";
 import type { ExecArgs, MemoryModel } from "./memory.js";
-import type { FaultResult } from "./paging/fault.js";
+import type { FaultResult } from "./paging/context.js";
 import type { Proc } from "./proc.js";
 import { buildInitialStack } from "./stack.js";
 

@@ -8,7 +8,8 @@
 import { PTE_U, PTE_V, ptePpn } from "../hw/sv32.js";
 import { FrameUse } from "./frames.js";
 import type { Kernel } from "./kernel.js";
-import { handlePageFault, USER_TOP } from "./paging/fault.js";
+import { USER_TOP } from "./paging/context.js";
+import { handlePageFault } from "./paging/fault.js";
 import { forEachPte, PTE_SWAP, swapSlot, tablePages } from "./paging/pagetable.js";
 import { type Proc, ProcState } from "./proc.js";
 

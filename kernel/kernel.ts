@@ -15,7 +15,7 @@ import type { KernelHost } from "./host.js";
 import type { MemoryModel } from "./memory.js";
 import { MisalignedMode } from "./misaligned.js";
 import { outOfMemory } from "./oom.js";
-import type { VmCounters } from "./paging/fault.js";
+import type { VmCounters } from "./paging/context.js";
 import { PagedMemory } from "./paging/paged.js";
 import { ProgressGuard } from "./paging/progress.js";
 import { type KernelPlugins, referencePlugins } from "./plugins.js";

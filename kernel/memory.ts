@@ -5,7 +5,7 @@ import type { MmuMode } from "../hw/mmu.js";
 import type { Ram } from "../hw/ram.js";
 import type { Access } from "../hw/trap.js";
 import type { ElfImage } from "./elf.js";
-import type { FaultResult } from "./paging/fault.js";
+import type { FaultResult } from "./paging/context.js";
 import type { Proc } from "./proc.js";
 
 export interface ExecArgs {

@@ -8,7 +8,7 @@ import { PAGE_SIZE } from "../hw/ram.js";
 import { PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../hw/sv32.js";
 import { Access } from "../hw/trap.js";
 import { type MemoryModel, Prot } from "./memory.js";
-import { flushPage, type VmContext } from "./paging/fault.js";
+import { flushPage, type VmContext } from "./paging/context.js";
 import { forEachPte, PTE_COW, storePte } from "./paging/pagetable.js";
 import type { Proc } from "./proc.js";
 

@@ -3,20 +3,37 @@
 // is handled as a page fault first.
 
 import { hex32 } from "../hw/hex.js";
+import type { Machine } from "../hw/machine.js";
 import { PTE_A, PTE_U, PTE_V } from "../hw/sv32.js";
 import { Access, type Trap } from "../hw/trap.js";
 import { Signal } from "./abi.js";
-import type { Kernel } from "./kernel.js";
-import { loadPte, NO_PTE, storePte } from "./paging/pagetable.js";
+import type { FrameTable } from "./frames.js";
+import type { MemoryModel } from "./memory.js";
+import { loadPte, NO_PTE, type PageTableOps, storePte } from "./paging/pagetable.js";
 import type { Proc } from "./proc.js";
+import type { KernelEvent } from "./trace.js";
 
 const OPCODE_STORE = 0x23;
 
+/** What a TLB-refill handler may touch (the Kernel is one): the machine, the page table, faults. */
+export interface RefillContext {
+  readonly machine: Machine;
+  readonly frames: FrameTable;
+  /** The memory model: its fault handler, and user addresses for reading the faulting instruction. */
+  readonly memory: Pick<MemoryModel, "fault" | "userPa">;
+  /** The plugged page-table operations, so a lab's page table drives refills too. */
+  readonly options: { readonly plugins: { readonly pageTable: PageTableOps } };
+  kill(p: Proc, signal: Signal, reason: string): void;
+  emit(e: KernelEvent): void;
+}
+
+/** Handles a TlbMiss trap in software-refill mode (the tlb lab). */
+export type TlbRefillHandler = (k: RefillContext, p: Proc, trap: Trap) => void;
+
 /** Refills the TLB for `trap.tval`, faulting the page in if needed; kills `p` if illegal. */
-export function refillTlb(k: Kernel, p: Proc, trap: Trap): void {
+export function refillTlb(k: RefillContext, p: Proc, trap: Trap): void {
   const { ram, mmu } = k.machine;
   const va = trap.tval;
-  // Through the plugged page-table operations, so a lab's page table drives refills too.
   const addr = k.options.plugins.pageTable.walk(ram, k.frames, p.root, va, false, p.pid);
   const pte = addr === NO_PTE ? 0 : loadPte(ram, addr);
   if ((pte & (PTE_V | PTE_U)) === (PTE_V | PTE_U)) {
@@ -40,7 +57,7 @@ export function refillTlb(k: Kernel, p: Proc, trap: Trap): void {
 }
 
 /** Which access missed: the fetch if the address is the pc, else the load or store at the pc. */
-function missedAccess(k: Kernel, p: Proc, trap: Trap): Access {
+function missedAccess(k: RefillContext, p: Proc, trap: Trap): Access {
   if (trap.tval === trap.epc) return Access.Fetch;
   const pa = k.memory.userPa(p, trap.epc, Access.Fetch);
   if (pa < 0) return Access.Load;

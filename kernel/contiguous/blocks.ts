@@ -10,7 +10,7 @@ import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
 import { PTE_R, PTE_W, PTE_X } from "../../hw/sv32.js";
 import { pageUp } from "../aspace.js";
 import { type FrameTable, FrameUse } from "../frames.js";
-import type { FaultResult } from "../paging/fault.js";
+import type { FaultResult } from "../paging/context.js";
 import type { Block, Proc } from "../proc.js";
 import { ContigAllocator } from "./compaction.js";
 import type { FitPolicy } from "./fits.js";

@@ -2,7 +2,7 @@ import { hex32 } from "../../hw/hex.js";
 import { Errno } from "../abi.js";
 import { pageDown, pageUp } from "../aspace.js";
 import type { ExecArgs, MemoryModel } from "../memory.js";
-import type { FaultResult } from "../paging/fault.js";
+import type { FaultResult } from "../paging/context.js";
 import type { Proc } from "../proc.js";
 import { buildInitialStack } from "../stack.js";
 import {

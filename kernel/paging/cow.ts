@@ -11,7 +11,7 @@ import {
   outOfMemory,
   USER_TOP,
   type VmContext,
-} from "./fault.js";
+} from "./context.js";
 import { forEachPte, loadPte, PTE_COW, PTE_SWAP, storePte, swapSlot } from "./pagetable.js";
 
 /** A store to a copy-on-write page: copy it unless this is its last sharer. */

@@ -2,65 +2,25 @@
 // program image, stack growth, swap-in (a major fault), copy-on-write (cow.ts) and A/D in trap
 // mode; also the kernel's own faults when it touches user memory (userPa). The walk of one fault
 // from the CPU's trap to the PTE write is in docs/kernel.md.
-import type { Machine } from "../../hw/machine.js";
 import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
 import { PTE_A, PTE_D, PTE_U, PTE_V, ptePpn } from "../../hw/sv32.js";
 import { Access } from "../../hw/trap.js";
 import { pageDown, type Region, RegionKind, type SharedObject } from "../aspace.js";
-import { type FrameTable, FrameUse, NO_FRAME } from "../frames.js";
-import type { PageFaultHandler, PageTableOps } from "../plugins.js";
+import { FrameUse, NO_FRAME } from "../frames.js";
 import type { Proc } from "../proc.js";
 import { leafPermits, permFor } from "../protection.js";
-import type { Swapper } from "../swap/swap.js";
+import {
+  addResident,
+  done,
+  type FaultResult,
+  fail,
+  flushPage,
+  outOfMemory,
+  USER_TOP,
+  type VmContext,
+} from "./context.js";
 import { breakCow } from "./cow.js";
 import { loadPte, PTE_COW, PTE_SWAP, storePte, swapSlot } from "./pagetable.js";
-
-/** User space is [0, USER_TOP); the upper half of the address space belongs to the kernel. */
-export const USER_TOP = 0x8000_0000;
-
-export interface VmCounters {
-  minorFaults: number;
-  cowCopies: number;
-  zeroFills: number;
-}
-
-/** What paged memory needs from the kernel. */
-export interface VmContext {
-  readonly machine: Machine;
-  readonly frames: FrameTable;
-  readonly counters: VmCounters;
-  /** A/D bits are set by the kernel on faults (`--ad trap`). */
-  readonly adTrap: boolean;
-  /** Swap and page replacement, when a swap disk is configured. */
-  readonly swapper: Swapper | null;
-  /** Page-table operations (reference: kernel/paging/pagetable.ts). */
-  readonly pt: PageTableOps;
-  /** The page-fault handler (reference: handlePageFault below). */
-  readonly pageFault: PageFaultHandler;
-  /**
-   * Called when a fault of `p` at `va` failed for want of a frame: the kernel may end a process
-   * to free memory (the OOM killer). True if it ended one, so the fault is worth trying again.
-   */
-  readonly outOfMemory?: (p: Proc, va: number) => boolean;
-}
-
-/** A fixed fault says what the kernel did (for traces); an illegal one says why. */
-export type FaultResult = { ok: true; action: string } | { ok: false; reason: string };
-
-export const done = (action: string): FaultResult => ({ ok: true, action });
-
-export const fail = (reason: string): FaultResult => ({ ok: false, reason });
-
-/** Flushes one page of `p` from the TLB (sfence.vma va, asid). */
-export function flushPage(ctx: VmContext, p: Proc, va: number): void {
-  ctx.machine.mmu.sfenceVma(va, p.asid);
-}
-
-/** Counts one more mapped page of `p`. */
-export function addResident(p: Proc): void {
-  p.rss++;
-  if (p.rss > p.rssPeak) p.rssPeak = p.rss;
-}
 
 /**
  * Handles a fault by `p` at `va` for `access` (from the trap path or a kernel copy). Returns ok
@@ -133,11 +93,6 @@ function populateAction(r: Region, page: number): string {
   if (img && page < img.va + img.data.length && page + PAGE_SIZE > img.va)
     return "loaded the page from the program image";
   return "zero-filled a page";
-}
-
-/** Why a frame could not be had: no memory at all, or swap is full too. */
-export function outOfMemory(ctx: VmContext): string {
-  return ctx.swapper ? "out of memory and swap" : "out of memory";
 }
 
 /** A major fault: reads a swapped-out page back into a new frame. */

@@ -19,8 +19,9 @@ import { type ExecArgs, MapFlag, type MemoryModel } from "../memory.js";
 import type { Proc } from "../proc.js";
 import { protectRange, protToPerm, segmentPerm } from "../protection.js";
 import { buildInitialStack } from "../stack.js";
+import { type FaultResult, USER_TOP, type VmContext } from "./context.js";
 import { copyPages } from "./cow.js";
-import { type FaultResult, serveFault, USER_TOP, userPa, type VmContext } from "./fault.js";
+import { serveFault, userPa } from "./fault.js";
 import { freeWalk, newRoot } from "./pagetable.js";
 import { releaseShared, unmapRange } from "./unmap.js";
 

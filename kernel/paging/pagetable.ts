@@ -46,6 +46,29 @@ export function swapPte(slot: number): number {
   return ((slot << PTE_PPN_SHIFT) | PTE_SWAP) >>> 0;
 }
 
+/**
+ * The page-table operations the kernel calls through KernelOptions.plugins.pageTable (the
+ * pagetable lab replaces them; the reference is this file's walk, mapPage, unmapPage, vmprint).
+ */
+export interface PageTableOps {
+  /** Address of the level-0 PTE for `va`, creating the level-0 table if `alloc`; NO_PTE if absent or out of memory. */
+  walk(ram: Ram, frames: FrameTable, root: number, va: number, alloc: boolean, pid: number): number;
+  /** Maps one page; false if out of memory. */
+  mapPage(
+    ram: Ram,
+    frames: FrameTable,
+    root: number,
+    va: number,
+    ppn: number,
+    flags: number,
+    pid: number,
+  ): boolean;
+  /** Clears one PTE and returns its old value (0 if none). */
+  unmapPage(ram: Ram, frames: FrameTable, root: number, va: number): number;
+  /** A dump of the valid entries, xv6 vmprint style. */
+  vmprint(ram: Ram, root: number): string;
+}
+
 /** Returned by walk when there is no PTE (and allocation was not asked for or failed). */
 export const NO_PTE = -1;
 

@@ -1,7 +1,7 @@
 import { PTE_V, ptePpn } from "../../hw/sv32.js";
 import type { Region } from "../aspace.js";
 import type { Proc } from "../proc.js";
-import { flushPage, type VmContext } from "./fault.js";
+import { flushPage, type VmContext } from "./context.js";
 import { forEachPte, freeEmptyTables, PTE_SWAP, storePte, swapSlot } from "./pagetable.js";
 
 /**

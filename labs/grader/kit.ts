@@ -40,14 +40,14 @@ export {
 } from "../../kernel/contiguous/holes.js";
 export { type FrameTable, FrameUse, NO_FRAME } from "../../kernel/frames.js";
 export type { Kernel } from "../../kernel/kernel.js";
-/** The kernel's own helpers for filling a new page and counting resident pages (kernel/paging/fault.ts). */
+/** The kernel's own helpers for counting resident pages and filling a new page (kernel/paging/). */
 export {
   addResident,
   type FaultResult,
-  fillPage,
   USER_TOP,
   type VmContext,
-} from "../../kernel/paging/fault.js";
+} from "../../kernel/paging/context.js";
+export { fillPage } from "../../kernel/paging/fault.js";
 export {
   NO_PTE,
   PTE_COW,
@@ -58,6 +58,7 @@ export {
 export type {
   PageFaultHandler,
   PageTableOps,
+  RefillContext,
   TlbRefillHandler,
 } from "../../kernel/plugins.js";
 export type { Proc } from "../../kernel/proc.js";

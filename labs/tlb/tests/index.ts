@@ -6,7 +6,7 @@
 import { RefillMode } from "../../../hw/mmu.js";
 import { PTE_A } from "../../../hw/sv32.js";
 import { TlbPolicy } from "../../../hw/tlb.js";
-import { USER_TOP } from "../../../kernel/paging/fault.js";
+import { USER_TOP } from "../../../kernel/paging/context.js";
 import { forEachPte } from "../../../kernel/paging/pagetable.js";
 import type { TlbRefillHandler } from "../../../kernel/plugins.js";
 import {

@@ -52,6 +52,8 @@ export interface StepReport {
 export interface Evicted {
   at: number;
   entry: TlbEntryView;
+  /** Its LRU stamp then. */
+  lastUse: number;
 }
 
 /** One traced step as the history keeps it. */
@@ -89,7 +91,10 @@ export class Session {
   world: World;
   /** True once the kernel found nothing left to run (that last look counts as one step). */
   ended = false;
-  /** The latest traced steps, oldest first (at most HISTORY_STEPS); emptied by replayTo. */
+  /**
+   * The latest traced steps, oldest first and one after another (at most HISTORY_STEPS); a quiet
+   * run or a replay empties it.
+   */
   readonly history: StepRecord[] = [];
   /** Every program image by path (spawned, or loaded by execve), for symbols. */
   readonly images = new Map<string, ElfImage>();
@@ -146,7 +151,7 @@ export class Session {
     const tlb = this.world.machine.mmu.tlb;
     const onInvalidate = tlb.onInvalidate;
     tlb.onInvalidate = (i) => {
-      evicted.push({ at: notes.length, entry: entryView(tlb, i) });
+      evicted.push({ at: notes.length, entry: entryView(tlb, i), lastUse: tlb.stamps[i + 1]! });
       onInvalidate(i);
     };
     let ran = false;
@@ -221,10 +226,11 @@ export class Session {
 
   /**
    * Runs up to `n` instructions at full speed; false if the processes ended first. A line the
-   * guest has not finished waits for flushGuest().
+   * guest has not finished waits for flushGuest(). The history of traced steps is emptied.
    */
   runQuiet(n: number): boolean {
     const kernel = this.world.kernel;
+    this.history.length = 0;
     kernel.tracer = (e) => {
       if (e.kind === "exit") this.live({ kind: "kernel", e });
     };

@@ -159,6 +159,8 @@ export interface Translation {
   check: { flags: string; verdict: string } | null;
   /** The A/D update the walker wrote, if any. */
   adUpdate: { pteAddr: number; old: number; pte: number } | null;
+  /** base-limit and segmented: the relocation, else null. */
+  relocation: Relocation | null;
   pa: number | null;
   fault: string | null;
   /** The same events as `--trace mmu,tlb` lines, in order (one per animation frame). */
@@ -345,7 +347,7 @@ export interface EventLine {
   /** The `--trace` category: mmu, tlb, fault, syscall, sched, swap, alloc; guest/message lines: "". */
   category: string;
   text: string;
-  /** A fault, a kill message or guest stderr (shown in red). */
+  /** A fault of the MMU, a kernel message (a kill) or guest stderr: the stepper shows these in red. */
   alarm: boolean;
 }
 

@@ -9,6 +9,7 @@ import { quizCommand } from "./quiz.js";
 import { runCommand } from "./run.js";
 import { stepCommand } from "./step.js";
 import { traceCommand } from "./trace.js";
+import { webCommand } from "./web.js";
 
 export type SubcommandFactory = (io: CliIo, result: CommandResult) => Command;
 
@@ -20,4 +21,5 @@ export const subcommands: SubcommandFactory[] = [
   disasmCommand,
   traceCommand,
   labCommand,
+  webCommand,
 ];

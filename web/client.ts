@@ -1,0 +1,126 @@
+// The page's side of the worker: sends commands, keeps the latest answers in signals, and
+// replaces a worker that stops answering (a runaway batch) by a fresh one, replaying the session
+// to its last known position.
+import { signal } from "@preact/signals";
+import type { ProgramGroup } from "./programs.js";
+import type { Command, MachineState, QuizGrade, QuizQuestion, Reply, Request } from "./protocol.js";
+import type { LinkState } from "./settings.js";
+import type { Diagnostic } from "./view.js";
+
+/** A worker silent this long while it owes an answer is replaced. */
+const WATCHDOG_MS = 5000;
+
+export const groups = signal<ProgramGroup[]>([]);
+export const quizKinds = signal<{ name: string; summary: string }[]>([]);
+export const policies = signal<string[]>([]);
+export const machine = signal<MachineState | null>(null);
+export const loadError = signal<{ error: string; diagnostics: Diagnostic[] } | null>(null);
+export const failure = signal("");
+export const quiz = signal<{ text: string; error: string; questions: QuizQuestion[] } | null>(null);
+export const grades = signal<QuizGrade[] | null>(null);
+/** True while a command has no answer yet (the controls wait rather than queue). */
+export const busy = signal(false);
+
+type SourceWaiter = (text: string | null) => void;
+
+/** The worker and the bookkeeping that lets it be replaced. */
+export class MachineClient {
+  private worker: Worker;
+  private nextId = 1;
+  private owed = 0;
+  private lastHeard = 0;
+  private readonly sourceWaiters = new Map<number, SourceWaiter>();
+  /** The last load, replayed into a replacement worker. */
+  private loaded: LinkState | null = null;
+  onState: (s: MachineState) => void = () => {};
+
+  constructor() {
+    this.worker = this.spawn();
+    setInterval(() => this.watch(), WATCHDOG_MS / 5);
+  }
+
+  private spawn(): Worker {
+    const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+    w.onmessage = (e: MessageEvent<Reply>) => this.receive(e.data);
+    w.onerror = (e) => {
+      failure.value = `the machine's worker failed: ${e.message}`;
+    };
+    return w;
+  }
+
+  /** Sends a command; returns its number. */
+  send(cmd: Command): number {
+    const id = this.nextId++;
+    // A pause during a run is answered by the run's last state, which the run already owes.
+    const owes = !(cmd.type === "pause" && machine.value?.running);
+    if (this.owed === 0) this.lastHeard = performance.now();
+    if (owes) this.owed++;
+    busy.value = owes;
+    if (cmd.type === "load")
+      this.loaded = { program: cmd.program, settings: cmd.settings, position: cmd.position };
+    this.worker.postMessage({ ...cmd, id } satisfies Request);
+    return id;
+  }
+
+  /** The text of a bundled assembly file (null for an executable). */
+  source(path: string): Promise<string | null> {
+    return new Promise((resolve) =>
+      this.sourceWaiters.set(this.send({ type: "source", path }), resolve),
+    );
+  }
+
+  private receive(r: Reply): void {
+    this.lastHeard = performance.now();
+    if (r.type !== "ready") this.settle(r);
+    switch (r.type) {
+      case "ready":
+        groups.value = r.groups;
+        quizKinds.value = r.quizKinds;
+        policies.value = r.policies;
+        return;
+      case "state":
+        if (this.loaded) this.loaded = { ...this.loaded, position: r.state.position };
+        failure.value = r.state.error;
+        loadError.value = null;
+        machine.value = r.state;
+        this.onState(r.state);
+        return;
+      case "loadError":
+        machine.value = null;
+        loadError.value = { error: r.error, diagnostics: r.diagnostics };
+        return;
+      case "source":
+        this.sourceWaiters.get(r.ack)?.(r.text);
+        this.sourceWaiters.delete(r.ack);
+        return;
+      case "quiz":
+        quiz.value = { text: r.text, error: r.error, questions: r.questions };
+        grades.value = null;
+        return;
+      case "graded":
+        grades.value = r.grades;
+        return;
+      case "failed":
+        failure.value = r.error;
+        return;
+    }
+  }
+
+  /** One owed answer arrived (a run's progress reports owe nothing more). */
+  private settle(r: Exclude<Reply, { type: "ready" }>): void {
+    const progress = r.type === "state" && r.state.running;
+    if (!progress && this.owed > 0) this.owed--;
+    busy.value = this.owed > 0 && !(r.type === "state" && r.state.running);
+  }
+
+  /** Replaces a worker that owes an answer and has been silent too long. */
+  private watch(): void {
+    if (this.owed === 0 || performance.now() - this.lastHeard < WATCHDOG_MS) return;
+    this.worker.terminate();
+    this.owed = 0;
+    this.worker = this.spawn();
+    failure.value = "the machine stopped answering; it was restarted at its last known position";
+    if (this.loaded) this.send({ type: "load", ...this.loaded });
+    else busy.value = false;
+  }
+}

@@ -1,0 +1,126 @@
+// The panes drawn from the engine's own data and the events view: Registers, Disassembly, Events
+// and Console.
+import { useEffect, useRef } from "preact/hooks";
+import { machine } from "../client.js";
+import { hex32 } from "../format.js";
+import { move } from "../store.js";
+import { toggleBreak } from "./controls.js";
+import { Empty, Pane } from "./pane.js";
+
+export function RegistersPane() {
+  const r = machine.value?.registers;
+  return (
+    <Pane name="Registers">
+      {!r ? (
+        <Empty>no process is live</Empty>
+      ) : (
+        <>
+          <p class="caption">pid {r.pid}; changed by the last step in bold</p>
+          <table class="regs">
+            <tbody>
+              {r.regs.map((g) => (
+                <tr key={g.name} class={g.changed ? "changed" : ""}>
+                  <th scope="row">{g.name}</th>
+                  <td>{hex32(g.value)}</td>
+                  <td class="dec">{g.value | 0}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </Pane>
+  );
+}
+
+export function DisassemblyPane() {
+  const lines = machine.value?.disassembly ?? [];
+  return (
+    <Pane name="Disassembly">
+      {lines.length === 0 ? (
+        <Empty>nothing to show</Empty>
+      ) : (
+        <ol class="disasm">
+          {lines.map((l) => (
+            <li
+              key={l.addr}
+              class={`${l.current ? "current" : ""} ${l.breakpoint ? "break" : ""}`}
+              aria-current={l.current ? "step" : undefined}
+            >
+              {l.label && <div class="label">{l.label}:</div>}
+              <button
+                type="button"
+                title={l.breakpoint ? "clear the breakpoint" : "set a breakpoint"}
+                aria-pressed={l.breakpoint}
+                onClick={() => toggleBreak(l.addr)}
+              >
+                <span class="mark">{l.breakpoint ? "●" : l.current ? "▶" : " "}</span>
+                <span class="addr">{hex32(l.addr).slice(2)}</span>
+                <span class="word">{hex32(l.word).slice(2)}</span>
+                <span class="text">{l.text}</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Pane>
+  );
+}
+
+export function EventsPane() {
+  const steps = machine.value?.panes?.events.steps ?? [];
+  const ref = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    ref.current?.lastElementChild?.scrollIntoView({ block: "nearest" });
+  });
+  return (
+    <Pane name="Events" class="wide">
+      {steps.length === 0 ? (
+        <Empty>step to see what the MMU and the kernel do (a run is untraced)</Empty>
+      ) : (
+        <ol class="events" ref={ref}>
+          {steps.map((s) => (
+            <li key={s.position}>
+              <button
+                type="button"
+                title="go to this step"
+                onClick={() => move({ type: "goto", position: s.position })}
+              >
+                step {s.position}
+                {s.pid !== null && ` · pid ${s.pid}`}
+                {s.pc !== null && ` · ${hex32(s.pc)}`}
+              </button>
+              <ul>
+                {s.lines.map((l, i) => (
+                  <li key={i} class={`${l.kind} ${l.alarm ? "alarm" : ""}`}>
+                    {l.text}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Pane>
+  );
+}
+
+export function ConsolePane() {
+  const lines = machine.value?.console ?? [];
+  const ref = useRef<HTMLPreElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  });
+  return (
+    <Pane name="Console">
+      <pre class="console" ref={ref}>
+        {lines.map((l, i) => (
+          <div key={i} class={l.from === 1 ? "out" : l.from === 2 ? "err" : "kernel"}>
+            {l.from === "kernel" ? `[vmlab] ${l.text}` : l.text}
+          </div>
+        ))}
+      </pre>
+    </Pane>
+  );
+}

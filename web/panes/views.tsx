@@ -1,0 +1,393 @@
+// The panes drawn from the session's views (session/view): Address, TLB, Page table, Physical
+// memory, Processes, Swap and Counters.
+import { useEffect, useState } from "preact/hooks";
+import type { MemoryView, PteBits, Snapshot, Translation } from "../../session/view/types.js";
+import { machine } from "../client.js";
+import { hex, hex32 } from "../format.js";
+import { Empty, Pane } from "./pane.js";
+
+function panes(): Snapshot | null {
+  return machine.value?.panes ?? null;
+}
+
+export function AddressPane() {
+  const a = panes()?.address;
+  return (
+    <Pane name="Address">
+      {!a ? (
+        <Empty>step to see the current access</Empty>
+      ) : (
+        <>
+          <p>
+            {a.access} {hex32(a.va)} in {a.scheme}
+            {a.pid !== null && ` (pid ${a.pid})`}
+          </p>
+          <table class="fields">
+            <thead>
+              <tr>
+                {a.fields.map((f) => (
+                  <th key={f.name} scope="col">
+                    {f.name}{" "}
+                    <small>
+                      [{f.hi}:{f.lo}]
+                    </small>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                {a.fields.map((f) => (
+                  <td key={f.name}>
+                    {hex(f.value)}
+                    <br />
+                    <small>{f.value.toString(2).padStart(f.hi - f.lo + 1, "0")}</small>
+                  </td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+          {a.relocation && (
+            <p>
+              {a.relocation.segment !== null && `segment ${a.relocation.segment}: `}
+              base {hex32(a.relocation.base)} + offset {hex(a.relocation.offset)}; offset{" "}
+              {a.relocation.inside ? "<" : "≥"} limit {hex(a.relocation.limit)}
+              {a.relocation.growsDown && " (grows down)"}
+            </p>
+          )}
+          <p class={a.fault ? "alarm" : "ok"}>
+            {a.fault ? `fault: ${a.fault}` : `physical address ${hex32(a.pa ?? 0)}`}
+          </p>
+        </>
+      )}
+    </Pane>
+  );
+}
+
+export function TlbPane() {
+  const t = panes()?.tlb;
+  if (!t)
+    return (
+      <Pane name="TLB">
+        <Empty>no TLB data yet</Empty>
+      </Pane>
+    );
+  const hits = new Set(
+    t.lookups.flatMap((l) => (l.hit && l.hitIndex !== null ? [l.hitIndex] : [])),
+  );
+  const fills = new Set(t.lookups.flatMap((l) => (l.fillIndex !== null ? [l.fillIndex] : [])));
+  return (
+    <Pane name="TLB" class="wide">
+      <p class="caption">
+        {t.entries} entries, {t.ways}-way ({t.sets} set{t.sets === 1 ? "" : "s"}), {t.policy},{" "}
+        {t.refill} refill; ASID now {t.asid}
+      </p>
+      <ul class="lookups">
+        {t.lookups.map((l, i) => (
+          <li key={i} class={l.hit ? "hit" : "miss"}>
+            {l.access} {hex32(l.va)}: vpn {hex(l.vpn)} set {l.set} →{" "}
+            {l.hit ? `hit (entry ${l.hitIndex})` : "miss"}
+            {l.fillIndex !== null && `, filled entry ${l.fillIndex}`}
+            {l.victim && `, victim vpn ${hex(l.victim.vpn)} (asid ${l.victim.asid}) evicted`}
+          </li>
+        ))}
+      </ul>
+      <div class="scroll">
+        <table class="tlb">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">set</th>
+              <th scope="col">way</th>
+              <th scope="col">ASID</th>
+              <th scope="col">VPN</th>
+              <th scope="col">PPN</th>
+              <th scope="col">flags</th>
+              <th scope="col">LRU age</th>
+            </tr>
+          </thead>
+          <tbody>
+            {t.rows.map((r) => (
+              <tr
+                key={r.index}
+                class={`${r.valid ? "" : "invalid"} ${hits.has(r.index) ? "hit" : ""} ${fills.has(r.index) ? "fill" : ""}`}
+              >
+                <td>{r.index}</td>
+                <td>{r.set}</td>
+                <td>{r.way}</td>
+                <td>{r.valid ? (r.global ? "G" : r.asid) : ""}</td>
+                <td>{r.valid ? hex(r.vpn) : "—"}</td>
+                <td>{r.valid ? hex(r.ppn) : ""}</td>
+                <td>{r.valid ? r.flags : ""}</td>
+                <td>{r.valid ? r.age : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Pane>
+  );
+}
+
+const BIT_NAMES: [keyof PteBits, string][] = [
+  ["v", "V"], ["r", "R"], ["w", "W"], ["x", "X"], ["u", "U"], ["g", "G"], ["a", "A"], ["d", "D"],
+  ["cow", "COW"], ["swap", "swap"],
+]; // biome-ignore format: a table
+
+function Bits(props: { bits: PteBits }) {
+  return (
+    <span class="bits">
+      {BIT_NAMES.map(([k, name]) => (
+        <span key={k} class={props.bits[k] ? "on" : "off"}>
+          {name}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** The walk, one event line at a time (an animation the user may skip). */
+function Walk(props: { t: Translation; position: number }) {
+  const t = props.t;
+  const total = t.lines.length;
+  const [shown, setShown] = useState(total);
+  useEffect(() => {
+    setShown(1);
+    const timer = setInterval(() => setShown((n) => (n >= total ? n : n + 1)), WALK_FRAME_MS);
+    return () => clearInterval(timer);
+  }, [props.position, total]);
+  return (
+    <div class="walk">
+      <p>
+        {t.access} {hex32(t.va)}: {t.tlbHit === null ? "" : t.tlbHit ? "TLB hit" : "TLB miss"}
+        {t.rootPpn !== null && ` → root table at ppn ${hex(t.rootPpn)}`}
+      </p>
+      <ol class="levels">
+        {t.levels.map((l) => (
+          <li key={l.level} class={l.kind}>
+            L{l.level} PTE [{l.index}] @ {hex32(l.pteAddr)} = {hex32(l.pte)} <Bits bits={l.bits} />{" "}
+            →{" "}
+            {l.kind === "pointer"
+              ? `next table ppn ${hex(l.ppn)}`
+              : l.kind === "leaf"
+                ? `page ppn ${hex(l.ppn)}`
+                : "invalid"}
+          </li>
+        ))}
+      </ol>
+      {t.check && (
+        <p>
+          check [{t.check.flags}]: {t.check.verdict}
+        </p>
+      )}
+      <p class={t.fault ? "alarm" : "ok"}>
+        {t.fault ? `fault: ${t.fault}` : `physical address ${hex32(t.pa ?? 0)}`}
+      </p>
+      <ol class="trace" aria-label="Walk events">
+        {t.lines.slice(0, shown).map((line, i) => (
+          <li key={i}>{line}</li>
+        ))}
+      </ol>
+      {shown < total && (
+        <button type="button" onClick={() => setShown(total)}>
+          Skip animation
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** How long each walk event stays before the next appears. */
+const WALK_FRAME_MS = 120;
+
+export function PageTablePane() {
+  const p = panes();
+  const walk = p?.walk.walk ?? null;
+  const tree = p?.pageTable ?? null;
+  return (
+    <Pane name="Page table" class="wide">
+      {walk ? (
+        <Walk t={walk} position={p?.position ?? 0} />
+      ) : (
+        <Empty>no page-table walk in the last steps</Empty>
+      )}
+      {tree && (
+        <details open>
+          <summary>
+            pid {tree.pid}'s table (ASID {tree.asid}, root ppn {hex(tree.rootPpn)})
+          </summary>
+          <ul class="tree">
+            {tree.tables.map((t) => (
+              <li key={t.index}>
+                L1[{t.index}] {hex32(t.va)} →{" "}
+                {t.megapage ? `megapage ppn ${hex(t.ppn)}` : `table ppn ${hex(t.ppn)}`} [{t.flags}]
+                <ul>
+                  {t.entries.map((e) => (
+                    <li key={e.index}>
+                      L0[{e.index}] {hex32(e.va)} →{" "}
+                      {e.ppn !== null ? `ppn ${hex(e.ppn)}` : `swap slot ${e.slot}`} [{e.flags}]
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </Pane>
+  );
+}
+
+const USE_CLASS: Record<string, string> = {
+  free: "free",
+  kernel: "kernel",
+  "page table": "pt",
+  user: "user",
+  shared: "shared",
+  partition: "partition",
+};
+
+function frameTitle(m: MemoryView, ppn: number): string {
+  const use = m.use[ppn] ?? "free";
+  const parts = [`frame ${hex(ppn)} @ ${hex32(ppn * m.frameSize)}: ${use}`];
+  if (m.pid[ppn]) parts.push(`pid ${m.pid[ppn]}`);
+  const va = m.va[ppn];
+  if (va !== null && va !== undefined) parts.push(`va ${hex32(va)}`);
+  if ((m.refs[ppn] ?? 0) > 1) parts.push(`${m.refs[ppn]} mappings`);
+  return parts.join(", ");
+}
+
+export function MemoryPane() {
+  const m = panes()?.memory;
+  if (!m)
+    return (
+      <Pane name="Physical memory">
+        <Empty>no memory map yet</Empty>
+      </Pane>
+    );
+  const touched = new Set(m.touched.map((t) => t.ppn));
+  return (
+    <Pane name="Physical memory" class="wide">
+      <p class="caption">
+        {m.count} frames of {m.frameSize / 1024} KiB, {m.free} free; hover a frame for details
+      </p>
+      <ul class="legend">
+        {Object.entries(USE_CLASS).map(([name, cls]) => (
+          <li key={name}>
+            <span class={`cell ${cls}`} /> {name}
+          </li>
+        ))}
+      </ul>
+      <div class="frames">
+        {m.use.map((use, ppn) => (
+          <span
+            key={ppn}
+            class={`cell ${USE_CLASS[use] ?? ""} ${ppn === m.current ? "current" : touched.has(ppn) ? "touched" : ""}`}
+            title={frameTitle(m, ppn)}
+          />
+        ))}
+      </div>
+    </Pane>
+  );
+}
+
+export function ProcessesPane() {
+  const p = panes()?.processes;
+  return (
+    <Pane name="Processes">
+      {!p || p.rows.length === 0 ? (
+        <Empty>no processes</Empty>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">pid</th>
+              <th scope="col">name</th>
+              <th scope="col">state</th>
+              <th scope="col">pc</th>
+              <th scope="col">RSS</th>
+              <th scope="col">instructions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.rows.map((r) => (
+              <tr key={r.pid} class={`${r.running ? "running" : ""} ${r.focus ? "focus" : ""}`}>
+                <td>{r.pid}</td>
+                <td>{r.name}</td>
+                <td>
+                  {r.exit ?? r.state}
+                  {r.running ? " (on CPU)" : ""}
+                </td>
+                <td>{hex32(r.pc)}</td>
+                <td>{r.rss}</td>
+                <td>{r.instructions}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Pane>
+  );
+}
+
+export function SwapPane() {
+  const s = panes()?.swap;
+  return (
+    <Pane name="Swap">
+      {!s?.enabled ? (
+        <Empty>no swap (set a swap size in Program, paged scheme)</Empty>
+      ) : (
+        <>
+          <p class="caption">
+            {s.policy}: {s.used} of {s.slots} slots used; queue {s.order}
+          </p>
+          <ol class="queue">
+            {s.queue.map((q) => (
+              <li key={q.ppn} class={q.ppn === s.hand ? "hand" : ""}>
+                {q.ppn === s.hand && "➜ "}ppn {hex(q.ppn)} pid {q.pid} {hex32(q.va)}{" "}
+                {q.referenced ? "R" : "-"}
+                {q.dirty ? "D" : "-"}
+              </li>
+            ))}
+          </ol>
+          <ul class="slots">
+            {s.inUse.map((slot) => (
+              <li key={slot.slot}>
+                slot {slot.slot}: {slot.owners.map((o) => `pid ${o.pid} ${hex32(o.va)}`).join(", ")}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Pane>
+  );
+}
+
+export function CountersPane() {
+  const c = panes()?.counters;
+  const flat = c
+    ? Object.entries(c).flatMap(([k, v]) =>
+        typeof v === "number"
+          ? [[k, v] as const]
+          : Object.entries(v).map(([k2, v2]) => [`${k}.${k2}`, v2] as const),
+      )
+    : [];
+  return (
+    <Pane name="Counters">
+      {flat.length === 0 ? (
+        <Empty>no counters yet</Empty>
+      ) : (
+        <table>
+          <tbody>
+            {flat.map(([k, v]) => (
+              <tr key={k}>
+                <th scope="row">{k}</th>
+                <td>{v}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Pane>
+  );
+}

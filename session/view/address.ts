@@ -92,6 +92,8 @@ export function fieldsOf(s: Session, scheme: SchemeName, va: number): AddressFie
         field("offset", va, bits - mmu.segmentBits - 1, 0),
       ];
     }
+    case MmuMode.BaseLimit:
+      return [field("offset", va, ADDRESS_BITS - 1, 0)];
     default:
       return [field("address", va, ADDRESS_BITS - 1, 0)];
   }

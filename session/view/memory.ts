@@ -35,11 +35,14 @@ export function memoryView(s: Session): MemoryView {
     use[p] = FRAME_USE[frames.use[p] as FrameUse];
     pid[p] = frames.pid[p]!;
     refs[p] = frames.refs[p]!;
-    if (frames.use[p] === FrameUse.User) va[p] = frames.va[p]!;
   }
-  forEachPartitionPage(s, (_p, ppn, v) => {
-    va[ppn] = v;
+  const mapped = (_p: Proc, ppn: number, v: number) => {
+    if (ppn < n && va[ppn] === null) va[ppn] = v;
+  };
+  forEachLeaf(s, (p, v, pte) => {
+    if ((pte & PTE_V) !== 0) mapped(p, ptePpn(pte), v);
   });
+  forEachPartitionPage(s, mapped);
   const touched = touchesOf(s);
   const data = touched.filter((t) => t.what !== "pte" && t.what !== "ad");
   const current = data.at(-1)?.ppn ?? null;

@@ -18,7 +18,7 @@ export type SchemeName = "bare" | "base-limit" | "segmented" | "paged";
 
 /** One field of a virtual address: bits hi..lo (inclusive) and their value. */
 export interface AddressField {
-  /** "VPN[1]", "VPN[0]", "offset" (Sv32); "segment", "offset"; "address" (bare, base-limit). */
+  /** "VPN[1]", "VPN[0]", "offset" (Sv32); "segment", "offset"; "offset" (base-limit); "address" (bare). */
   name: string;
   hi: number;
   lo: number;
@@ -239,7 +239,10 @@ export interface MemoryView {
   pid: number[];
   /** Mappings of a user frame (> 1: shared copy-on-write after fork), else 0. */
   refs: number[];
-  /** The user virtual address mapping a user frame (the same in every sharer), else null. */
+  /**
+   * The virtual address a user, shared or partition frame is mapped at (the first mapping in pid
+   * order; a copy-on-write frame has the same address in every sharer), else null.
+   */
   va: (number | null)[];
   /** Frames the last step touched, in order. */
   touched: FrameTouch[];

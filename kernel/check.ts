@@ -10,7 +10,13 @@ import { FrameUse } from "./frames.js";
 import type { Kernel } from "./kernel.js";
 import { USER_TOP } from "./paging/context.js";
 import { handlePageFault } from "./paging/fault.js";
-import { forEachPte, PTE_SWAP, swapSlot, tablePages } from "./paging/pagetable.js";
+import {
+  forEachPte,
+  PTE_SWAP,
+  referencePageTable,
+  swapSlot,
+  tablePages,
+} from "./paging/pagetable.js";
 import { type Proc, ProcState } from "./proc.js";
 
 /** What the page tables of all live processes name: mappings per frame and PTEs per swap slot. */
@@ -45,7 +51,7 @@ export function checkKernel(k: Kernel): string | undefined {
 /** `p`'s page-table pages are marked as such and belong to it alone. */
 function checkTables(k: Kernel, p: Proc, census: Census): string | undefined {
   const { frames } = k;
-  for (const t of [p.root, ...tablePages(k.machine.ram, p.root)]) {
+  for (const t of [p.root, ...tablePages(referencePageTable, k.machine.ram, frames, p.root)]) {
     if (t >= frames.count || frames.use[t] !== FrameUse.PageTable)
       return `pid ${p.pid}: page-table frame ${t} is not marked as a page table`;
     if (census.tableOwner[t] !== 0)
@@ -60,7 +66,7 @@ function checkPtes(k: Kernel, p: Proc, census: Census): string | undefined {
   const { frames } = k;
   let problem: string | undefined;
   let resident = 0;
-  forEachPte(k.machine.ram, p.root, 0, USER_TOP, (va, _addr, pte) => {
+  forEachPte(referencePageTable, k.machine.ram, frames, p.root, 0, USER_TOP, (va, _addr, pte) => {
     if (problem) return;
     if ((pte & PTE_V) === 0) {
       if (pte & PTE_SWAP)

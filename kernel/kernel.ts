@@ -17,6 +17,7 @@ import { MisalignedMode } from "./misaligned.js";
 import { outOfMemory } from "./oom.js";
 import type { VmCounters } from "./paging/context.js";
 import { PagedMemory } from "./paging/paged.js";
+import type { PageTableOps } from "./paging/pagetable.js";
 import { ProgressGuard } from "./paging/progress.js";
 import { type KernelPlugins, referencePlugins } from "./plugins.js";
 import { AsidPool, newProc, type Proc, type ProcessExit, ProcState } from "./proc.js";
@@ -95,6 +96,8 @@ export class Kernel {
   readonly host: KernelHost;
   readonly options: KernelOptions;
   readonly frames: FrameTable;
+  /** The plugged page-table operations (options.plugins.pageTable): every page-table access. */
+  readonly pt: PageTableOps;
   readonly memory: MemoryModel;
   /** Swap and replacement, present in paged mode with a swap disk and a policy. */
   readonly swapper: Swapper | null;
@@ -153,6 +156,7 @@ export class Kernel {
     const reserved = options.mm === MmuMode.Bare ? 0 : options.reservedFrames;
     this.frames = new FrameTable(machine.ram.size, reserved);
     const plugins = options.plugins;
+    this.pt = plugins.pageTable;
     if (plugins.frameAllocator)
       this.frames.allocator = plugins.frameAllocator(reserved, this.frames.count);
     const policy = plugins.replacement ?? options.swapPolicy;
@@ -168,7 +172,7 @@ export class Kernel {
       counters: this.counters,
       adTrap: this.machine.mmu.ad === "trap",
       swapper: this.swapper,
-      pt: this.options.plugins.pageTable,
+      pt: this.pt,
       pageFault: this.options.plugins.pageFault,
       outOfMemory: (p: Proc, va: number) => outOfMemory(this, p, va),
     };

@@ -97,5 +97,5 @@ function footprint(k: Kernel, p: Proc): { resident: number; tables: number } {
 /** Page-table pages of `p`, its root included (paged mode; 0 otherwise). */
 function tablePageCount(k: Kernel, p: Proc): number {
   if (k.memory.mode !== MmuMode.Paged || p.root === 0) return 0;
-  return 1 + tablePages(k.machine.ram, p.root).length;
+  return 1 + tablePages(k.pt, k.machine.ram, k.frames, p.root).length;
 }

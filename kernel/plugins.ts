@@ -5,12 +5,12 @@ import type { FitPolicy } from "./contiguous/fits.js";
 import type { FrameAllocator } from "./frames.js";
 import type { PageFaultHandler } from "./paging/context.js";
 import { handlePageFault } from "./paging/fault.js";
-import { mapPage, type PageTableOps, unmapPage, vmprint, walk } from "./paging/pagetable.js";
+import { type PageTableOps, referencePageTable } from "./paging/pagetable.js";
 import { refillTlb, type TlbRefillHandler } from "./refill.js";
 import type { SwapPolicy } from "./swap/swap.js";
 
 export type { PageFaultHandler } from "./paging/context.js";
-export type { PageTableOps } from "./paging/pagetable.js";
+export { type PageTableOps, referencePageTable } from "./paging/pagetable.js";
 export type { RefillContext, TlbRefillHandler } from "./refill.js";
 
 export interface KernelPlugins {
@@ -27,8 +27,6 @@ export interface KernelPlugins {
   /** Page replacement with swap; overrides --policy when set. */
   replacement?: SwapPolicy;
 }
-
-export const referencePageTable: PageTableOps = { walk, mapPage, unmapPage, vmprint };
 
 export const referencePlugins: KernelPlugins = {
   pageTable: referencePageTable,

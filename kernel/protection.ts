@@ -107,7 +107,7 @@ export function protectRange(
   perm: number,
 ): void {
   const ram = ctx.machine.ram;
-  forEachPte(ram, p.root, start, end, (va, addr, pte) => {
+  forEachPte(ctx.pt, ram, ctx.frames, p.root, start, end, (va, addr, pte) => {
     if ((pte & PTE_V) === 0) return;
     const w = pte & PTE_COW ? 0 : perm & PTE_W;
     const flags = (pte & ~(PTE_R | PTE_W | PTE_X)) | (perm & (PTE_R | PTE_X)) | w;

@@ -22,7 +22,7 @@ export interface RefillContext {
   /** The memory model: its fault handler, and user addresses for reading the faulting instruction. */
   readonly memory: Pick<MemoryModel, "fault" | "userPa">;
   /** The plugged page-table operations, so a lab's page table drives refills too. */
-  readonly options: { readonly plugins: { readonly pageTable: PageTableOps } };
+  readonly pt: PageTableOps;
   kill(p: Proc, signal: Signal, reason: string): void;
   emit(e: KernelEvent): void;
 }
@@ -34,7 +34,7 @@ export type TlbRefillHandler = (k: RefillContext, p: Proc, trap: Trap) => void;
 export function refillTlb(k: RefillContext, p: Proc, trap: Trap): void {
   const { ram, mmu } = k.machine;
   const va = trap.tval;
-  const addr = k.options.plugins.pageTable.walk(ram, k.frames, p.root, va, false, p.pid);
+  const addr = k.pt.walk(ram, k.frames, p.root, va, false, p.pid);
   const pte = addr === NO_PTE ? 0 : loadPte(ram, addr);
   if ((pte & (PTE_V | PTE_U)) === (PTE_V | PTE_U)) {
     if ((pte & PTE_A) === 0) storePte(ram, addr, pte | PTE_A);

@@ -61,7 +61,7 @@ export function breakCow(
 export function copyPages(ctx: VmContext, parent: Proc, child: Proc, eager: boolean): boolean {
   const ram = ctx.machine.ram;
   let ok = true;
-  forEachPte(ram, parent.root, 0, USER_TOP, (va, addr) => {
+  forEachPte(ctx.pt, ram, ctx.frames, parent.root, 0, USER_TOP, (va, addr) => {
     if (!ok) return;
     const dst = ctx.pt.walk(ram, ctx.frames, child.root, va, true, child.pid);
     if (dst < 0) {

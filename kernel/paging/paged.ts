@@ -111,7 +111,7 @@ export class PagedMemory implements MemoryModel {
     if (p.root === 0) return;
     unmapRange(this.ctx, p, 0, USER_TOP);
     releaseShared(this.ctx, p.space.remove(0, USER_TOP));
-    freeWalk(this.ctx.machine.ram, this.ctx.frames, p.root);
+    freeWalk(this.ctx.pt, this.ctx.machine.ram, this.ctx.frames, p.root);
     p.root = 0;
   }
 

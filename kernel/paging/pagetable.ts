@@ -10,15 +10,25 @@
 //
 // A PTE is one little-endian word of RAM: loadPte and storePte read and write it, swapSlot and
 // swapPte decode and encode a swapped one.
+//
+// The kernel reaches page tables only through PageTableOps (KernelOptions.plugins.pageTable, which
+// the pagetable lab replaces): a lookup is `pt.walk`, and the traversals below (forEachPte,
+// tablePages, freeWalk, freeEmptyTables) find each level-0 table with `pt.walk` too. What they do
+// beyond that is fixed by the Sv32 format the hardware walker reads, which no lab changes: a
+// level-0 table is one frame of PTES_PER_TABLE PTEs, a new root is a zeroed frame (newRoot), and
+// unlinking an emptied level-0 table clears its root entry. The invariant checker reads the tables
+// with the reference walk (referencePageTable), as the hardware does, to witness what a plug-in wrote.
 import { hex, hex32 } from "../../hw/hex.js";
 import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
 import {
   isLeaf,
   makePte,
   PTE_PPN_SHIFT,
+  PTE_SIZE,
   PTE_V,
   pteFlagString,
   ptePpn,
+  VPN_BITS,
   vpnIndex,
 } from "../../hw/sv32.js";
 import { type FrameTable, FrameUse, NO_FRAME } from "../frames.js";
@@ -72,9 +82,27 @@ export interface PageTableOps {
 /** Returned by walk when there is no PTE (and allocation was not asked for or failed). */
 export const NO_PTE = -1;
 
+/** PTEs in one page-table page (4 KiB of 4-byte PTEs). */
+const PTES_PER_TABLE = 1 << VPN_BITS;
+
+/** Bytes of address space one level-0 table maps (1024 pages: 4 MiB). */
+const TABLE_SPAN = PTES_PER_TABLE * PAGE_SIZE;
+
 /** Physical address of the PTE word for `ppn` (page-table page) and index. */
 function pteAt(tablePpn: number, index: number): number {
-  return tablePpn * PAGE_SIZE + index * 4;
+  return tablePpn * PAGE_SIZE + index * PTE_SIZE;
+}
+
+/** The frame of the level-0 table mapping `va` under `root`, found with `pt.walk`; NO_FRAME if none. */
+function levelZero(
+  pt: PageTableOps,
+  ram: Ram,
+  frames: FrameTable,
+  root: number,
+  va: number,
+): number {
+  const addr = pt.walk(ram, frames, root, va - (va % TABLE_SPAN), false, 0);
+  return addr === NO_PTE ? NO_FRAME : Math.floor(addr / PAGE_SIZE);
 }
 
 /**
@@ -119,21 +147,22 @@ export function newRoot(ram: Ram, frames: FrameTable, pid: number): number {
 
 /**
  * Calls `visit(va, pteAddr, pte)` for every non-zero level-0 PTE under `root` in [start, end),
- * in address order. The visitor may rewrite the PTE.
+ * in address order, each level-0 table found with `pt.walk`. The visitor may rewrite the PTE.
  */
 export function forEachPte(
+  pt: PageTableOps,
   ram: Ram,
+  frames: FrameTable,
   root: number,
   start: number,
   end: number,
   visit: (va: number, pteAddr: number, pte: number) => void,
 ): void {
-  for (let i1 = vpnIndex(start, 1); i1 < 1024 && i1 * 0x40_0000 < end; i1++) {
-    const pde = loadPte(ram, pteAt(root, i1));
-    if ((pde & PTE_V) === 0) continue;
-    const table = ptePpn(pde);
-    for (let i0 = 0; i0 < 1024; i0++) {
-      const va = i1 * 0x40_0000 + i0 * PAGE_SIZE;
+  for (let i1 = vpnIndex(start, 1); i1 < PTES_PER_TABLE && i1 * TABLE_SPAN < end; i1++) {
+    const table = levelZero(pt, ram, frames, root, i1 * TABLE_SPAN);
+    if (table === NO_FRAME) continue;
+    for (let i0 = 0; i0 < PTES_PER_TABLE; i0++) {
+      const va = i1 * TABLE_SPAN + i0 * PAGE_SIZE;
       if (va < start || va >= end) continue;
       const addr = pteAt(table, i0);
       const pte = loadPte(ram, addr);
@@ -142,49 +171,44 @@ export function forEachPte(
   }
 }
 
-/** Frees every page-table page under `root`, and the root (leaf frames must be gone already). */
-export function freeWalk(ram: Ram, frames: FrameTable, root: number): void {
-  for (let i1 = 0; i1 < 1024; i1++) {
-    const pde = loadPte(ram, pteAt(root, i1));
-    if ((pde & PTE_V) === 0) continue;
-    frames.release(ptePpn(pde));
+/** The level-0 tables (frames) under `root`, found with `pt.walk`, for the checker and footprints. */
+export function tablePages(pt: PageTableOps, ram: Ram, frames: FrameTable, root: number): number[] {
+  const out: number[] = [];
+  for (let i1 = 0; i1 < PTES_PER_TABLE; i1++) {
+    const table = levelZero(pt, ram, frames, root, i1 * TABLE_SPAN);
+    if (table !== NO_FRAME) out.push(table);
   }
+  return out;
+}
+
+/** Frees every page-table page under `root`, and the root (leaf frames must be gone already). */
+export function freeWalk(pt: PageTableOps, ram: Ram, frames: FrameTable, root: number): void {
+  for (const table of tablePages(pt, ram, frames, root)) frames.release(table);
   frames.release(root);
 }
 
 /**
  * Frees each level-0 table under `root` that covers part of [start, end) and holds no non-zero
- * PTE any more (after munmap, brk shrinking or exit), clearing its level-1 entry. No caller may
- * hold a PTE address into those tables across this.
+ * PTE any more (after munmap, brk shrinking or exit), clearing its root entry. No caller may hold
+ * a PTE address into those tables across this.
  */
 export function freeEmptyTables(
+  pt: PageTableOps,
   ram: Ram,
   frames: FrameTable,
   root: number,
   start: number,
   end: number,
 ): void {
-  const last = Math.min(1023, vpnIndex(Math.max(start, end - 1), 1));
+  const last = Math.min(PTES_PER_TABLE - 1, vpnIndex(Math.max(start, end - 1), 1));
   for (let i1 = vpnIndex(start, 1); i1 <= last; i1++) {
-    const l1 = pteAt(root, i1);
-    const pde = loadPte(ram, l1);
-    if ((pde & PTE_V) === 0 || isLeaf(pde)) continue;
-    const table = ptePpn(pde);
-    const words = ram.i32.subarray(pteAt(table, 0) >>> 2, pteAt(table, 1024) >>> 2);
+    const table = levelZero(pt, ram, frames, root, i1 * TABLE_SPAN);
+    if (table === NO_FRAME) continue;
+    const words = ram.i32.subarray(pteAt(table, 0) >>> 2, pteAt(table, PTES_PER_TABLE) >>> 2);
     if (words.some((w) => w !== 0)) continue;
-    storePte(ram, l1, 0);
+    storePte(ram, pteAt(root, i1), 0);
     frames.release(table);
   }
-}
-
-/** Level-1 entries (page-table pages) in use under `root`, for the invariant checker and dumps. */
-export function tablePages(ram: Ram, root: number): number[] {
-  const out: number[] = [];
-  for (let i1 = 0; i1 < 1024; i1++) {
-    const pde = loadPte(ram, pteAt(root, i1));
-    if (pde & PTE_V) out.push(ptePpn(pde));
-  }
-  return out;
 }
 
 /**
@@ -219,14 +243,14 @@ export function unmapPage(ram: Ram, frames: FrameTable, root: number, va: number
 /** The page table as xv6's vmprint shows it: only valid entries, level 1 then level 0, with flags. */
 export function vmprint(ram: Ram, root: number): string {
   const lines = [`page table ${hex(root * PAGE_SIZE)}`];
-  for (let i1 = 0; i1 < 1024; i1++) {
+  for (let i1 = 0; i1 < PTES_PER_TABLE; i1++) {
     const pde = loadPte(ram, pteAt(root, i1));
     if ((pde & PTE_V) === 0) continue;
     lines.push(` ..${i1}: pte ${hex32(pde)} pa ${hex(ptePpn(pde) * PAGE_SIZE)}`);
-    for (let i0 = 0; i0 < 1024; i0++) {
+    for (let i0 = 0; i0 < PTES_PER_TABLE; i0++) {
       const pte = loadPte(ram, pteAt(ptePpn(pde), i0));
       if (pte === 0) continue;
-      const va = hex32(i1 * 0x40_0000 + i0 * PAGE_SIZE);
+      const va = hex32(i1 * TABLE_SPAN + i0 * PAGE_SIZE);
       const what =
         pte & PTE_V
           ? `pa ${hex(ptePpn(pte) * PAGE_SIZE)} [${pteFlagString(pte)}${pte & PTE_COW ? " COW" : ""}]`
@@ -238,3 +262,6 @@ export function vmprint(ram: Ram, root: number): string {
   }
   return `${lines.join("\n")}\n`;
 }
+
+/** The kernel's own page-table operations: the reference the pagetable lab replaces. */
+export const referencePageTable: PageTableOps = { walk, mapPage, unmapPage, vmprint };

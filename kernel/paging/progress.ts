@@ -16,7 +16,7 @@ import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
 import { PTE_V, ptePpn } from "../../hw/sv32.js";
 import type { FrameTable } from "../frames.js";
 import type { Proc } from "../proc.js";
-import { readPte } from "./pagetable.js";
+import { loadPte, NO_PTE, type PageTableOps } from "./pagetable.js";
 
 /**
  * Faults one instruction may take before the kernel calls it stuck. An instruction needs at most
@@ -64,12 +64,13 @@ export class ProgressGuard {
   }
 
   /** True if frame `ppn` holds one of the protected pages, mapped by the protected process. */
-  protects(ram: Ram, frames: FrameTable, ppn: number): boolean {
+  protects(pt: PageTableOps, ram: Ram, frames: FrameTable, ppn: number): boolean {
     const p = this.proc;
     if (p === null || p.root === 0) return false;
     const va = frames.va[ppn]!;
     if (!this.pages.includes(va)) return false;
-    const pte = readPte(ram, p.root, va);
+    const addr = pt.walk(ram, frames, p.root, va, false, p.pid);
+    const pte = addr === NO_PTE ? 0 : loadPte(ram, addr);
     return (pte & PTE_V) !== 0 && ptePpn(pte) === ppn;
   }
 }

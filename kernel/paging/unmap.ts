@@ -10,7 +10,7 @@ import { forEachPte, freeEmptyTables, PTE_SWAP, storePte, swapSlot } from "./pag
  */
 export function unmapRange(ctx: VmContext, p: Proc, start: number, end: number): void {
   const { ram, frames } = { ram: ctx.machine.ram, frames: ctx.frames };
-  forEachPte(ram, p.root, start, end, (va, addr, pte) => {
+  forEachPte(ctx.pt, ram, frames, p.root, start, end, (va, addr, pte) => {
     if (pte & PTE_V) {
       frames.unref(ptePpn(pte));
       p.rss--;
@@ -20,7 +20,7 @@ export function unmapRange(ctx: VmContext, p: Proc, start: number, end: number):
     storePte(ram, addr, 0);
     flushPage(ctx, p, va);
   });
-  freeEmptyTables(ram, frames, p.root, start, end);
+  freeEmptyTables(ctx.pt, ram, frames, p.root, start, end);
 }
 
 /** Frees the frames of shared objects that no region uses any more. */

@@ -16,7 +16,14 @@ import type { Machine } from "../../hw/machine.js";
 import { PAGE_SIZE } from "../../hw/ram.js";
 import { PTE_A, PTE_D, PTE_V, ptePpn } from "../../hw/sv32.js";
 import { type FrameTable, FrameUse } from "../frames.js";
-import { loadPte, storePte, swapPte, swapSlot, walk } from "../paging/pagetable.js";
+import {
+  loadPte,
+  NO_PTE,
+  type PageTableOps,
+  storePte,
+  swapPte,
+  swapSlot,
+} from "../paging/pagetable.js";
 import type { ProgressGuard } from "../paging/progress.js";
 import type { Proc } from "../proc.js";
 import type { ReplacementPolicy, ResidencyView } from "../replace/policy.js";
@@ -76,9 +83,12 @@ export class SwapSpace {
   }
 }
 
+/** What the swapper needs from the kernel (the Kernel is one). */
 export interface SwapContext {
   readonly machine: Machine;
   readonly frames: FrameTable;
+  /** The plugged page-table operations: a frame's mappings are found with pt.walk. */
+  readonly pt: PageTableOps;
   readonly procs: ReadonlyMap<number, Proc>;
   /** Address spaces being replaced by execve, whose pages are still mapped (and evictable). */
   readonly detached: ReadonlySet<Proc>;
@@ -207,10 +217,10 @@ export class Swapper {
 
   /** Adds `p`'s mapping of `ppn` (at the frame's address) to `found`, if it has one. */
   private addMapping(p: Proc, ppn: number, found: Mapping[]): void {
-    const { frames, machine } = this.ctx;
+    const { frames, machine, pt } = this.ctx;
     if (p.root === 0) return;
-    const pteAddr = walk(machine.ram, frames, p.root, frames.va[ppn]!, false, p.pid);
-    if (pteAddr < 0) return;
+    const pteAddr = pt.walk(machine.ram, frames, p.root, frames.va[ppn]!, false, p.pid);
+    if (pteAddr === NO_PTE) return;
     const pte = loadPte(machine.ram, pteAddr);
     if ((pte & PTE_V) !== 0 && ptePpn(pte) === ppn) found.push({ p, pteAddr, pte });
   }
@@ -225,8 +235,8 @@ export class Swapper {
 
   /** The mappings of `ppn` if it may leave RAM (see evictable), else undefined. */
   private evictableMappings(ppn: number): Mapping[] | undefined {
-    const { frames, machine, progress } = this.ctx;
-    if (frames.pins[ppn] !== 0 || progress.protects(machine.ram, frames, ppn)) return undefined;
+    const { frames, machine, progress, pt } = this.ctx;
+    if (frames.pins[ppn] !== 0 || progress.protects(pt, machine.ram, frames, ppn)) return undefined;
     return this.mappingsOf(ppn);
   }
 

@@ -221,7 +221,7 @@ describe("--check verifies the memory-pressure rule", () => {
     const k = bootedKernel();
     const p = [...k.procs.values()][0]!;
     const ram = k.machine.ram;
-    const table = tablePages(ram, p.root)[0]!;
+    const table = tablePages(k.pt, ram, k.frames, p.root)[0]!;
     const addr = walk(ram, k.frames, p.root, 0x7000_0000, true, p.pid);
     ram.i32[addr >>> 2] = makePte(table, PTE_V | PTE_U | PTE_R | PTE_W);
     p.rss++;
@@ -265,7 +265,7 @@ describe("the rule in the kernel's own pieces", () => {
     const k = bootedKernel();
     const p = [...k.procs.values()][0]!;
     const at = 0x4000_0000;
-    const tables = () => tablePages(k.machine.ram, p.root).length;
+    const tables = () => tablePages(k.pt, k.machine.ram, k.frames, p.root).length;
     const before = tables();
     const anonymous = MapFlag.PRIVATE | MapFlag.ANONYMOUS | MapFlag.FIXED;
     expect(k.memory.mmap(p, at, 2 * PAGE_SIZE, Prot.READ | Prot.WRITE, anonymous)).toBe(at);

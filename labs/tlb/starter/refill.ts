@@ -8,12 +8,12 @@
 import {
   Access,
   hex32,
-  type Kernel,
   kernelWalk,
   type Proc,
   PTE_A,
   PTE_U,
   PTE_V,
+  type RefillContext,
   readPte,
   Signal,
   type Trap,
@@ -27,7 +27,7 @@ import {
  *   - otherwise the page is not there yet (or not at all): ask the kernel to handle it as a page
  *     fault, k.memory.fault(p, va, access); if that fails, kill p with SIGSEGV.
  */
-export function tlbRefill(k: Kernel, p: Proc, trap: Trap): void {
+export function tlbRefill(k: RefillContext, p: Proc, trap: Trap): void {
   const { ram, mmu } = k.machine;
   const va = trap.tval;
   // TODO 1: the PTE for va: readPte(ram, p.root, va) gives its value (0 if there is none), and
@@ -47,7 +47,7 @@ const OPCODE_STORE = 0x23;
  * fetch of the instruction if the address is the pc, else the load or store the instruction at
  * the pc makes (RISC-V stores have major opcode 0x23). Given; nothing to do here.
  */
-export function missedAccess(k: Kernel, p: Proc, trap: Trap): Access {
+export function missedAccess(k: RefillContext, p: Proc, trap: Trap): Access {
   if (trap.tval === trap.epc) return Access.Fetch;
   const pa = k.memory.userPa(p, trap.epc, Access.Fetch);
   if (pa < 0) return Access.Load;

@@ -33,7 +33,7 @@ function handler(t: TestContext): TlbRefillHandler {
 function recordPtes(into: string[]): NonNullable<GuestRunOptions["onExit"]> {
   return (k, p) => {
     if (p.root === 0) return;
-    forEachPte(k.machine.ram, p.root, 0, USER_TOP, (va, _addr, pte) => {
+    forEachPte(k.pt, k.machine.ram, k.frames, p.root, 0, USER_TOP, (va, _addr, pte) => {
       into.push(`pid ${p.pid} va 0x${va.toString(16)}: PTE 0x${pte.toString(16)}`);
     });
   };
@@ -50,7 +50,7 @@ function clearingAccessedBits(path: string): NonNullable<GuestRunOptions["drive"
     while (k.step(500)) {
       for (const p of k.procs.values()) {
         if (p.root === 0) continue;
-        forEachPte(ram, p.root, 0, USER_TOP, (_va, addr, pte) => {
+        forEachPte(k.pt, ram, k.frames, p.root, 0, USER_TOP, (_va, addr, pte) => {
           ram.i32[addr >>> 2] = pte & ~PTE_A;
         });
       }

@@ -5,13 +5,16 @@
 // fast tables (a hit is one read and one compare); a miss calls Mmu.translate. A trapping
 // instruction writes no register or memory; run() returns the trap and leaves pc at it.
 import * as isa from "./isa.js";
-import { type Mmu, NO_TLB_SLOT } from "./mmu.js";
+import * as clock from "./mmu/fast.js";
+import type { Mmu } from "./mmu.js";
 import type { Ram } from "./ram.js";
 import { Access, Cause, FaultReason, type Trap } from "./trap.js";
 
 // The encodings, bound once here: the decode switch reads module constants, never an import
 // binding (vitest turns each use of an imported name into a getter call: several times slower).
+// The same for the LRU clock's helpers.
 const { AMO_FUNCT3_WORD, AmoFunct5, EBREAK, ECALL, Funct7, Opcode } = isa;
+const { dataTime, fetchTime, NO_TLB_SLOT } = clock;
 
 /** Bit f of this mask is set when funct5 = f is an RV32A instruction. */
 const AMO_FUNCT5_VALID = Object.values(AmoFunct5).reduce((m: number, f) => m | (1 << f), 0);
@@ -70,21 +73,15 @@ export class Cpu {
   run(budget: number): Trap | null {
     const x = this.x;
     const mmu = this.mmu;
-    const fastX = mmu.fastX;
-    const fastR = mmu.fastR;
-    const fastW = mmu.fastW;
-    const stamps = mmu.tlb.stamps;
-    const ram = this.ram;
-    const u8 = ram.u8;
-    const i8 = ram.i8;
-    const u16 = ram.u16;
-    const i16 = ram.i16;
-    const i32 = ram.i32;
+    const fast = mmu.fast;
+    const fastX = fast.fetch;
+    const fastR = fast.load;
+    const fastW = fast.store;
+    const { u8, i8, u16, i16, i32 } = this.ram;
     const k0 = this.ticks;
     let pc = this.pc | 0;
     let fetchPage = -1;
     let fetchXor = 0;
-    let fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
     let loads = 0;
     let stores = 0;
     let n = 0;
@@ -95,34 +92,20 @@ export class Cpu {
       // Fetch: the current page's translation is kept in fetchXor until pc leaves the page.
       if (pc >>> 12 !== fetchPage) {
         if (pc & 3) {
-          trap = {
-            cause: Cause.InstructionMisaligned,
-            tval: pc >>> 0,
-            epc: pc >>> 0,
-            reason: FaultReason.Misaligned,
-          };
+          trap = misaligned(Cause.InstructionMisaligned, pc, pc);
           fetchFailed = true;
           break;
         }
+        fast.stampFetch(k0 + n - 1);
         const e = fastX[pc >>> 12]!;
-        const t = 2 * (k0 + n);
-        stamps[fetchSlot] = t - 2;
         if (e !== 0) {
-          fetchSlot = e & 0xfff;
-          stamps[fetchSlot] = t;
+          fast.enterFetchPage(e, k0 + n);
           fetchXor = e & -4096;
           fetchPage = pc >>> 12;
         } else {
-          mmu.fetchSlot = fetchSlot;
-          const pa = mmu.translate(pc, Access.Fetch, t);
-          fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
+          const pa = mmu.translate(pc, Access.Fetch, fetchTime(k0 + n));
           if (pa < 0) {
-            trap = {
-              cause: mmu.faultCause,
-              tval: pc >>> 0,
-              epc: pc >>> 0,
-              reason: mmu.faultReason,
-            };
+            trap = this.translationFault(pc, pc);
             fetchFailed = true;
             break;
           }
@@ -137,68 +120,43 @@ export class Cpu {
       const f3 = (inst >> 12) & 7;
       const rs1 = (inst >> 15) & 31;
       const rs2 = (inst >> 20) & 31;
+      // Each case ends its instruction with `continue` or traps with `break outer`; a `break`
+      // out of the switch means the encoding is illegal.
       switch (inst & 0x7f) {
-        case Opcode.OpImm: {
+        case Opcode.OpImm:
           if (
             (f3 === 1 && inst >>> 25 !== Funct7.Base) ||
             (f3 === 5 && (inst >>> 25) & ~Funct7.Alt)
-          ) {
-            trap = illegal(inst, pc);
-            break outer;
-          }
+          )
+            break;
           if (rd !== 0) x[rd] = opImm(f3, inst >> 20, x[rs1]!);
           pc = (pc + 4) | 0;
-          break;
-        }
+          continue;
         case Opcode.Op: {
-          const f7 = inst >>> 25;
-          const a = x[rs1]!;
-          const b = x[rs2]!;
-          let v: number;
-          if (f7 === Funct7.Base) v = op(f3, a, b);
-          else if (f7 === Funct7.Alt && (f3 === 0 || f3 === 5)) v = f3 === 0 ? (a - b) | 0 : a >> b;
-          else if (f7 === Funct7.MulDiv) v = opMul(f3, a, b);
-          else {
-            trap = illegal(inst, pc);
-            break outer;
-          }
+          const v = opReg(inst >>> 25, f3, x[rs1]!, x[rs2]!);
+          if (v === undefined) break;
           if (rd !== 0) x[rd] = v;
           pc = (pc + 4) | 0;
-          break;
+          continue;
         }
         case Opcode.Load: {
-          if (f3 === 3 || f3 > 5) {
-            trap = illegal(inst, pc);
-            break outer;
-          }
+          if (f3 === 3 || f3 > 5) break;
           const va = (x[rs1]! + (inst >> 20)) | 0;
           const size = 1 << (f3 & 3);
           if (va & (size - 1)) {
-            trap = {
-              cause: Cause.LoadMisaligned,
-              tval: va >>> 0,
-              epc: pc >>> 0,
-              reason: FaultReason.Misaligned,
-            };
+            trap = misaligned(Cause.LoadMisaligned, va, pc);
             break outer;
           }
           const e = fastR[va >>> 12]!;
           let pa: number;
           if (e !== 0) {
             pa = (e & -4096) ^ va;
-            stamps[e & 0xfff] = 2 * (k0 + n) + 1;
+            fast.stampData(e, k0 + n);
           } else {
-            mmu.fetchSlot = fetchSlot;
-            pa = mmu.translate(va, Access.Load, 2 * (k0 + n) + 1, size);
-            fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
-            if (fetchSlot === NO_TLB_SLOT) fetchPage = -1;
+            pa = this.translateData(va, Access.Load, k0 + n, size);
+            if (fast.fetchSlot === NO_TLB_SLOT) fetchPage = -1;
             if (pa < 0) {
-              trap = {
-                cause: mmu.faultCause,
-                tval: va >>> 0,
-                epc: pc >>> 0,
-                reason: mmu.faultReason,
-              };
+              trap = this.translationFault(va, pc);
               break outer;
             }
           }
@@ -211,41 +169,26 @@ export class Cpu {
           else v = u16[pa >>> 1]!;
           if (rd !== 0) x[rd] = v;
           pc = (pc + 4) | 0;
-          break;
+          continue;
         }
         case Opcode.Store: {
-          if (f3 > 2) {
-            trap = illegal(inst, pc);
-            break outer;
-          }
+          if (f3 > 2) break;
           const va = (x[rs1]! + (((inst >> 20) & -32) | rd)) | 0;
           const size = 1 << f3;
           if (va & (size - 1)) {
-            trap = {
-              cause: Cause.StoreMisaligned,
-              tval: va >>> 0,
-              epc: pc >>> 0,
-              reason: FaultReason.Misaligned,
-            };
+            trap = misaligned(Cause.StoreMisaligned, va, pc);
             break outer;
           }
           const e = fastW[va >>> 12]!;
           let pa: number;
           if (e !== 0) {
             pa = (e & -4096) ^ va;
-            stamps[e & 0xfff] = 2 * (k0 + n) + 1;
+            fast.stampData(e, k0 + n);
           } else {
-            mmu.fetchSlot = fetchSlot;
-            pa = mmu.translate(va, Access.Store, 2 * (k0 + n) + 1, size);
-            fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
-            if (fetchSlot === NO_TLB_SLOT) fetchPage = -1;
+            pa = this.translateData(va, Access.Store, k0 + n, size);
+            if (fast.fetchSlot === NO_TLB_SLOT) fetchPage = -1;
             if (pa < 0) {
-              trap = {
-                cause: mmu.faultCause,
-                tval: va >>> 0,
-                epc: pc >>> 0,
-                reason: mmu.faultReason,
-              };
+              trap = this.translationFault(va, pc);
               break outer;
             }
             // The reserved word's page has no fast store entry (lr.w removes it), so every store
@@ -258,134 +201,97 @@ export class Cpu {
           else if (f3 === 0) u8[pa] = v;
           else u16[pa >>> 1] = v;
           pc = (pc + 4) | 0;
-          break;
+          continue;
         }
         case Opcode.Amo:
           // lr.w, sc.w and amo*.w, rare enough to live outside the loop.
-          mmu.fetchSlot = fetchSlot;
-          trap = this.atomic(inst, pc, 2 * (k0 + n) + 1);
-          fetchSlot = mmu.fetchSlot || NO_TLB_SLOT;
-          if (fetchSlot === NO_TLB_SLOT) fetchPage = -1;
+          trap = this.atomic(inst, pc, k0 + n);
+          if (fast.fetchSlot === NO_TLB_SLOT) fetchPage = -1;
           if (trap !== null) break outer;
           pc = (pc + 4) | 0;
-          break;
+          continue;
         case Opcode.Branch: {
-          const a = x[rs1]!;
-          const b = x[rs2]!;
-          let taken: boolean;
-          switch (f3) {
-            case 0:
-              taken = a === b;
-              break;
-            case 1:
-              taken = a !== b;
-              break;
-            case 4:
-              taken = a < b;
-              break;
-            case 5:
-              taken = a >= b;
-              break;
-            case 6:
-              taken = a >>> 0 < b >>> 0;
-              break;
-            case 7:
-              taken = a >>> 0 >= b >>> 0;
-              break;
-            default:
-              trap = illegal(inst, pc);
-              break outer;
-          }
-          if (!taken) {
-            pc = (pc + 4) | 0;
-            break;
-          }
-          const target = (pc + branchOffset(inst)) | 0;
+          if (f3 === 2 || f3 === 3) break;
+          const target = branchTaken(f3, x[rs1]!, x[rs2]!) ? (pc + branchOffset(inst)) | 0 : pc + 4;
           if (target & 3) {
-            trap = {
-              cause: Cause.InstructionMisaligned,
-              tval: target >>> 0,
-              epc: pc >>> 0,
-              reason: FaultReason.Misaligned,
-            };
+            trap = misaligned(Cause.InstructionMisaligned, target, pc);
             break outer;
           }
-          pc = target;
-          break;
+          pc = target | 0;
+          continue;
         }
-        case Opcode.Jal: {
-          const target = (pc + jumpOffset(inst)) | 0;
-          if (target & 3) {
-            trap = {
-              cause: Cause.InstructionMisaligned,
-              tval: target >>> 0,
-              epc: pc >>> 0,
-              reason: FaultReason.Misaligned,
-            };
-            break outer;
-          }
-          if (rd !== 0) x[rd] = (pc + 4) | 0;
-          pc = target;
-          break;
-        }
+        case Opcode.Jal:
         case Opcode.Jalr: {
-          const target = ((x[rs1]! + (inst >> 20)) & ~1) | 0;
-          if (f3 !== 0) {
-            trap = illegal(inst, pc);
-            break outer;
-          }
+          if ((inst & 0x7f) === Opcode.Jalr && f3 !== 0) break;
+          const target =
+            (inst & 0x7f) === Opcode.Jal
+              ? (pc + jumpOffset(inst)) | 0
+              : ((x[rs1]! + (inst >> 20)) & ~1) | 0;
           if (target & 3) {
-            trap = {
-              cause: Cause.InstructionMisaligned,
-              tval: target >>> 0,
-              epc: pc >>> 0,
-              reason: FaultReason.Misaligned,
-            };
+            trap = misaligned(Cause.InstructionMisaligned, target, pc);
             break outer;
           }
           if (rd !== 0) x[rd] = (pc + 4) | 0;
           pc = target;
-          break;
+          continue;
         }
         case Opcode.Lui:
           if (rd !== 0) x[rd] = inst & -4096;
           pc = (pc + 4) | 0;
-          break;
+          continue;
         case Opcode.Auipc:
           if (rd !== 0) x[rd] = (pc + (inst & -4096)) | 0;
           pc = (pc + 4) | 0;
-          break;
+          continue;
         case Opcode.MiscMem:
           // fence and fence.i: memory is coherent and in order here, so they do nothing.
-          if (f3 > 1) {
-            trap = illegal(inst, pc);
-            break outer;
-          }
+          if (f3 > 1) break;
           pc = (pc + 4) | 0;
-          break;
+          continue;
         case Opcode.System:
           trap = system(inst, pc);
           break outer;
-        default:
-          trap = illegal(inst, pc);
-          break outer;
       }
+      trap = illegal(inst, pc);
+      break;
     }
-    // ecall and ebreak complete by trapping; other traps leave the instruction undone.
-    const completed =
-      trap !== null && (trap.cause === Cause.EcallFromU || trap.cause === Cause.Breakpoint)
-        ? n + 1
-        : n;
-    this.instret += completed;
-    this.ticks = k0 + (trap ? n + 1 : n);
+    this.pc = pc;
     this.loads += loads;
     this.stores += stores;
-    this.pc = pc;
-    // Leave the fetch page's LRU stamp at its last fetch, so the kernel reads exact times.
-    if (trap !== null && !fetchFailed) stamps[fetchSlot] = 2 * (k0 + n);
-    else if (trap === null && n > 0) stamps[fetchSlot] = 2 * (k0 + n - 1);
-    mmu.fetchSlot = fetchSlot === NO_TLB_SLOT ? 0 : fetchSlot;
+    this.retire(k0, n, trap, fetchFailed);
     return trap;
+  }
+
+  /**
+   * Accounts for a run that attempted `n` instructions from tick `k0` and ended with `trap`:
+   * ecall and ebreak complete by trapping, other traps leave their instruction undone (but it
+   * used a tick). The fetch page's LRU stamp is left at its last fetch, so the kernel reads exact
+   * times.
+   */
+  private retire(k0: number, n: number, trap: Trap | null, fetchFailed: boolean): void {
+    const completes =
+      trap !== null && (trap.cause === Cause.EcallFromU || trap.cause === Cause.Breakpoint);
+    this.instret += completes ? n + 1 : n;
+    this.ticks = k0 + (trap !== null ? n + 1 : n);
+    const fast = this.mmu.fast;
+    if (trap !== null && !fetchFailed) fast.stampFetch(k0 + n);
+    else if (trap === null && n > 0) fast.stampFetch(k0 + n - 1);
+  }
+
+  /**
+   * The slow path of every load, store and atomic (its fast word was empty): the MMU's guest
+   * translation of `va` at tick `k`'s data time. Returns the physical address, or NO_PA with the
+   * fault in the MMU (translationFault builds the trap). It may evict the fetch page's entry
+   * (fast.fetchSlot is then NO_TLB_SLOT, and the caller must translate the next fetch again).
+   */
+  private translateData(va: number, access: Access, k: number, size: number): number {
+    return this.mmu.translate(va, access, dataTime(k), size);
+  }
+
+  /** The trap of an access at `va` by the instruction at `pc` whose translation failed. */
+  private translationFault(va: number, pc: number): Trap {
+    const { faultCause, faultReason } = this.mmu;
+    return { cause: faultCause, tval: va >>> 0, epc: pc >>> 0, reason: faultReason };
   }
 
   /**
@@ -396,7 +302,7 @@ export class Cpu {
   private storeNearReservation(va: number, pa: number): void {
     if (((pa ^ this.reservation) & -4096) !== 0) return;
     if ((pa & -4) === this.reservation) this.reservation = NO_RESERVATION;
-    else this.mmu.fastW[va >>> 12] = 0;
+    else this.mmu.fast.store[va >>> 12] = 0;
   }
 
   /**
@@ -405,7 +311,7 @@ export class Cpu {
    * store for permission, A/D and copy-on-write). Returns the trap, or null if it completed (the
    * caller moves pc on). A trapping instruction writes nothing.
    */
-  private atomic(inst: number, pc: number, t: number): Trap | null {
+  private atomic(inst: number, pc: number, k: number): Trap | null {
     const x = this.x;
     const f5 = inst >>> 27;
     const rd = (inst >> 7) & 31;
@@ -423,16 +329,15 @@ export class Cpu {
       if (rd !== 0) x[rd] = 1; // no reservation: fail without touching memory, as qemu does
       return null;
     }
-    const mmu = this.mmu;
-    const e = (isLr ? mmu.fastR : mmu.fastW)[va >>> 12]!;
+    const fast = this.mmu.fast;
+    const e = (isLr ? fast.load : fast.store)[va >>> 12]!;
     let pa: number;
     if (e !== 0) {
       pa = (e & -4096) ^ va;
-      mmu.tlb.stamps[e & 0xfff] = t;
+      fast.stampData(e, k);
     } else {
-      pa = mmu.translate(va, isLr ? Access.Load : Access.Store, t, 4);
-      if (pa < 0)
-        return { cause: mmu.faultCause, tval: va >>> 0, epc: pc >>> 0, reason: mmu.faultReason };
+      pa = this.translateData(va, isLr ? Access.Load : Access.Store, k, 4);
+      if (pa < 0) return this.translationFault(va, pc);
     }
     const i32 = this.ram.i32;
     const old = i32[pa >>> 2]!;
@@ -441,7 +346,7 @@ export class Cpu {
     if (isLr) {
       this.loads++;
       this.reservation = pa;
-      mmu.fastW[va >>> 12] = 0; // stores to this page now take the checking slow path
+      fast.store[va >>> 12] = 0; // stores to this page now take the checking slow path
     } else if (f5 === AmoFunct5.Sc) {
       this.stores++;
       v = this.reservation === pa ? 0 : 1;
@@ -455,6 +360,11 @@ export class Cpu {
     if (rd !== 0) x[rd] = v;
     return null;
   }
+}
+
+/** A misaligned fetch target, load or store address `addr` of the instruction at `pc`. */
+function misaligned(cause: Cause, addr: number, pc: number): Trap {
+  return { cause, tval: addr >>> 0, epc: pc >>> 0, reason: FaultReason.Misaligned };
 }
 
 function illegal(inst: number, pc: number): Trap {
@@ -519,6 +429,32 @@ function opImm(f3: number, imm: number, a: number): number {
     default:
       return a & imm;
   }
+}
+
+/** Whether a branch of funct3 `f3` (beq bne blt bge bltu bgeu; 2 and 3 already refused) is taken. */
+function branchTaken(f3: number, a: number, b: number): boolean {
+  switch (f3) {
+    case 0:
+      return a === b;
+    case 1:
+      return a !== b;
+    case 4:
+      return a < b;
+    case 5:
+      return a >= b;
+    case 6:
+      return a >>> 0 < b >>> 0;
+    default:
+      return a >>> 0 >= b >>> 0;
+  }
+}
+
+/** The OP major opcode by funct7: base, sub/sra, or the M extension; undefined if illegal. */
+function opReg(f7: number, f3: number, a: number, b: number): number | undefined {
+  if (f7 === Funct7.Base) return op(f3, a, b);
+  if (f7 === Funct7.Alt && (f3 === 0 || f3 === 5)) return f3 === 0 ? (a - b) | 0 : a >> b;
+  if (f7 === Funct7.MulDiv) return opMul(f3, a, b);
+  return undefined;
 }
 
 /** add sll slt sltu xor srl or and (funct7 = 0). */

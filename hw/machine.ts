@@ -93,15 +93,15 @@ export class Machine {
     const { cpu, mmu } = this;
     const c = this.config.costs;
     // Every fetch, load and store attempted is one translation (one TLB lookup when paged).
-    const translations = cpu.ticks + cpu.loads + cpu.stores + mmu.failedDataTranslations;
+    const translations = cpu.ticks + cpu.loads + cpu.stores + mmu.counters.failedDataTranslations;
     const paged = mmu.mode === "paged";
-    const tlbHits = paged ? Math.max(0, translations - mmu.tlbMisses) : 0;
+    const tlbHits = paged ? Math.max(0, translations - mmu.counters.tlbMisses) : 0;
     const memoryCycles = accessCycles(
       {
         accesses: translations,
         tlbLookups: paged ? translations : 0,
-        walkReads: mmu.walkReads,
-        adUpdates: mmu.adUpdates,
+        walkReads: mmu.counters.walkReads,
+        adUpdates: mmu.counters.adUpdates,
       },
       c,
     );
@@ -112,12 +112,12 @@ export class Machine {
       stores: cpu.stores,
       translations,
       tlbHits,
-      tlbMisses: mmu.tlbMisses,
-      walkReads: mmu.walkReads,
-      pageFaults: mmu.pageFaults,
-      accessFaults: mmu.accessFaults,
-      adUpdates: mmu.adUpdates,
-      tlbRefillTraps: mmu.tlbRefillTraps,
+      tlbMisses: mmu.counters.tlbMisses,
+      walkReads: mmu.counters.walkReads,
+      pageFaults: mmu.counters.pageFaults,
+      accessFaults: mmu.counters.accessFaults,
+      adUpdates: mmu.counters.adUpdates,
+      tlbRefillTraps: mmu.counters.tlbRefillTraps,
       diskReads: this.disk.reads,
       diskWrites: this.disk.writes,
       cycles:

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { WalkResult, walkTable } from "../../hw/mmu/walk.js";
 import { AdMode, Mmu, type MmuEvent, MmuMode, RefillMode } from "../../hw/mmu.js";
 import { Prng } from "../../hw/prng.js";
 import {
@@ -19,8 +20,6 @@ import {
   type PageTableFormat,
   SV32,
   tableIndex,
-  WalkResult,
-  walkTable,
 } from "../../hw/ptformat.js";
 import { Ram } from "../../hw/ram.js";
 import { PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, vpnIndex } from "../../hw/sv32.js";
@@ -217,9 +216,9 @@ describe("multi-level page tables: OSTEP paging-multilevel vectors", () => {
           expect(pa, name).toBe(s.pa);
           expect(ram.u8[pa], name).toBe(s.value);
           // The TLB now answers without a walk.
-          const before = mmu.walkReads;
+          const before = mmu.counters.walkReads;
           expect(mmu.translate(s.va, Access.Load, 0, 1), name).toBe(s.pa);
-          expect(mmu.walkReads, name).toBe(before);
+          expect(mmu.counters.walkReads, name).toBe(before);
         }
       }
     });

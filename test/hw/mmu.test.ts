@@ -77,7 +77,7 @@ describe("bare mode", () => {
     expect(go(mmu, 0xffff_fffc, Fetch, 4)).toBe(
       `${Cause.InstructionAccessFault}/${FaultReason.BusError}`,
     );
-    expect(mmu.accessFaults).toBe(3);
+    expect(mmu.counters.accessFaults).toBe(3);
   });
 });
 
@@ -327,12 +327,12 @@ describe("explained translations", () => {
     const { mmu } = pagedRig();
     mmu.setTracer(() => {});
     mmu.translate(0x20000, Load, 2);
-    expect(mmu.fastR[0x20]).toBe(0);
+    expect(mmu.fast.load[0x20]).toBe(0);
     expect(mmu.cacheable).toBe(false);
     mmu.setTracer(null);
     mmu.translate(0x20000, Load, 4);
-    expect(mmu.fastR[0x20]).not.toBe(0);
-    expect(mmu.fastW[0x20]).toBe(0); // installed per access kind, after its own check
+    expect(mmu.fast.load[0x20]).not.toBe(0);
+    expect(mmu.fast.store[0x20]).toBe(0); // installed per access kind, after its own check
   });
 });
 
@@ -342,9 +342,15 @@ describe("the quiet path changes nothing", () => {
       ram: Array.from(ram.i32.subarray(0, 4096)),
       tlb: mmu.tlb.contents(),
       stamps: Array.from(mmu.tlb.stamps.subarray(0, 10)),
-      counters: [mmu.tlbMisses, mmu.walkReads, mmu.adUpdates, mmu.pageFaults, mmu.accessFaults],
+      counters: [
+        mmu.counters.tlbMisses,
+        mmu.counters.walkReads,
+        mmu.counters.adUpdates,
+        mmu.counters.pageFaults,
+        mmu.counters.accessFaults,
+      ],
       fault: [mmu.faultCause, mmu.faultReason],
-      fast: [mmu.fastR[0x20], mmu.fastW[0x20], mmu.fetchSlot],
+      fast: [mmu.fast.load[0x20], mmu.fast.store[0x20], mmu.fast.fetchSlot],
     });
   }
   // [name, config, guest accesses first, quiet access: va, kind, expected pa or fault]
@@ -546,7 +552,7 @@ function runProgram(
     if (!trap) continue;
     if (trap.cause === Cause.Breakpoint) return run;
     handle(m, space, trap, opts.sfenceAfterAd ?? false);
-    run.history.push(JSON.stringify([trap, m.mmu.tlb.contents(), m.mmu.tlbMisses]));
+    run.history.push(JSON.stringify([trap, m.mmu.tlb.contents(), m.mmu.counters.tlbMisses]));
   }
   throw new Error("the program did not finish");
 }
@@ -590,8 +596,8 @@ describe("guest traps carry the spec's cause, tval and epc", () => {
       reason: FaultReason.NoPermission,
     });
     expect(m.ram.i32[(DATA_VA + SPACE_A.offset) >> 2]).toBe(0);
-    expect(m.mmu.failedDataTranslations).toBe(1);
-    expect(m.mmu.faultCount(Cause.StorePageFault)).toBe(1);
+    expect(m.mmu.counters.failedDataTranslations).toBe(1);
+    expect(m.mmu.counters.faultCount(Cause.StorePageFault)).toBe(1);
   });
 
   it("a fetch from an unmapped page: instruction page fault with tval = epc = the target", () => {
@@ -618,7 +624,11 @@ describe("guest traps carry the spec's cause, tval and epc", () => {
       epc: CODE_VA,
       reason: FaultReason.TlbMiss,
     });
-    expect([m.mmu.tlbRefillTraps, m.mmu.pageFaults, m.mmu.tlbMisses]).toEqual([1, 0, 1]);
+    expect([
+      m.mmu.counters.tlbRefillTraps,
+      m.mmu.counters.pageFaults,
+      m.mmu.counters.tlbMisses,
+    ]).toEqual([1, 0, 1]);
   });
 });
 
@@ -649,11 +659,11 @@ describe("the fast path is an exact cache of the TLB", () => {
         history: r.history,
         tlb: r.m.mmu.tlb.contents(),
         counters: [
-          r.m.mmu.tlbMisses,
-          r.m.mmu.walkReads,
-          r.m.mmu.adUpdates,
-          r.m.mmu.tlbRefillTraps,
-          r.m.mmu.pageFaults,
+          r.m.mmu.counters.tlbMisses,
+          r.m.mmu.counters.walkReads,
+          r.m.mmu.counters.adUpdates,
+          r.m.mmu.counters.tlbRefillTraps,
+          r.m.mmu.counters.pageFaults,
         ],
         results: results(r.m, SPACE_A),
       });
@@ -664,7 +674,7 @@ describe("the fast path is an exact cache of the TLB", () => {
       // Every fetch, load and store was one lookup: the traced run saw each on the slow path.
       const m = runs[1]!.m;
       expect(runs[1]!.accesses.length).toBe(
-        m.cpu.ticks + m.cpu.loads + m.cpu.stores + m.mmu.failedDataTranslations,
+        m.cpu.ticks + m.cpu.loads + m.cpu.stores + m.mmu.counters.failedDataTranslations,
       );
     });
   }
@@ -740,7 +750,7 @@ describe("the fast path is an exact cache of the TLB", () => {
       const model = modelMisses(traced.accesses, entries, ways, policy, 5);
       const fast = runProgram(setup(), SPACE_A);
       for (const mmu of [traced.m.mmu, fast.m.mmu]) {
-        expect(mmu.tlbMisses).toBe(model.misses);
+        expect(mmu.counters.tlbMisses).toBe(model.misses);
         expect(
           mmu.tlb
             .contents()
@@ -748,7 +758,9 @@ describe("the fast path is an exact cache of the TLB", () => {
             .sort(),
         ).toEqual(model.tags);
       }
-      expect(fast.m.mmu.tlbRefillTraps).toBe(refill === RefillMode.Software ? model.misses : 0);
+      expect(fast.m.mmu.counters.tlbRefillTraps).toBe(
+        refill === RefillMode.Software ? model.misses : 0,
+      );
     });
   }
 
@@ -789,8 +801,8 @@ describe("the fast path is an exact cache of the TLB", () => {
     const model = modelMisses(traced.accesses, 6, 3, "lru", 1);
     expect(fast.x13).toEqual(traced.x13);
     expect(fast.x13[0]).toBe((reference as { x13: number }).x13);
-    expect(fast.m.mmu.tlbMisses).toBe(model.misses);
-    expect(traced.m.mmu.tlbMisses).toBe(model.misses);
+    expect(fast.m.mmu.counters.tlbMisses).toBe(model.misses);
+    expect(traced.m.mmu.counters.tlbMisses).toBe(model.misses);
     expect(fast.m.mmu.tlb.contents()).toEqual(traced.m.mmu.tlb.contents());
   });
 });
@@ -838,7 +850,7 @@ describe("LRU stays exact in the corners", () => {
     startSv32(m, SPACE_A);
     m.cpu.pc = P1;
     runProgram(m, SPACE_A);
-    expect(m.mmu.tlbRefillTraps).toBe(4);
+    expect(m.mmu.counters.tlbRefillTraps).toBe(4);
     expect(pagesOf(m)).toEqual([P2, D, EP]);
   });
 
@@ -942,7 +954,7 @@ describe("no TLB or MMU setting changes what a program computes", () => {
       loadSv32(m, SPACE_A);
       startSv32(m, SPACE_A);
       runProgram(m, SPACE_A);
-      return m.mmu.tlbMisses;
+      return m.mmu.counters.tlbMisses;
     });
     expect(misses[0]).toBeGreaterThan(misses[1]!);
     expect(misses[1]).toBeGreaterThan(misses[2]!);
@@ -979,7 +991,7 @@ describe("no TLB or MMU setting changes what a program computes", () => {
       const r = results(m, SPACE_A) as { x13: number; data: unknown };
       expect(r.x13).toBe((reference as { x13: number }).x13);
       expect(r.data).toEqual((reference as { data: unknown }).data);
-      expect(m.mmu.fastX.some((w) => w !== 0)).toBe(pageSize === 4096);
+      expect(m.mmu.fast.fetch.some((w) => w !== 0)).toBe(pageSize === 4096);
       expect(m.mmu.tlb.contents().length).toBe(4);
       expect(LINEAR_VALID).toBe(0x8000_0000);
     }
@@ -1013,11 +1025,11 @@ describe("counters and the timing model", () => {
     go(mmu, 0x30000, Load);
     go(mmu, 0x30000, Store);
     go(mmu, 0x20000, Store);
-    expect(mmu.faultCount(Cause.LoadPageFault)).toBe(1);
-    expect(mmu.faultCount(Cause.StorePageFault)).toBe(2);
-    expect(mmu.faultCount(Cause.InstructionPageFault)).toBe(0);
-    expect(mmu.pageFaults).toBe(3);
-    expect(mmu.failedDataTranslations).toBe(3);
+    expect(mmu.counters.faultCount(Cause.LoadPageFault)).toBe(1);
+    expect(mmu.counters.faultCount(Cause.StorePageFault)).toBe(2);
+    expect(mmu.counters.faultCount(Cause.InstructionPageFault)).toBe(0);
+    expect(mmu.counters.pageFaults).toBe(3);
+    expect(mmu.counters.failedDataTranslations).toBe(3);
   });
 
   it("effective access time: each access, lookup, walk read and A/D write at its cost", () => {

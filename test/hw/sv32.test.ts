@@ -268,7 +268,7 @@ describe("the walk, step by step", () => {
       rig.set(L0_ADDR, l0 === R ? makePte(DATA, R) : l0);
       expect(rig.go(access), `case ${n}`).toBe(want);
       expect(rig.reads(), `case ${n}: PTE reads`).toBe(reads);
-      expect(rig.mmu.walkReads, `case ${n}: walkReads`).toBe(reads);
+      expect(rig.mmu.counters.walkReads, `case ${n}: walkReads`).toBe(reads);
     });
   }
 
@@ -276,7 +276,7 @@ describe("the walk, step by step", () => {
     const rig = new Rig();
     rig.mmu.setSatp(makeSatp(0x20_0000, ASID));
     expect(rig.go(Fetch)).toBe(`${Cause.InstructionAccessFault}/${FaultReason.BusError}`);
-    expect(rig.mmu.accessFaults).toBe(1);
+    expect(rig.mmu.counters.accessFaults).toBe(1);
   });
 
   it("case 17: the PTE addresses are satp.PPN*4096 + VPN[1]*4, then PPN*4096 + VPN[0]*4", () => {
@@ -390,7 +390,7 @@ describe("accessed and dirty bits, hardware scheme (default)", () => {
       expect(rig.go(access)).toBe(DATA * 4096 + 0xabc);
       expect(rig.word(L0_ADDR)).toBe(makePte(DATA, RW | after));
       expect(rig.log.filter((e) => e.op === "write").length).toBe(writes);
-      expect(rig.mmu.adUpdates).toBe(writes);
+      expect(rig.mmu.counters.adUpdates).toBe(writes);
       expect(rig.mmu.tlb.contents()[0]!.flags & AD).toBe(after);
     });
   }
@@ -405,7 +405,7 @@ describe("accessed and dirty bits, hardware scheme (default)", () => {
       { op: "read", pa: L0_ADDR, size: 4, value: makePte(DATA, RW | PTE_A) },
       { op: "write", pa: L0_ADDR, size: 4, value: makePte(DATA, RW | AD) },
     ]);
-    expect(rig.mmu.tlbMisses).toBe(1);
+    expect(rig.mmu.counters.tlbMisses).toBe(1);
     rig.log.length = 0;
     rig.go(Store);
     expect(rig.log).toEqual([]);
@@ -417,7 +417,7 @@ describe("accessed and dirty bits, hardware scheme (default)", () => {
     rig.go(Load);
     rig.set(L0_ADDR, makePte(DATA + 1, RW | PTE_A)); // remapped without sfence.vma
     expect(rig.go(Store)).toBe((DATA + 1) * 4096 + 0xabc);
-    expect(rig.mmu.tlbMisses).toBe(2);
+    expect(rig.mmu.counters.tlbMisses).toBe(2);
     expect(rig.word(L0_ADDR)).toBe(makePte(DATA + 1, RW | AD));
   });
 
@@ -451,7 +451,7 @@ describe("accessed and dirty bits, trap scheme", () => {
       expect(rig.word(L0_ADDR), `case ${n}: the PTE is never written`).toBe(
         makePte(DATA, RW | bits),
       );
-      expect(rig.mmu.adUpdates).toBe(0);
+      expect(rig.mmu.counters.adUpdates).toBe(0);
       expect(rig.mmu.tlb.contents().length, `case ${n}: a fault fills nothing`).toBe(
         typeof want === "number" ? 1 : 0,
       );
@@ -466,7 +466,7 @@ describe("accessed and dirty bits, trap scheme", () => {
     rig.set(L0_ADDR, makePte(DATA, RW | AD));
     expect(rig.go(Store)).toBe(DATA * 4096 + 0xabc);
     expect(rig.mmu.tlb.contents()).toMatchObject([{ flags: RW | AD }]);
-    expect(rig.mmu.faultCount(Cause.StorePageFault)).toBe(1);
+    expect(rig.mmu.counters.faultCount(Cause.StorePageFault)).toBe(1);
   });
 });
 
@@ -492,7 +492,7 @@ describe("ASIDs and global mappings across sfence.vma", () => {
     expect(rig.go(Load)).toBe((DATA + 1) * 4096 + 0xabc);
     as(rig, ASID);
     expect(rig.go(Load)).toBe(DATA * 4096 + 0xabc);
-    expect(rig.mmu.tlbMisses).toBe(2);
+    expect(rig.mmu.counters.tlbMisses).toBe(2);
     expect(rig.mmu.tlb.contents().map((e) => e.asid)).toEqual([ASID, 6]);
   });
 
@@ -501,7 +501,7 @@ describe("ASIDs and global mappings across sfence.vma", () => {
     rig.go(Load);
     as(rig, 6);
     expect(rig.go(Load)).toBe(DATA * 4096 + 0xabc);
-    expect(rig.mmu.tlbMisses).toBe(1);
+    expect(rig.mmu.counters.tlbMisses).toBe(1);
   });
 
   it("case 3: G on a pointer makes the mappings below it global", () => {
@@ -558,8 +558,8 @@ describe("what each translation reads", () => {
     expect(rig.reads()).toBe(3);
     rig.go(Load, 0x80_1000);
     expect(rig.reads()).toBe(3);
-    expect(rig.mmu.walkReads).toBe(3);
-    expect(rig.mmu.tlbMisses).toBe(2);
+    expect(rig.mmu.counters.walkReads).toBe(3);
+    expect(rig.mmu.counters.tlbMisses).toBe(2);
   });
 
   it("a software-refilled TLB never reads a PTE itself when the entry has A and D", () => {
@@ -570,7 +570,7 @@ describe("what each translation reads", () => {
     rig.mmu.tlbWrite(VA, pte, L0_ADDR, 0);
     expect(rig.go(Store)).toBe(DATA * 4096 + 0xabc);
     expect(rig.reads()).toBe(0);
-    expect(rig.mmu.tlbRefillTraps).toBe(1);
-    expect(rig.mmu.tlbMisses).toBe(1);
+    expect(rig.mmu.counters.tlbRefillTraps).toBe(1);
+    expect(rig.mmu.counters.tlbMisses).toBe(1);
   });
 });

@@ -7,6 +7,7 @@ import { disassemble } from "../asm/disasm.js";
 import { registerName } from "../asm/isa.js";
 import type { ElfSegment } from "../kernel/elf.js";
 import type { Proc } from "../kernel/proc.js";
+import type { FileReader } from "../session/program.js";
 import { StepError } from "../session/step/errors.js";
 import { bytesSource } from "../session/step/guest-io.js";
 import { focus, imageOf, lookupFor, peekWords } from "../session/step/inspect.js";
@@ -14,7 +15,6 @@ import { HISTORY_STEPS, type Note, PC, Session } from "../session/step/session.j
 import { prepareSetup, type StepSetup } from "../session/step/setup.js";
 import { Stops } from "../session/step/stops.js";
 import { labelsOf } from "../session/step/symbols.js";
-import { bundledReader } from "./programs.js";
 import { machineOptions, type ProgramChoice, type Settings, SOURCE_NAME } from "./settings.js";
 import type { ConsoleLine, Diagnostic, DisasmLine, RegisterView } from "./view.js";
 
@@ -44,17 +44,21 @@ export class Engine {
     this.session = this.fresh();
   }
 
-  /** Loads a program with the settings; the engine, or why not (one line plus diagnostics). */
+  /**
+   * Loads a program with the settings, reading files with `files` (an edited source is named
+   * SOURCE_NAME); the engine, or why not (one line plus the assembler's diagnostics).
+   */
   static load(
     program: ProgramChoice,
     settings: Settings,
+    files: FileReader,
   ): Engine | Extract<LoadResult, { ok: false }> {
-    const extra = new Map<string, Uint8Array>();
-    let path = program.kind === "bundled" ? program.path : SOURCE_NAME;
-    if (program.kind === "source") extra.set(path, new TextEncoder().encode(program.text));
-    path = path.replace(/^\.\//, "");
+    const path = program.kind === "bundled" ? program.path : SOURCE_NAME;
+    const edited = program.kind === "source" ? new TextEncoder().encode(program.text) : null;
+    const read: FileReader = (p) =>
+      edited && p === SOURCE_NAME ? { ok: true, bytes: edited } : files(p);
     try {
-      const r = prepareSetup(bundledReader(extra), [path], [], machineOptions(settings));
+      const r = prepareSetup(read, [path], [], machineOptions(settings));
       if (!r.ok) return { ok: false, error: r.error, diagnostics: r.diagnostics.map(diagnostic) };
       return new Engine(r.setup);
     } catch (e) {

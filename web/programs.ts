@@ -66,10 +66,10 @@ export function sourceText(path: string): string | undefined {
   return sources[PREFIX + path];
 }
 
-/** A FileReader over the bundled files plus `extra` (the user's edited source). */
-export function bundledReader(extra: ReadonlyMap<string, Uint8Array> = new Map()): FileReader {
+/** A FileReader over the bundled files (paths as from the repository: `programs/hello.s`). */
+export function bundledReader(): FileReader {
   return (path) => {
-    const bytes = extra.get(path) ?? files.get(path.replace(/^\.\//, ""));
+    const bytes = files.get(path.replace(/^\.\//, ""));
     if (bytes) return { ok: true, bytes };
     return { ok: false, missing: true, message: `${path}: no such file` };
   };

@@ -6,7 +6,7 @@ import type { QuizProblem } from "../quiz/kind.js";
 import { KERNEL_POLICIES } from "../session/boot.js";
 import { Engine } from "./engine.js";
 import { panesOf } from "./panes.js";
-import { programGroups, sourceText } from "./programs.js";
+import { bundledReader, programGroups, sourceText } from "./programs.js";
 import type { Command, MachineState, Reply, Request } from "./protocol.js";
 import { gradeQuiz, makeQuiz, quizList } from "./quiz.js";
 
@@ -28,6 +28,7 @@ let running = false;
 let stopped = "";
 let ips = 0;
 let problems: readonly QuizProblem[] = [];
+const files = bundledReader();
 
 function post(reply: Reply): void {
   scope.postMessage(reply);
@@ -114,7 +115,7 @@ function handle(req: Request): void {
   }
   if (cmd.type === "load") {
     running = false;
-    const e = Engine.load(cmd.program, cmd.settings);
+    const e = Engine.load(cmd.program, cmd.settings, files);
     if (!(e instanceof Engine)) {
       engine = null;
       post({ type: "loadError", ack: id, error: e.error, diagnostics: e.diagnostics });

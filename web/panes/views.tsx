@@ -1,6 +1,6 @@
 // The panes drawn from the session's views (session/view): Address, TLB, Page table, Physical
 // memory, Processes, Swap and Counters.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { MemoryView, PteBits, Snapshot, Translation } from "../../session/view/types.js";
 import { machine } from "../client.js";
 import { hex, hex32 } from "../format.js";
@@ -152,6 +152,7 @@ function Walk(props: { t: Translation; position: number }) {
   const total = t.lines.length;
   const [shown, setShown] = useState(total);
   useEffect(() => {
+    if (matchMedia("(prefers-reduced-motion: reduce)").matches) return setShown(total);
     setShown(1);
     const timer = setInterval(() => setShown((n) => (n >= total ? n : n + 1)), WALK_FRAME_MS);
     return () => clearInterval(timer);
@@ -202,14 +203,14 @@ const WALK_FRAME_MS = 120;
 
 export function PageTablePane() {
   const p = panes();
-  const walk = p?.walk.walk ?? null;
+  const translations = p?.walk.translations ?? [];
   const tree = p?.pageTable ?? null;
   return (
     <Pane name="Page table" class="wide">
-      {walk ? (
-        <Walk t={walk} position={p?.position ?? 0} />
+      {translations.length === 0 ? (
+        <Empty>no translation in the last step</Empty>
       ) : (
-        <Empty>no page-table walk in the last steps</Empty>
+        translations.map((t, i) => <Walk key={i} t={t} position={p?.position ?? 0} />)
       )}
       {tree && (
         <details open>
@@ -257,15 +258,83 @@ function frameTitle(m: MemoryView, ppn: number): string {
   return parts.join(", ");
 }
 
+/** The map's width in CSS pixels; cells shrink as frames grow in number. */
+const MAP_WIDTH = 512;
+/** Cell size (with a one-pixel gap) for up to 4096, 16384 and more frames. */
+function cellSize(count: number): number {
+  return count <= 4096 ? 8 : count <= 16384 ? 4 : 2;
+}
+
+/** The colour of each use, read from the stylesheet's variables. */
+function useColours(el: Element): Record<string, string> {
+  const css = getComputedStyle(el);
+  const v = (name: string) => css.getPropertyValue(name).trim();
+  return {
+    free: v("--free"),
+    kernel: v("--kernel"),
+    "page table": v("--pt"),
+    user: v("--user"),
+    shared: v("--shared"),
+    partition: v("--partition"),
+    touched: v("--fill"),
+    current: v("--miss"),
+  };
+}
+
+/** Draws one cell per frame, coloured by use; touched frames outlined, the current one in red. */
+function drawFrames(canvas: HTMLCanvasElement, m: MemoryView): void {
+  const cell = cellSize(m.count);
+  const cols = MAP_WIDTH / cell;
+  const rows = Math.ceil(m.count / cols);
+  const scale = devicePixelRatio || 1;
+  canvas.width = MAP_WIDTH * scale;
+  canvas.height = rows * cell * scale;
+  canvas.style.height = `${rows * cell}px`;
+  const g = canvas.getContext("2d");
+  if (!g) return;
+  g.scale(scale, scale);
+  const colour = useColours(canvas);
+  const gap = cell > 2 ? 1 : 0;
+  m.use.forEach((use, ppn) => {
+    g.fillStyle = colour[use] ?? colour.free!;
+    g.fillRect((ppn % cols) * cell, Math.floor(ppn / cols) * cell, cell - gap, cell - gap);
+  });
+  const ring = (ppn: number, style: string) => {
+    g.strokeStyle = style;
+    g.lineWidth = 2;
+    g.strokeRect(
+      (ppn % cols) * cell - 1,
+      Math.floor(ppn / cols) * cell - 1,
+      cell + 1 - gap,
+      cell + 1 - gap,
+    );
+  };
+  for (const t of m.touched) ring(t.ppn, colour.touched!);
+  if (m.current !== null) ring(m.current, colour.current!);
+}
+
 export function MemoryPane() {
   const m = panes()?.memory;
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [hover, setHover] = useState<number | null>(null);
+  useEffect(() => {
+    if (m && canvas.current) drawFrames(canvas.current, m);
+  }, [m]);
   if (!m)
     return (
       <Pane name="Physical memory">
         <Empty>no memory map yet</Empty>
       </Pane>
     );
-  const touched = new Set(m.touched.map((t) => t.ppn));
+  const cell = cellSize(m.count);
+  const frameAt = (e: MouseEvent): number | null => {
+    const r = (e.currentTarget as HTMLCanvasElement).getBoundingClientRect();
+    const ppn =
+      Math.floor((e.clientY - r.top) / cell) * (MAP_WIDTH / cell) +
+      Math.floor((e.clientX - r.left) / cell);
+    return ppn >= 0 && ppn < m.count ? ppn : null;
+  };
+  const shown = hover ?? m.current;
   return (
     <Pane name="Physical memory" class="wide">
       <p class="caption">
@@ -278,15 +347,18 @@ export function MemoryPane() {
           </li>
         ))}
       </ul>
-      <div class="frames">
-        {m.use.map((use, ppn) => (
-          <span
-            key={ppn}
-            class={`cell ${USE_CLASS[use] ?? ""} ${ppn === m.current ? "current" : touched.has(ppn) ? "touched" : ""}`}
-            title={frameTitle(m, ppn)}
-          />
-        ))}
-      </div>
+      <canvas
+        ref={canvas}
+        class="frames"
+        style={{ width: `${MAP_WIDTH}px` }}
+        role="img"
+        aria-label={`memory map: ${m.count - m.free} of ${m.count} frames in use`}
+        onMouseMove={(e) => setHover(frameAt(e))}
+        onMouseLeave={() => setHover(null)}
+      />
+      <p class="detail">
+        {shown === null ? "" : `${hover === null ? "current access: " : ""}${frameTitle(m, shown)}`}
+      </p>
     </Pane>
   );
 }

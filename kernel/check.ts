@@ -5,9 +5,11 @@
 // frame that is free, the kernel's or a page table; every resident user page's reference count
 // equals its mappings and it is known to the replacement policy; each swap slot's count equals
 // the PTEs naming it; and no frame is left pinned once a trap has been served.
+
+import type { Machine } from "../hw/machine.js";
 import { PTE_U, PTE_V, ptePpn } from "../hw/sv32.js";
-import { FrameUse } from "./frames.js";
-import type { Kernel } from "./kernel.js";
+import { type FrameTable, FrameUse } from "./frames.js";
+import type { MemoryModel } from "./memory.js";
 import { USER_TOP } from "./paging/context.js";
 import { handlePageFault } from "./paging/fault.js";
 import {
@@ -17,7 +19,20 @@ import {
   swapSlot,
   tablePages,
 } from "./paging/pagetable.js";
+import type { KernelPlugins } from "./plugins.js";
 import { type Proc, ProcState } from "./proc.js";
+import type { Swapper } from "./swap/swap.js";
+
+/** What the checker reads of the kernel (the Kernel is one); it changes nothing. */
+export interface CheckContext {
+  readonly machine: Machine;
+  readonly frames: FrameTable;
+  readonly memory: Pick<MemoryModel, "mode" | "check">;
+  readonly procs: ReadonlyMap<number, Proc>;
+  readonly swapper: Swapper | null;
+  /** The policy check applies to the kernel's own fault handler and policies only. */
+  readonly options: { readonly plugins: Pick<KernelPlugins, "pageFault" | "replacement"> };
+}
 
 /** What the page tables of all live processes name: mappings per frame and PTEs per swap slot. */
 interface Census {
@@ -27,7 +42,7 @@ interface Census {
 }
 
 /** The first inconsistency between frames and page tables, or undefined if all agree. */
-export function checkKernel(k: Kernel): string | undefined {
+export function checkKernel(k: CheckContext): string | undefined {
   if (k.memory.mode !== "paged") return k.memory.check?.() ?? checkFreeCount(k);
   const count = k.frames.count;
   const census: Census = {
@@ -49,7 +64,7 @@ export function checkKernel(k: Kernel): string | undefined {
 }
 
 /** `p`'s page-table pages are marked as such and belong to it alone. */
-function checkTables(k: Kernel, p: Proc, census: Census): string | undefined {
+function checkTables(k: CheckContext, p: Proc, census: Census): string | undefined {
   const { frames } = k;
   for (const t of [p.root, ...tablePages(referencePageTable, k.machine.ram, frames, p.root)]) {
     if (t >= frames.count || frames.use[t] !== FrameUse.PageTable)
@@ -62,7 +77,7 @@ function checkTables(k: Kernel, p: Proc, census: Census): string | undefined {
 }
 
 /** Each valid PTE of `p` names a user or shared frame with the U bit; counts rss and mappings. */
-function checkPtes(k: Kernel, p: Proc, census: Census): string | undefined {
+function checkPtes(k: CheckContext, p: Proc, census: Census): string | undefined {
   const { frames } = k;
   let problem: string | undefined;
   let resident = 0;
@@ -90,7 +105,7 @@ function checkPtes(k: Kernel, p: Proc, census: Census): string | undefined {
 }
 
 /** Reference counts equal mappings, every user frame is mapped, and no frame is left pinned. */
-function checkFrames(k: Kernel, mappings: Int32Array): string | undefined {
+function checkFrames(k: CheckContext, mappings: Int32Array): string | undefined {
   const { frames } = k;
   for (let ppn = 0; ppn < frames.count; ppn++) {
     if (frames.pins[ppn] !== 0)
@@ -107,7 +122,7 @@ function checkFrames(k: Kernel, mappings: Int32Array): string | undefined {
  * The replacement policy knows exactly the resident user frames, each once. Checked with the
  * kernel's own fault handler and policies (a lab's plug-ins are graded on their own).
  */
-function checkPolicy(k: Kernel): string | undefined {
+function checkPolicy(k: CheckContext): string | undefined {
   const { swapper, frames, options } = k;
   if (!swapper || options.plugins.replacement || options.plugins.pageFault !== handlePageFault)
     return undefined;
@@ -126,7 +141,7 @@ function checkPolicy(k: Kernel): string | undefined {
 }
 
 /** Each swap slot's reference count equals the number of swapped PTEs that name it. */
-function checkSwapSlots(k: Kernel, seen: Map<number, number>): string | undefined {
+function checkSwapSlots(k: CheckContext, seen: Map<number, number>): string | undefined {
   const space = k.swapper?.space;
   if (!space) return seen.size > 0 ? "swapped PTEs but no swap" : undefined;
   let used = 0;
@@ -139,7 +154,7 @@ function checkSwapSlots(k: Kernel, seen: Map<number, number>): string | undefine
   return used === space.used ? undefined : `swap: ${space.used} slots counted used but ${used} are`;
 }
 
-function checkFreeCount(k: Kernel): string | undefined {
+function checkFreeCount(k: CheckContext): string | undefined {
   const { frames } = k;
   let free = 0;
   for (let ppn = 0; ppn < frames.count; ppn++) if (frames.use[ppn] === FrameUse.Free) free++;

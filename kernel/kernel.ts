@@ -23,6 +23,7 @@ import { type KernelPlugins, referencePlugins } from "./plugins.js";
 import { AsidPool, newProc, type Proc, type ProcessExit, ProcState } from "./proc.js";
 import { runFor, type Slice } from "./scheduler.js";
 import { type SwapCounters, type SwapPolicy, Swapper } from "./swap/swap.js";
+import { syscall } from "./syscall.js";
 import type { KernelEvent } from "./trace.js";
 
 export { exitStatus, type ProcessExit } from "./proc.js";
@@ -246,6 +247,16 @@ export class Kernel {
    */
   step(budget: number): boolean {
     return runFor(this, budget);
+  }
+
+  /** Serves the ecall at `epc` made by `p`: syscall.ts, which is handed the whole kernel. */
+  syscall(p: Proc, epc: number): void {
+    syscall(this, p, epc);
+  }
+
+  /** The invariant checker's first problem (after every trap); undefined if none or no checker. */
+  checkInvariants(): string | undefined {
+    return this.checker?.(this);
   }
 
   /** Sends an event to the tracer, if one is listening. */

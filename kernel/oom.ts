@@ -3,14 +3,31 @@
 // too tight, and the OOM killer ends the process with the largest footprint, as Linux's does.
 
 import { hex32 } from "../hw/hex.js";
+import type { Machine } from "../hw/machine.js";
 import { MmuMode } from "../hw/mmu.js";
 import { Cause, type Trap } from "../hw/trap.js";
 import { Signal as Sig } from "./abi.js";
-import type { Kernel } from "./kernel.js";
-import { tablePages } from "./paging/pagetable.js";
-import { MAX_FAULTS_PER_INSTRUCTION } from "./paging/progress.js";
+import type { FrameTable } from "./frames.js";
+import type { MemoryModel } from "./memory.js";
+import { type PageTableOps, tablePages } from "./paging/pagetable.js";
+import { MAX_FAULTS_PER_INSTRUCTION, type ProgressGuard } from "./paging/progress.js";
 import type { Proc } from "./proc.js";
-import { EvictFailure } from "./swap/swap.js";
+import { EvictFailure, type Swapper } from "./swap/swap.js";
+
+/** What the progress watch and the OOM killer use of the kernel (the Kernel is one). */
+export interface OomContext {
+  readonly machine: Machine;
+  readonly frames: FrameTable;
+  readonly pt: PageTableOps;
+  readonly memory: Pick<MemoryModel, "mode">;
+  /** Live processes, and old images an execve is replacing (their pages count too). */
+  readonly procs: ReadonlyMap<number, Proc>;
+  readonly detached: ReadonlySet<Proc>;
+  readonly progress: ProgressGuard;
+  readonly counters: { readonly evictions: number };
+  readonly swapper: Pick<Swapper, "lastFailure"> | null;
+  kill(p: Proc, signal: Sig, reason: string): void;
+}
 
 /** Traps by which an instruction asks for a page: page faults, and TLB misses (software refill). */
 const FAULT_CAUSES: ReadonlySet<number> = new Set([
@@ -27,7 +44,7 @@ const FAULT_CAUSES: ReadonlySet<number> = new Set([
  * tight for it and the OOM killer ends a process; if none was, the faults are not being fixed
  * and `p` is ended. False if `p` has ended.
  */
-export function watchProgress(k: Kernel, p: Proc, trap: Trap): boolean {
+export function watchProgress(k: OomContext, p: Proc, trap: Trap): boolean {
   if (!FAULT_CAUSES.has(trap.cause)) {
     k.progress.clear();
     return true;
@@ -54,7 +71,7 @@ export function watchProgress(k: Kernel, p: Proc, trap: Trap): boolean {
  * the fault is retried (true). Otherwise memory and swap are spent: the fault fails and `p`
  * alone ends, with the fault's reason (false).
  */
-export function outOfMemory(k: Kernel, p: Proc, va: number): boolean {
+export function outOfMemory(k: OomContext, p: Proc, va: number): boolean {
   if (k.swapper?.lastFailure !== EvictFailure.NothingEvictable) return false;
   oomKill(k, p, `pid ${p.pid} needed a frame at ${hex32(va)} and no page could be evicted`);
   return true;
@@ -64,7 +81,7 @@ export function outOfMemory(k: Kernel, p: Proc, va: number): boolean {
  * The OOM killer, as Linux's: ends (SIGKILL) the process with the largest footprint — resident
  * pages plus page-table pages — ties going to the newest (highest pid). `why` names the need.
  */
-function oomKill(k: Kernel, needy: Proc, why: string): void {
+function oomKill(k: OomContext, needy: Proc, why: string): void {
   let victim = needy;
   let most = { resident: 0, tables: 0 };
   for (const q of k.procs.values()) {
@@ -83,7 +100,7 @@ function oomKill(k: Kernel, needy: Proc, why: string): void {
 }
 
 /** Resident and page-table pages of `p`, with those of an old image its execve is replacing. */
-function footprint(k: Kernel, p: Proc): { resident: number; tables: number } {
+function footprint(k: OomContext, p: Proc): { resident: number; tables: number } {
   let resident = p.rss;
   let tables = tablePageCount(k, p);
   for (const old of k.detached) {
@@ -95,7 +112,7 @@ function footprint(k: Kernel, p: Proc): { resident: number; tables: number } {
 }
 
 /** Page-table pages of `p`, its root included (paged mode; 0 otherwise). */
-function tablePageCount(k: Kernel, p: Proc): number {
+function tablePageCount(k: OomContext, p: Proc): number {
   if (k.memory.mode !== MmuMode.Paged || p.root === 0) return 0;
   return 1 + tablePages(k.pt, k.machine.ram, k.frames, p.root).length;
 }

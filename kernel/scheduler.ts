@@ -2,9 +2,11 @@
 // time. A slice ends when its quantum is spent, its process blocks, yields or ends; the CPU runs
 // until the slice's end or a trap, and the trap goes to trap.ts before the slice goes on.
 import { Signal as Sig } from "./abi.js";
-import type { Kernel } from "./kernel.js";
+import type { MisalignedMode } from "./misaligned.js";
+import type { KernelPlugins } from "./plugins.js";
 import { type Proc, ProcState } from "./proc.js";
-import { handleTrap, stackOverflowed } from "./trap.js";
+import type { Swapper } from "./swap/swap.js";
+import { handleTrap, stackOverflowed, type TrapContext } from "./trap.js";
 
 /** Instructions a quantum is stretched by when it ends inside an lr.w/sc.w sequence, once. */
 export const LRSC_GRACE = 16;
@@ -17,12 +19,37 @@ export interface Slice {
   graced?: boolean;
 }
 
+/** What the scheduler uses of the kernel (the Kernel is one): the run queue, switching, traps. */
+export interface SchedContext extends TrapContext {
+  /** Processes waiting for the CPU, in order. */
+  readonly runQueue: Proc[];
+  /** The running process's quantum; null between quanta. */
+  slice: Slice | null;
+  readonly current: Proc | null;
+  /** Run one instruction at a time (tracing). */
+  readonly singleStep: boolean;
+  /** Set by sched_yield: end the running slice now. */
+  yieldNow: boolean;
+  readonly options: {
+    readonly quantum: number;
+    readonly maxSteps: number;
+    readonly misaligned: MisalignedMode;
+    readonly plugins: Pick<KernelPlugins, "tlbRefill">;
+  };
+  readonly swapper: Swapper | null;
+  /** The invariant checker's first problem (`--check`, after every trap); undefined if none or unset. */
+  checkInvariants(): string | undefined;
+  /** Puts `p` on the CPU; saves the CPU's registers back into `p`. */
+  switchTo(p: Proc): void;
+  save(p: Proc): void;
+}
+
 /**
  * Runs until `budget` more instructions have completed (traps handled on the way) or no process
  * is left; returns false once every process has ended. Stepping one instruction at a time and
  * running straight through give the same machine states.
  */
-export function runFor(k: Kernel, budget: number): boolean {
+export function runFor(k: SchedContext, budget: number): boolean {
   const cpu = k.machine.cpu;
   const stopAt = cpu.instret + budget;
   while (cpu.instret < stopAt) {
@@ -58,13 +85,13 @@ export function runFor(k: Kernel, budget: number): boolean {
     if (!trap) continue;
     cpu.clearReservation(); // any trap into the kernel ends an lr.w/sc.w sequence
     handleTrap(k, p, trap);
-    if (k.checker) runChecker(k);
+    runChecker(k);
   }
   return true;
 }
 
 /** Puts the next runnable process on the CPU for a quantum; null if none is left. */
-function startSlice(k: Kernel): Slice | null {
+function startSlice(k: SchedContext): Slice | null {
   for (let p = k.runQueue.shift(); p; p = k.runQueue.shift()) {
     if (p.state !== ProcState.Runnable) continue;
     const from = k.current?.pid ?? null;
@@ -80,7 +107,7 @@ function startSlice(k: Kernel): Slice | null {
 }
 
 /** Ends the current quantum: saves `p` and puts it at the back of the queue if it can run. */
-function endSlice(k: Kernel, p: Proc): void {
+function endSlice(k: SchedContext, p: Proc): void {
   k.progress.clear();
   if (k.current === p) k.save(p);
   if (p.state === ProcState.Runnable) stackOverflowed(k, p, p.pc);
@@ -90,7 +117,7 @@ function endSlice(k: Kernel, p: Proc): void {
 }
 
 /** Throws if the invariant checker (set by the host) finds a broken invariant. */
-function runChecker(k: Kernel): void {
-  const problem = k.checker?.(k);
+function runChecker(k: SchedContext): void {
+  const problem = k.checkInvariants();
   if (problem) throw new Error(`kernel invariant broken: ${problem}`);
 }

@@ -1,6 +1,11 @@
 // System calls: ecall with the number in a7, arguments in a0..a5, the result (or -errno) in a0.
 // A handler returns the value for a0, BLOCK to sleep and run the ecall again when woken, or
 // NO_RESULT when a0 must stay as it is (exit, a successful execve).
+//
+// Unlike the other kernel pieces, which name a narrow context (TrapContext, SchedContext,
+// VmContext, ...), the system calls are handed the whole Kernel: between them they reach the
+// memory model, the process table, the scheduler's queue, the host's streams, the program loader
+// and the tracer (fork, execve and wait4 need most of it at once).
 import { Access } from "../hw/trap.js";
 import { Errno, Signal, Sys, signalName } from "./abi.js";
 import { AddressSpace } from "./aspace.js";

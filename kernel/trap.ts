@@ -4,13 +4,36 @@
 import { hex32 } from "../hw/hex.js";
 import { Cause, causeAccess, causeName, FaultReason, isPageFault, type Trap } from "../hw/trap.js";
 import { Signal as Sig } from "./abi.js";
-import type { Kernel } from "./kernel.js";
+import type { MemoryModel } from "./memory.js";
 import { emulateMisaligned, MisalignedMode } from "./misaligned.js";
-import { watchProgress } from "./oom.js";
+import { type OomContext, watchProgress } from "./oom.js";
+import type { KernelPlugins } from "./plugins.js";
 import type { Proc } from "./proc.js";
-import { syscall } from "./syscall.js";
+import type { RefillContext } from "./refill.js";
 
-export function handleTrap(k: Kernel, p: Proc, trap: Trap): void {
+/**
+ * What trap dispatch uses of the kernel (the Kernel is one): the memory model's fault handler,
+ * the refill handler's and the OOM killer's contexts, and `syscall`, which serves an ecall with
+ * the whole kernel (syscall.ts).
+ */
+export interface TrapContext extends RefillContext, OomContext {
+  readonly memory: Pick<MemoryModel, "mode" | "fault" | "userPa" | "stackOverflow">;
+  readonly counters: {
+    syscalls: number;
+    tlbRefills: number;
+    misalignedEmulated: number;
+    readonly evictions: number;
+  };
+  readonly options: {
+    readonly misaligned: MisalignedMode;
+    readonly plugins: Pick<KernelPlugins, "tlbRefill">;
+  };
+  /** Serves the ecall at `epc` made by `p` (syscall.ts). */
+  syscall(p: Proc, epc: number): void;
+}
+
+/** Decides what the trap `p` stopped with means: a fault fixed, a syscall served, or `p` ended. */
+export function handleTrap(k: TrapContext, p: Proc, trap: Trap): void {
   if (stackOverflowed(k, p, trap.epc)) return;
   if (!watchProgress(k, p, trap)) return;
   // base-limit and segmented: a limit fault goes to the memory model too (a segment may grow).
@@ -21,7 +44,7 @@ export function handleTrap(k: Kernel, p: Proc, trap: Trap): void {
   switch (trap.cause) {
     case Cause.EcallFromU:
       k.counters.syscalls++;
-      syscall(k, p, trap.epc);
+      k.syscall(p, trap.epc);
       return;
     case Cause.TlbMiss:
       k.counters.tlbRefills++;
@@ -60,7 +83,7 @@ export function handleTrap(k: Kernel, p: Proc, trap: Trap): void {
 }
 
 /** Emulates a misaligned load or store (kernel/misaligned.ts); false if it cannot. */
-function emulateMisalignedAccess(k: Kernel, p: Proc, trap: Trap): boolean {
+function emulateMisalignedAccess(k: TrapContext, p: Proc, trap: Trap): boolean {
   const done = emulateMisaligned(
     {
       machine: k.machine,
@@ -81,14 +104,14 @@ function emulateMisalignedAccess(k: Kernel, p: Proc, trap: Trap): boolean {
 }
 
 /** Kills `p` if its stack overflowed where no hardware caught it (at traps and slice ends). */
-export function stackOverflowed(k: Kernel, p: Proc, pc: number): boolean {
+export function stackOverflowed(k: TrapContext, p: Proc, pc: number): boolean {
   const overflow = k.memory.stackOverflow?.(p);
   if (overflow) k.kill(p, Sig.SIGSEGV, `${overflow}, pc ${hex32(pc)}`);
   return overflow !== undefined;
 }
 
 /** Has the memory model fix a memory fault (the instruction then restarts) or kills `p`. */
-function fault(k: Kernel, p: Proc, trap: Trap): void {
+function fault(k: TrapContext, p: Proc, trap: Trap): void {
   const r = k.memory.fault(p, trap.tval, causeAccess(trap.cause)!);
   const action = r.ok ? r.action : `kill: ${r.reason}`;
   k.emit({ kind: "fault", pid: p.pid, va: trap.tval, cause: causeName(trap.cause), action });

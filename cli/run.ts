@@ -13,13 +13,14 @@ import { defaultKernelOptions, exitStatus, type Kernel } from "../kernel/kernel.
 import { renderMemoryMap } from "../kernel/memmap.js";
 import { MisalignedMode } from "../kernel/misaligned.js";
 import { eventCategory } from "../kernel/trace.js";
+import { formatKernelEvent, formatMmuEvent } from "../session/explain.js";
+import { collectStats } from "../session/stats.js";
 import { bootKernel, KERNEL_POLICIES, MAX_RAM, MAX_SWAP, type MachineOptions } from "./boot.js";
-import { formatKernelEvent, formatMmuEvent } from "./explain.js";
 import { INTERRUPTED_STATUS, interruptReport, runInterruptibly } from "./interrupt.js";
 import { type CliIo, UserError } from "./io.js";
 import { parseChoice, parseCount, parseSizeAtMost } from "./options.js";
 import { loadProgram } from "./program.js";
-import { collectStats, printStats } from "./stats.js";
+import { printStats } from "./stats.js";
 import type { SubcommandFactory } from "./subcommands.js";
 
 /** No instruction limit unless asked for: Ctrl-C stops a run (graders and tests set their own). */

@@ -7,10 +7,11 @@ import { MmuMode } from "../../hw/mmu.js";
 import { makeSatp, pteFlagString } from "../../hw/sv32.js";
 import { renderMemoryMap } from "../../kernel/memmap.js";
 import { type Proc, ProcState } from "../../kernel/proc.js";
+import { collectStats } from "../../session/stats.js";
 import { StepError } from "../../session/step/errors.js";
 import { lookupFor, peekWords } from "../../session/step/inspect.js";
 import type { Session } from "../../session/step/session.js";
-import { collectStats, printStats } from "../stats.js";
+import { printStats } from "../stats.js";
 import { type Paint, PID_COLOURS } from "./colour.js";
 
 /** All 32 registers of `p` by ABI name, four to a line, after its pc. */

@@ -5,8 +5,8 @@ import { disassemble, type SymbolLookup } from "../../asm/disasm.js";
 import { registerName } from "../../asm/isa.js";
 import { hex32 } from "../../hw/hex.js";
 import type { MmuEvent } from "../../hw/mmu.js";
+import { formatKernelEvent, formatMmuEvent } from "../../session/explain.js";
 import { type Note, PC, type RegChange, type StepReport } from "../../session/step/session.js";
-import { formatKernelEvent, formatMmuEvent } from "../explain.js";
 import type { Paint } from "./colour.js";
 
 const INDENT = "    ";

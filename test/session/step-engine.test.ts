@@ -5,8 +5,8 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { prepareSetup } from "../../cli/boot.js";
 import { type CliIo, processIo } from "../../cli/io.js";
-import { collectStats } from "../../cli/stats.js";
 import type { MachineOptions } from "../../session/boot.js";
+import { collectStats } from "../../session/stats.js";
 import { bytesSource } from "../../session/step/guest-io.js";
 import { Session } from "../../session/step/session.js";
 

@@ -1,4 +1,5 @@
-// Human-readable lines for the MMU's translation steps (--trace mmu,tlb and the stepper).
+// Human-readable lines for the MMU's translation steps and the kernel's events: the words of `--trace`,
+// the stepper and the browser's Events pane.
 
 import { hex, hex32 } from "../hw/hex.js";
 import type { MmuEvent } from "../hw/mmu.js";

@@ -2,10 +2,9 @@
 // replaces a worker that stops answering (a runaway batch) by a fresh one, replaying the session
 // to its last known position.
 import { signal } from "@preact/signals";
-import type { ProgramGroup } from "./programs.js";
 import type { Command, MachineState, QuizGrade, QuizQuestion, Reply, Request } from "./protocol.js";
 import type { LinkState } from "./settings.js";
-import type { Diagnostic } from "./view.js";
+import type { Diagnostic, ProgramGroup } from "./view.js";
 
 /** A worker silent this long while it owes an answer is replaced. */
 const WATCHDOG_MS = 5000;

@@ -2,6 +2,7 @@
 // _start; the rest are libraries for .include), and the prebuilt C executables. The session reads
 // them through a FileReader over this table, so `.include` and execve work as in the CLI.
 import type { FileReader } from "../session/program.js";
+import type { ProgramGroup } from "./view.js";
 
 const sources = import.meta.glob<string>("../programs/**/*.s", {
   query: "?raw",
@@ -29,12 +30,6 @@ function pathOf(globKey: string): string {
 
 function fromBase64(b64: string): Uint8Array {
   return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-}
-
-/** A group of programs for the chooser. */
-export interface ProgramGroup {
-  name: string;
-  paths: string[];
 }
 
 const START_LABEL = /^\s*_start\s*:/m;

@@ -1,9 +1,8 @@
 // The messages between the page and the machine's worker. Every command carries a number; the
 // worker's answer to it repeats it (`ack`), so the page knows the worker is alive (see client.ts).
 import type { Snapshot } from "../session/view/types.js";
-import type { ProgramGroup } from "./programs.js";
 import type { ProgramChoice, Settings } from "./settings.js";
-import type { ConsoleLine, Diagnostic, DisasmLine, RegisterView } from "./view.js";
+import type { ConsoleLine, Diagnostic, DisasmLine, ProgramGroup, RegisterView } from "./view.js";
 
 export type Command =
   | { type: "load"; program: ProgramChoice; settings: Settings; position: number }

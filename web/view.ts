@@ -41,3 +41,9 @@ export interface Diagnostic {
   message: string;
   warning: boolean;
 }
+
+/** A group of bundled programs for the chooser (a folder of programs/). */
+export interface ProgramGroup {
+  name: string;
+  paths: string[];
+}

@@ -61,7 +61,7 @@ function pane(page: Page, name: string) {
 /** The text of every pane. */
 async function paneTexts(page: Page): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const name of PANES) out[name] = await pane(page, name).innerText();
+  for (const name of PANES) out[name] = (await pane(page, name).textContent()) ?? "";
   return out;
 }
 
@@ -117,14 +117,14 @@ describeIfTools(
       engine.step(1);
       const walked = snapshot(engine.session).walk.translations.at(-1)!;
       expect(walked.levels).toHaveLength(2);
-      const tlb = await pane(page, "TLB").innerText();
+      const tlb = await pane(page, "TLB").textContent();
       expect(tlb).toMatch(/fetch 0x[0-9a-f]{8}: vpn 0x[0-9a-f]+ set 0 → miss/);
-      const walk = await pane(page, "Page table").innerText();
+      const walk = await pane(page, "Page table").textContent();
       expect(walk).toContain("TLB miss → root table at ppn");
       expect(walk).toMatch(/L1 PTE \[\d+\] @ 0x[0-9a-f]{8} = 0x[0-9a-f]{8}/);
       expect(walk).toMatch(/L0 PTE \[\d+\] @ 0x[0-9a-f]{8} = 0x[0-9a-f]{8}/);
       expect(walk).toContain(`physical address ${hex32(walked.pa!)}`);
-      expect(await pane(page, "Address").innerText()).toContain(
+      expect(await pane(page, "Address").textContent()).toContain(
         `physical address ${hex32(walked.pa!)}`,
       );
       for (const name of PANES) await shoot(page, name);
@@ -151,8 +151,8 @@ describeIfTools(
       const page = await open("#p=programs/sieve.s");
       await page.getByRole("button", { name: "Run" }).click();
       await expect
-        .poll(() => pane(page, "Console").locator("pre").innerText(), { timeout: 20_000 })
-        .toBe(expected.stdout.trimEnd());
+        .poll(() => pane(page, "Console").locator("pre").textContent(), { timeout: 20_000 })
+        .toBe(expected.stdout);
       await expect.poll(() => page.getByText("every process has ended").count()).toBe(1);
     });
 
@@ -168,7 +168,7 @@ describeIfTools(
       await page.getByRole("textbox", { name: "Answer 1" }).fill(quiz.problems[0]!.answer);
       await page.getByRole("textbox", { name: "Answer 2" }).fill("0x1");
       await page.getByRole("button", { name: "Check" }).click();
-      const grade = (n: number) => page.getByRole("status", { name: `Grade ${n}` }).innerText();
+      const grade = (n: number) => page.getByRole("status", { name: `Grade ${n}` }).textContent();
       await expect.poll(() => grade(1)).toMatch(/^right — /);
       await expect.poll(() => grade(2)).toMatch(/^wrong: .*; answer: /);
       await shoot(page, "Quiz");
@@ -178,7 +178,7 @@ describeIfTools(
       const page = await open("#p=programs/sieve.s");
       await page.getByRole("spinbutton", { name: "TLB entries" }).fill("4");
       await page.getByRole("spinbutton", { name: "TLB entries" }).press("Tab");
-      await expect.poll(() => pane(page, "TLB").innerText()).toContain("4 entries");
+      await expect.poll(() => pane(page, "TLB").textContent()).toContain("4 entries");
       await page.getByRole("spinbutton", { name: "seed" }).fill("7");
       await page.getByRole("spinbutton", { name: "seed" }).press("Tab");
       await atStep(page, 0);

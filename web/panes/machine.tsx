@@ -116,9 +116,10 @@ export function ConsolePane() {
     <Pane name="Console">
       <pre class="console" ref={ref}>
         {lines.map((l, i) => (
-          <div key={i} class={l.from === 1 ? "out" : l.from === 2 ? "err" : "kernel"}>
+          <span key={i} class={l.from === 1 ? "out" : l.from === 2 ? "err" : "kernel"}>
             {l.from === "kernel" ? `[vmlab] ${l.text}` : l.text}
-          </div>
+            {"\n"}
+          </span>
         ))}
       </pre>
     </Pane>

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { UserError } from "./io.js";
 import { parseCount } from "./options.js";
 import type { SubcommandFactory } from "./subcommands.js";
@@ -113,7 +113,8 @@ export const webCommand: SubcommandFactory = (io) =>
         .default(DEFAULT_WEB_PORT)
         .argParser((s: string) => {
           const n = parseCount(s, 0);
-          if (n > MAX_PORT) throw new UserError(`web: --port ${s}: at most ${MAX_PORT}`);
+          if (n > MAX_PORT)
+            throw new InvalidArgumentError(`'${s}' is not a port (at most ${MAX_PORT}).`);
           return n;
         }),
     )

@@ -28,6 +28,9 @@ const PANES = [
   "Processes", "Swap", "Events", "Console", "Counters",
 ]; // biome-ignore format: a list of names
 
+/** How long a page may take to show a state (a loaded machine shares its cores with other tests). */
+const SETTLE = { timeout: 20_000, interval: 25 };
+
 let browser: Browser;
 let context: BrowserContext;
 let server: WebServer;
@@ -42,7 +45,7 @@ async function open(hash: string): Promise<Page> {
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   await page.goto(server.url + hash);
   await expect
-    .poll(() => page.getByRole("button", { name: "Step", exact: true }).isEnabled())
+    .poll(() => page.getByRole("button", { name: "Step", exact: true }).isEnabled(), SETTLE)
     .toBe(true);
   return page;
 }
@@ -50,8 +53,10 @@ async function open(hash: string): Promise<Page> {
 /** Waits until the controls show step `n` and nothing is pending. */
 async function atStep(page: Page, n: number): Promise<void> {
   const out = page.getByRole("status", { name: "Step number" });
-  await expect.poll(() => out.textContent()).toBe(`step ${n}`);
-  await expect.poll(() => page.getByRole("button", { name: "Reset" }).isEnabled()).toBe(true);
+  await expect.poll(() => out.textContent(), SETTLE).toBe(`step ${n}`);
+  await expect
+    .poll(() => page.getByRole("button", { name: "Reset" }).isEnabled(), SETTLE)
+    .toBe(true);
 }
 
 function pane(page: Page, name: string) {
@@ -151,9 +156,9 @@ describeIfTools(
       const page = await open("#p=programs/sieve.s");
       await page.getByRole("button", { name: "Run" }).click();
       await expect
-        .poll(() => pane(page, "Console").locator("pre").textContent(), { timeout: 20_000 })
+        .poll(() => pane(page, "Console").locator("pre").textContent(), SETTLE)
         .toBe(expected.stdout);
-      await expect.poll(() => page.getByText("every process has ended").count()).toBe(1);
+      await expect.poll(() => page.getByText("every process has ended").count(), SETTLE).toBe(1);
     });
 
     it("4: the quiz grades a right answer right and a wrong one wrong, as vmlab quiz does", async () => {
@@ -164,13 +169,13 @@ describeIfTools(
       await page.getByRole("combobox", { name: "kind" }).selectOption("relocation");
       await page.getByRole("spinbutton", { name: "seed" }).fill("1");
       await page.getByRole("button", { name: "New problems" }).click();
-      await expect.poll(() => page.locator("pre.problem").textContent()).toBe(cli.stdout);
+      await expect.poll(() => page.locator("pre.problem").textContent(), SETTLE).toBe(cli.stdout);
       await page.getByRole("textbox", { name: "Answer 1" }).fill(quiz.problems[0]!.answer);
       await page.getByRole("textbox", { name: "Answer 2" }).fill("0x1");
       await page.getByRole("button", { name: "Check" }).click();
       const grade = (n: number) => page.getByRole("status", { name: `Grade ${n}` }).textContent();
-      await expect.poll(() => grade(1)).toMatch(/^right — /);
-      await expect.poll(() => grade(2)).toMatch(/^wrong: .*; answer: /);
+      await expect.poll(() => grade(1), SETTLE).toMatch(/^right — /);
+      await expect.poll(() => grade(2), SETTLE).toMatch(/^wrong: .*; answer: /);
       await shoot(page, "Quiz");
     });
 
@@ -178,7 +183,7 @@ describeIfTools(
       const page = await open("#p=programs/sieve.s");
       await page.getByRole("spinbutton", { name: "TLB entries" }).fill("4");
       await page.getByRole("spinbutton", { name: "TLB entries" }).press("Tab");
-      await expect.poll(() => pane(page, "TLB").textContent()).toContain("4 entries");
+      await expect.poll(() => pane(page, "TLB").textContent(), SETTLE).toContain("4 entries");
       await page.getByRole("spinbutton", { name: "seed" }).fill("7");
       await page.getByRole("spinbutton", { name: "seed" }).press("Tab");
       await atStep(page, 0);

@@ -5,6 +5,7 @@
 // TestFailure (the test's own verdict, with the reason shown to the student), a GraderLimit (the
 // student's code ran into a limit the grader keeps: a fault that never gets fixed, say), or
 // anything else (the student's code crashed). A failing test never stops the others.
+import type { LabName } from "./catalog.js";
 
 /** A file the student writes: a TypeScript module with named exports, or a guest program. */
 export interface StudentFile {
@@ -38,8 +39,8 @@ export interface LabTest {
 export type Visibility = "visible" | "hidden" | "after_due_date" | "after_published";
 
 export interface LabDefinition {
-  /** The name used on the command line, e.g. "pagetable". */
-  readonly name: string;
+  /** The name used on the command line, one of catalog.ts's LAB_NAMES, e.g. "pagetable". */
+  readonly name: LabName;
   readonly title: string;
   /** One line for `vmlab lab list`. */
   readonly summary: string;

@@ -2,6 +2,7 @@
 // student's allocator with the kernel's own policies, so a bug in one part costs only that part's
 // tests; every step is compared with the reference (kernel/contiguous/holes.ts). The last test boots the
 // kernel under --mm base-limit with the student's policies and compares where the partitions go.
+import { hex } from "../../../hw/hex.js";
 import { MmuMode } from "../../../hw/mmu.js";
 import { ContigAllocator } from "../../../kernel/contiguous/compaction.js";
 import {
@@ -73,7 +74,6 @@ function studentAllocator(t: TestContext): AllocatorClass {
 
 const referenceAllocator: AllocatorClass = ContigAllocator<string>;
 
-const hex = (n: number) => `0x${n.toString(16)}`;
 const showResult = (r: AllocResult | undefined) =>
   r === undefined ? "nothing" : r.ok ? `block at ${hex(r.start)}` : `failure "${r.reason}"`;
 const showHoles = (hs: readonly Hole[]) =>

@@ -2,6 +2,8 @@
 // frames) and compare every byte of RAM and every frame-table entry with what the kernel's own
 // functions (the reference solution) do from the same start; the last ones boot the kernel with
 // the student's walk and mapPage and run guest programs.
+
+import { hex, hex32 } from "../../../hw/hex.js";
 import { Ram } from "../../../hw/ram.js";
 import { makePte, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../../../hw/sv32.js";
 import { FrameTable, FrameUse } from "../../../kernel/frames.js";
@@ -58,8 +60,6 @@ function freshMem(): Mem {
 function exhaust(m: Mem, keep: number): void {
   while (m.frames.free > keep) m.frames.alloc(FrameUse.User, 99);
 }
-
-const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
 
 /** Fails unless both memories hold the same bytes and frame table. */
 function expectSameMemory(got: Mem, want: Mem, what: string): void {
@@ -123,8 +123,6 @@ function show(v: unknown, decimal = false): string {
   return typeof v === "number" && !decimal && v >= 0 ? hex(v) : String(v);
 }
 
-const va8 = (va: number) => `0x${va.toString(16).padStart(8, "0")}`;
-
 /** Virtual addresses spread over several level-1 entries, with offsets. */
 const SPREAD = [0x0001_0000, 0x0001_1234, 0x0040_0000, 0x7fff_f000, 0x7fc0_0ffc, 0x0001_f000];
 
@@ -138,7 +136,7 @@ const walkTests: LabTest[] = [
       reference.mapPage(m.ram, m.frames, m.root, 0x0001_0000, 20, RWU, PID);
       reference.mapPage(m.ram, m.frames, m.root, 0x0001_3000, 21, RWU, PID);
       return [0x0001_0000, 0x0001_0abc, 0x0001_3ffc, 0x0001_5000].map((va) => ({
-        call: `walk(va ${va8(va)}, alloc false)`,
+        call: `walk(va ${hex32(va)}, alloc false)`,
         value: ops.walk(m.ram, m.frames, m.root, va, false, PID),
       }));
     }),
@@ -146,7 +144,7 @@ const walkTests: LabTest[] = [
   test("walk: no level-0 table and alloc false: returns -1, allocates nothing", 6, (t) =>
     sameAsReference(t, "walk(alloc false) on an empty table", (ops, m) =>
       [0x0001_0000, 0x7fff_f000].map((va) => ({
-        call: `walk(va ${va8(va)}, alloc false)`,
+        call: `walk(va ${hex32(va)}, alloc false)`,
         value: ops.walk(m.ram, m.frames, m.root, va, false, PID),
       })),
     ),
@@ -154,7 +152,7 @@ const walkTests: LabTest[] = [
   test("walk: alloc creates a zeroed level-0 table, owned by pid, linked from the root", 10, (t) =>
     sameAsReference(t, "walk(alloc true) on an empty table", (ops, m) =>
       [0x0001_2000, 0x0001_3000].map((va) => ({
-        call: `walk(va ${va8(va)}, alloc true)`,
+        call: `walk(va ${hex32(va)}, alloc true)`,
         value: ops.walk(m.ram, m.frames, m.root, va, true, PID),
       })),
     ),
@@ -169,7 +167,7 @@ const walkTests: LabTest[] = [
   test("walk: VPN[1] and VPN[0] come from the right address bits", 4, (t) =>
     sameAsReference(t, "walk(alloc true) across level-1 entries", (ops, m) =>
       SPREAD.map((va) => ({
-        call: `walk(va ${va8(va)}, alloc true)`,
+        call: `walk(va ${hex32(va)}, alloc true)`,
         value: ops.walk(m.ram, m.frames, m.root, va, true, PID),
       })),
     ),
@@ -180,7 +178,7 @@ const mapTests: LabTest[] = [
   test("mapPage: writes a leaf PTE with V, the frame number and the flags", 8, (t) =>
     sameAsReference(t, "mapPage", (ops, m) =>
       SPREAD.filter((va) => va !== 0x0001_1234).map((va, i) => ({
-        call: `mapPage(va ${va8(va)}, ppn ${30 + i})`,
+        call: `mapPage(va ${hex32(va)}, ppn ${30 + i})`,
         value: ops.mapPage(
           m.ram,
           m.frames,
@@ -225,7 +223,7 @@ const mapTests: LabTest[] = [
           [0x0050_0000, 1, 50, RWU],
         ] as const
       ).map(([va, size, ppn, flags]) => ({
-        call: `mapPages(va ${va8(va)}, size ${hex(size)}, pa ${hex(ppn * 4096)})`,
+        call: `mapPages(va ${hex32(va)}, size ${hex(size)}, pa ${hex(ppn * 4096)})`,
         value: ops.mapPages(m.ram, m.frames, m.root, va, size, ppn * 4096, flags, PID),
       })),
     ),
@@ -253,7 +251,7 @@ const unmapTests: LabTest[] = [
     sameAsReference(t, "unmapPage", (ops, m) => {
       reference.mapPage(m.ram, m.frames, m.root, 0x0001_0000, 20, RWU | PTE_A, PID);
       return [0x0001_0000, 0x0001_0000, 0x0001_1000, 0x4000_0000].map((va, i) => ({
-        call: `unmapPage(va ${va8(va)})${i === 1 ? " a second time" : ""}`,
+        call: `unmapPage(va ${hex32(va)})${i === 1 ? " a second time" : ""}`,
         value: ops.unmapPage(m.ram, m.frames, m.root, va),
       }));
     }),

@@ -3,6 +3,7 @@
 // programs and compare with the reference handler — output, exit statuses, kernel messages, the
 // final PTEs (A bits), the number of refill traps — and with a hardware-refilled run's output.
 // The reach tests run the student's reach.s with hardware refill and read the TLB counters.
+import { hex } from "../../../hw/hex.js";
 import { RefillMode } from "../../../hw/mmu.js";
 import { PTE_A } from "../../../hw/sv32.js";
 import { TlbPolicy } from "../../../hw/tlb.js";
@@ -34,7 +35,7 @@ function recordPtes(into: string[]): NonNullable<GuestRunOptions["onExit"]> {
   return (k, p) => {
     if (p.root === 0) return;
     forEachPte(k.pt, k.machine.ram, k.frames, p.root, 0, USER_TOP, (va, _addr, pte) => {
-      into.push(`pid ${p.pid} va 0x${va.toString(16)}: PTE 0x${pte.toString(16)}`);
+      into.push(`pid ${p.pid} va ${hex(va)}: PTE ${hex(pte)}`);
     });
   };
 }

@@ -3,7 +3,8 @@
 
 import { hex, hex32 } from "../hw/hex.js";
 import type { MmuEvent } from "../hw/mmu.js";
-import { accessName, causeName } from "../hw/trap.js";
+import { accessName, Cause, causeName, type FaultReason } from "../hw/trap.js";
+import { Errno } from "../kernel/abi.js";
 import type { KernelEvent } from "../kernel/trace.js";
 
 /** One line for one translation step, or undefined for steps of a category not shown. */
@@ -42,22 +43,23 @@ export function formatMmuEvent(
     case "done":
       return show.mmu ? `  -> pa ${hex32(e.pa)}` : undefined;
     case "fault":
-      return show.mmu || show.tlb ? `  -> ${causeName(e.cause)} (${e.reason})` : undefined;
+      return show.mmu || show.tlb ? `  -> ${faultText(e.cause, e.reason)}` : undefined;
     default:
       return undefined;
   }
 }
 
+/** A fault's cause and, when it says more, its reason; a software-refill miss says it traps. */
+function faultText(cause: Cause, reason: FaultReason): string {
+  if (cause === Cause.TlbMiss) return "TLB miss: trap to the kernel (software refill)";
+  return `${causeName(cause)} (${reason})`;
+}
+
 /** One line for a kernel event. */
 export function formatKernelEvent(e: KernelEvent): string {
   switch (e.kind) {
-    case "syscall": {
-      const args = e.args
-        .slice(0, 3)
-        .map((a) => `${hex(a)}`)
-        .join(", ");
-      return `pid ${e.pid} ${e.name}(${args}) = ${typeof e.result === "number" ? e.result : e.result}`;
-    }
+    case "syscall":
+      return `pid ${e.pid} ${formatSyscall(e.name, e.args, e.result)}`;
     case "fault":
       return `pid ${e.pid} ${e.cause} at ${hex32(e.va)}: ${e.action}`;
     case "sched":
@@ -72,5 +74,123 @@ export function formatKernelEvent(e: KernelEvent): string {
       return `pid ${e.pid} ended: ${e.how} (status ${e.status})`;
     default:
       return JSON.stringify(e);
+  }
+}
+
+/**
+ * How an argument or result is shown, after the C type in Linux's man page: `int` (and pid_t,
+ * idtype_t) signed decimal, `size` (size_t, id_t) unsigned decimal, `ptr` (pointers, unsigned
+ * long flags) hexadecimal.
+ */
+type ArgKind = "int" | "size" | "ptr";
+
+/** The arguments vmlab's kernel reads for a call (names from the man page) and its result's kind. */
+interface SyscallShape {
+  args: readonly (readonly [name: string, kind: ArgKind])[];
+  result: ArgKind;
+}
+
+const FD = ["fd", "int"] as const;
+const BUF = ["buf", "ptr"] as const;
+const COUNT = ["count", "size"] as const;
+const STATUS = ["status", "int"] as const;
+const ADDR = ["addr", "ptr"] as const;
+const LENGTH = ["length", "size"] as const;
+const PROT = ["prot", "int"] as const;
+
+/** Every system call of kernel/abi.ts's Sys, by its trace name. */
+export const SYSCALL_SHAPES: Readonly<Record<string, SyscallShape>> = {
+  read: { args: [FD, BUF, COUNT], result: "int" },
+  write: { args: [FD, BUF, COUNT], result: "int" },
+  exit: { args: [STATUS], result: "int" },
+  exit_group: { args: [STATUS], result: "int" },
+  waitid: {
+    args: [
+      ["idtype", "int"],
+      ["id", "size"],
+      ["infop", "ptr"],
+      ["options", "int"],
+    ],
+    result: "int",
+  },
+  sched_yield: { args: [], result: "int" },
+  kill: {
+    args: [
+      ["pid", "int"],
+      ["sig", "int"],
+    ],
+    result: "int",
+  },
+  getpid: { args: [], result: "int" },
+  getppid: { args: [], result: "int" },
+  brk: { args: [ADDR], result: "ptr" },
+  munmap: { args: [ADDR, LENGTH], result: "int" },
+  clone: { args: [["flags", "ptr"]], result: "int" },
+  execve: {
+    args: [
+      ["pathname", "ptr"],
+      ["argv", "ptr"],
+      ["envp", "ptr"],
+    ],
+    result: "int",
+  },
+  mmap: { args: [ADDR, LENGTH, PROT, ["flags", "int"]], result: "ptr" },
+  mprotect: { args: [ADDR, LENGTH, PROT], result: "int" },
+  wait4: {
+    args: [
+      ["pid", "int"],
+      ["wstatus", "ptr"],
+      ["options", "int"],
+    ],
+    result: "int",
+  },
+};
+
+/** Linux's error numbers by value, for results from -4095 to -1. */
+const ERRNO_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(Errno).map(([name, n]) => [n, name]),
+);
+/** Linux returns -1 .. -4095 for errors; anything below is a value (an address, say). */
+const MAX_ERRNO = 4095;
+
+/**
+ * `name(args) = result` as strace would write it: the call's own arguments, each in its C type's
+ * base; an error as `-12 (ENOMEM)`; a call that does not return (`none`) with no result. An
+ * unknown call shows all six argument registers in hex.
+ */
+export function formatSyscall(
+  name: string,
+  args: readonly number[],
+  result: number | "blocked" | "none",
+): string {
+  const shape = SYSCALL_SHAPES[name];
+  const kinds: readonly ArgKind[] = shape
+    ? shape.args.map(([, kind]) => kind)
+    : args.map(() => "ptr" as const);
+  const call = `${name}(${kinds.map((kind, i) => formatValue(args[i] ?? 0, kind)).join(", ")})`;
+  if (result === "none") return call;
+  if (result === "blocked") return `${call} = blocked`;
+  return `${call} = ${formatResult(result, shape?.result ?? "int")}`;
+}
+
+/** A result: an error by name, else in the base of its kind. */
+function formatResult(r: number, kind: ArgKind): string {
+  const signed = r | 0;
+  if (signed < 0 && signed >= -MAX_ERRNO) {
+    const name = ERRNO_NAMES[-signed];
+    return name ? `${signed} (${name})` : String(signed);
+  }
+  return formatValue(r, kind);
+}
+
+/** A register's value in the base its C type is shown in. */
+function formatValue(v: number, kind: ArgKind): string {
+  switch (kind) {
+    case "int":
+      return String(v | 0);
+    case "size":
+      return String(v >>> 0);
+    case "ptr":
+      return hex(v);
   }
 }

@@ -81,6 +81,7 @@ function queueOf(s: Session, swapper: Swapper): PolicyPage[] {
     va: frames.va[ppn]!,
     referenced: view.referenced(ppn),
     dirty: view.dirty(ppn),
+    evictable: view.evictable(ppn),
     lastUse: swapper.lastUse(ppn),
   }));
 }

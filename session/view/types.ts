@@ -319,6 +319,8 @@ export interface PolicyPage {
   va: number;
   referenced: boolean;
   dirty: boolean;
+  /** False if it must stay resident now (pinned, or a page of the instruction being served). */
+  evictable: boolean;
   /** Time of its last access (the TLB's LRU stamp, kept when the entry left the TLB). */
   lastUse: number;
 }

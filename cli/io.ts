@@ -28,6 +28,8 @@ export interface CliIo {
    * nothing can interrupt (tests). The handler runs only when the event loop gets a turn.
    */
   onInterrupt?(handler: () => void): () => void;
+  /** True if the stream is a terminal (absent: none is, as in tests). */
+  isTerminal?(stream: "stdin" | "stdout" | "stderr"): boolean;
 }
 
 export interface FileWriter {
@@ -78,13 +80,45 @@ export function readUserFile(path: string, limit: FileLimit = SOURCE_LIMIT): Uin
 export function readAllStdin(io: CliIo, limit: FileLimit): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (let c = io.readStdin(64 * 1024); c.length > 0; c = io.readStdin(64 * 1024)) {
+  for (let c = io.readStdin(STDIN_CHUNK); c.length > 0; c = io.readStdin(STDIN_CHUNK)) {
     chunks.push(c.slice());
     total += c.length;
     if (total > limit.bytes) throw new UserError(tooLargeMessage("standard input", limit));
   }
   return concatChunks(chunks, total);
 }
+
+/**
+ * Standard input one line at a time (without its newline; a last line without one counts), read
+ * as it arrives, so a terminal is answered line by line and a pipe works the same. Undefined at
+ * end of input.
+ */
+export function stdinLines(io: CliIo): () => string | undefined {
+  const decoder = new TextDecoder();
+  let pending = "";
+  let ended = false;
+  return () => {
+    for (;;) {
+      const newline = pending.indexOf("\n");
+      if (newline >= 0) {
+        const line = pending.slice(0, newline).replace(/\r$/, "");
+        pending = pending.slice(newline + 1);
+        return line;
+      }
+      if (ended) {
+        const last = pending;
+        pending = "";
+        return last === "" ? undefined : last;
+      }
+      const chunk = io.readStdin(STDIN_CHUNK);
+      if (chunk.length === 0) ended = true;
+      pending += decoder.decode(chunk, { stream: !ended });
+    }
+  };
+}
+
+/** How much of stdin one read asks for. */
+const STDIN_CHUNK = 64 * 1024;
 
 /** A user-named file that does not exist (callers that search several places catch this one). */
 export class MissingFileError extends UserError {
@@ -112,6 +146,7 @@ export function processIo(): CliIo {
       process.on("SIGINT", handler);
       return () => process.off("SIGINT", handler);
     },
+    isTerminal: (stream) => process[stream].isTTY === true,
   };
 }
 

@@ -1,8 +1,9 @@
 // `vmlab quiz <kind> [OSTEP flags...]`: the flags are the simulator's own, so commander hands
 // everything after the kind to quiz/'s optparse-like parser untouched.
 import { Command } from "commander";
+import type { QuizTerminal } from "../quiz/ask.js";
 import { QuizUsageError, quizHelp, quizKinds, runQuizCommand } from "../quiz/index.js";
-import { type CliIo, UserError } from "./io.js";
+import { type CliIo, readAllStdin, SOURCE_LIMIT, stdinLines, UserError } from "./io.js";
 import type { CommandResult } from "./main.js";
 
 /** Builds the `quiz` subcommand; its exit status is the simulator's (or 2 for a bad flag). */
@@ -29,7 +30,11 @@ export function quizCommand(io: CliIo, result: CommandResult): Command {
         return;
       }
       try {
-        const out = runQuizCommand(kind, args, { readFile: (p) => decode(io.readFile(p), p) });
+        const out = runQuizCommand(kind, args, {
+          readFile: (p) => decode(io.readFile(p), p),
+          readStdin: () => decode(readAllStdin(io, SOURCE_LIMIT), "standard input"),
+          terminal: quizTerminal(io),
+        });
         if (out.stdout) io.stdout(out.stdout);
         if (out.stderr) io.stderr(out.stderr);
         result.status = out.status;
@@ -38,6 +43,15 @@ export function quizCommand(io: CliIo, result: CommandResult): Command {
         throw e;
       }
     });
+}
+
+/** The terminal `--ask` uses: stdout, stdin line by line, answers echoed unless typed on a TTY. */
+function quizTerminal(io: CliIo): QuizTerminal {
+  return {
+    write: (text) => io.stdout(text),
+    readLine: stdinLines(io),
+    echo: io.isTerminal?.("stdin") !== true,
+  };
 }
 
 /** The words after `quiz` exactly as typed (commander would drop a bare `--`). */

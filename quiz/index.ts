@@ -1,7 +1,15 @@
-// `vmlab quiz`: the kinds, and running one from a command line — OSTEP's text, or the problems
-// and answers as JSON (--json), or a student's answers graded (--check FILE). No Node APIs here:
-// the caller passes file reading in and writes the streams out.
+// `vmlab quiz`: the kinds, and running one from a command line — OSTEP's text (with the worked
+// answers after it: --explain), or the problems and answers as JSON (--json), or a student's
+// answers graded (--check FILE, or --check - for stdin), or the questions asked one at a time
+// (--ask). No Node APIs here: the caller passes file reading and the terminal in.
 
+import {
+  ANSWER_FORMATS,
+  askProblems,
+  type QuizTerminal,
+  shortReason,
+  workedAnswers,
+} from "./ask.js";
 import type { QuizHost, QuizKind, QuizOutcome, QuizProblem } from "./kind.js";
 import { mallocKind } from "./malloc.js";
 import { formatHelp, OptionError, type OptionSpec, parseOptions } from "./optparse.js";
@@ -40,10 +48,34 @@ const vmlabOptions: readonly OptionSpec[] = [
     dest: "vmlab_check",
     kind: "string",
     default: "",
-    help: "grade the answers in FILE (one per line, in order)",
+    help: "grade the answers in FILE (one per line, in order; - for stdin)",
+    exact: true,
+  },
+  {
+    long: "--ask",
+    dest: "vmlab_ask",
+    kind: "flag",
+    default: false,
+    help: "ask each question, read one answer line each from stdin, say right or wrong",
+    exact: true,
+  },
+  {
+    long: "--explain",
+    dest: "vmlab_explain",
+    kind: "flag",
+    default: false,
+    help: "print the worked answers after the text",
     exact: true,
   },
 ];
+
+/** What the command line's host adds for --ask and --check -: standard input and the terminal. */
+export interface QuizCommandHost extends QuizHost {
+  /** All of standard input as text (for --check -). */
+  readonly readStdin?: () => string;
+  /** The terminal --ask asks on (its output goes there at once, not into the result). */
+  readonly terminal?: QuizTerminal;
+}
 
 /** What a quiz command prints and its exit status. */
 export interface QuizCommandResult {
@@ -61,7 +93,7 @@ export class QuizUsageError extends Error {
 export function quizHelp(): string {
   const width = Math.max(...quizKinds.map((k) => k.name.length));
   const lines = [
-    "Usage: vmlab quiz <kind> [OSTEP flags...] [--json | --check FILE]",
+    "Usage: vmlab quiz <kind> [OSTEP flags...] [--explain] [--json | --check FILE | --ask]",
     "",
     "Seeded practice problems, printed byte for byte as the OSTEP homework simulators print them",
     "for the same flags (e.g. vmlab quiz relocation -s 1 -c). Kinds:",
@@ -83,7 +115,11 @@ export function kindHelp(kind: QuizKind): string {
     "",
     "vmlab options (spelled out in full):",
     "  --json                print the problems and answers as JSON instead",
-    "  --check FILE          grade the answers in FILE (one per line, in order); exit 1 if any is wrong",
+    "  --check FILE          grade the answers in FILE (one per line, in order; - reads stdin);",
+    "                        exit 1 if any is wrong",
+    "  --ask                 ask each question, read one answer line each from stdin, say right or",
+    "                        wrong and why, end with the score; exit 1 if any is wrong",
+    "  --explain             print the worked answers (answer and why) after the text",
     "",
   ].join("\n");
   return formatHelp(`vmlab quiz ${kind.name} [options]`, kind.options, extra);
@@ -96,7 +132,7 @@ export function kindHelp(kind: QuizKind): string {
 export function runQuizCommand(
   kindName: string,
   args: readonly string[],
-  host: QuizHost,
+  host: QuizCommandHost,
 ): QuizCommandResult {
   const kind = quizKinds.find((k) => k.name === kindName);
   if (!kind) {
@@ -112,18 +148,65 @@ export function runQuizCommand(
     throw e;
   }
   if (parsed.help) return { stdout: kindHelp(kind), stderr: "", status: 0 };
-  const json = parsed.values.get("vmlab_json") === true;
-  const checkFile = parsed.values.get("vmlab_check");
-  if (json && checkFile)
-    throw new QuizUsageError(`quiz ${kind.name}: --json and --check exclude each other`);
-  const outcome = kind.run(parsed, host, json || Boolean(checkFile));
+  const mode = quizMode(kind, parsed.values);
+  const wantProblems = mode.json || mode.check !== "" || mode.ask || mode.explain;
+  const outcome = kind.run(parsed, host, wantProblems);
   const stderr = outcome.refusal ? `vmlab: quiz ${kind.name}: ${outcome.refusal}\n` : "";
-  if (json) return { stdout: quizJson(kind, args, outcome), stderr, status: outcome.status };
-  if (typeof checkFile === "string" && checkFile !== "") {
-    if (outcome.status !== 0) return { stdout: outcome.stdout, stderr, status: outcome.status };
-    return gradeAnswers(outcome.problems, host.readFile(checkFile));
+  if (mode.json) return { stdout: quizJson(kind, args, outcome), stderr, status: outcome.status };
+  if (outcome.status !== 0) return { stdout: outcome.stdout, stderr, status: outcome.status };
+  if (mode.check !== "") {
+    const answers = mode.check === "-" ? stdinText(kind, host) : host.readFile(mode.check);
+    return gradeAnswers(outcome.problems, answers, mode.explain);
   }
-  return { stdout: outcome.stdout, stderr, status: outcome.status };
+  const text = mode.explain ? outcome.stdout + workedAnswers(outcome.problems) : outcome.stdout;
+  if (mode.ask) {
+    const term = host.terminal;
+    if (!term) throw new QuizUsageError(`quiz ${kind.name}: --ask needs a terminal or a pipe`);
+    term.write(text);
+    return {
+      stdout: "",
+      stderr,
+      status: askProblems(outcome.problems, ANSWER_FORMATS[kind.name] ?? "one line", term),
+    };
+  }
+  return { stdout: text, stderr, status: outcome.status };
+}
+
+/** vmlab's own options of one command line, checked against each other. */
+interface QuizMode {
+  readonly json: boolean;
+  /** The answers file of --check ("-" is stdin), or "" without --check. */
+  readonly check: string;
+  readonly ask: boolean;
+  readonly explain: boolean;
+}
+
+/** Reads vmlab's options; QuizUsageError for two that exclude each other, or --ask with -c. */
+function quizMode(kind: QuizKind, values: ReadonlyMap<string, unknown>): QuizMode {
+  const check = values.get("vmlab_check");
+  const mode: QuizMode = {
+    json: values.get("vmlab_json") === true,
+    check: typeof check === "string" ? check : "",
+    ask: values.get("vmlab_ask") === true,
+    explain: values.get("vmlab_explain") === true,
+  };
+  const given = [mode.json && "--json", mode.check !== "" && "--check", mode.ask && "--ask"].filter(
+    (o): o is string => o !== false,
+  );
+  if (given.length > 1)
+    throw new QuizUsageError(`quiz ${kind.name}: ${given.join(" and ")} exclude each other`);
+  if (mode.ask && values.get("solve") === true)
+    throw new QuizUsageError(
+      `quiz ${kind.name}: --ask asks the questions, so -c (the answers) cannot go with it`,
+    );
+  return mode;
+}
+
+/** Standard input as the answers of --check -. */
+function stdinText(kind: QuizKind, host: QuizCommandHost): string {
+  if (!host.readStdin)
+    throw new QuizUsageError(`quiz ${kind.name}: --check -: no standard input here`);
+  return host.readStdin();
 }
 
 /** The problems and answers as one JSON document (pretty-printed, newline-terminated). */
@@ -148,9 +231,14 @@ export function quizJson(kind: QuizKind, args: readonly string[], outcome: QuizO
 
 /**
  * Grades a student's answers, one line per problem in order (a blank line is an unanswered
- * problem; lines starting with '#' are skipped). Status 0 if every answer is right, 1 otherwise.
+ * problem; lines starting with '#' are skipped); with `explain`, each line is followed by why.
+ * Status 0 if every answer is right, 1 otherwise.
  */
-export function gradeAnswers(problems: readonly QuizProblem[], answers: string): QuizCommandResult {
+export function gradeAnswers(
+  problems: readonly QuizProblem[],
+  answers: string,
+  explain = false,
+): QuizCommandResult {
   const lines = answers
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -166,10 +254,12 @@ export function gradeAnswers(problems: readonly QuizProblem[], answers: string):
       right++;
       report.push(`${number}ok     ${p.question}: ${line}`);
     } else {
+      const why = explain ? shortReason(wrong, p.explain) : wrong;
       report.push(
-        `${number}WRONG  ${p.question}: ${line || "(none)"} -- ${wrong}; answer: ${p.answer}`,
+        `${number}WRONG  ${p.question}: ${line || "(none)"} -- ${why}; answer: ${p.answer}`,
       );
     }
+    if (explain) report.push(`${" ".repeat(number.length)}       why: ${p.explain}`);
   });
   if (lines.length > problems.length) {
     report.push(

@@ -41,7 +41,7 @@ import type { SwapPolicy } from "../../kernel/swap/swap.js";
 import { bootWorld } from "../../session/boot.js";
 import { assembleSource, diagnosticLines } from "../../session/program.js";
 import { packageRoot } from "./paths.js";
-import { GraderLimit, TestFailure } from "./types.js";
+import { check, GraderLimit, TestFailure } from "./types.js";
 
 /** A program to start as a top-level process: a file (.s or ELF) and its arguments. */
 export interface GuestProgram {
@@ -337,10 +337,25 @@ function describeError(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
-/** The kernel's messages of a run (who was killed and why), for a failure's reason. */
+/** The kernel's message lines (who was killed and why) in a run's stderr. */
+function kernelLines(stderr: string): string[] {
+  return stderr.split("\n").filter((l) => l.startsWith("[vmlab]"));
+}
+
+/** The kernel's first messages of a run, for a failure's reason ("" if it said nothing). */
 export function messages(run: GuestRun): string {
-  const lines = run.stderr.split("\n").filter((l) => l.startsWith("[vmlab]"));
+  const lines = kernelLines(run.stderr);
   return lines.length === 0 ? "" : `\n${lines.slice(0, 4).join("\n")}`;
+}
+
+/** Fails the test unless the kernel said the same things (kills and their reasons) in both runs. */
+export function expectSameMessages(mine: GuestRun, ref: GuestRun): void {
+  const [m, r] = [kernelLines(mine.stderr), kernelLines(ref.stderr)];
+  for (let i = 0; i < Math.max(m.length, r.length); i++)
+    check(
+      m[i] === r[i],
+      `kernel message ${i + 1} is ${JSON.stringify(m[i] ?? "(none)")}, expected ${JSON.stringify(r[i] ?? "(none)")}`,
+    );
 }
 
 /** Fails the test at the first line where `got` differs from `want`. */
@@ -351,7 +366,7 @@ export function expectSameOutput(got: string, want: string, stderr = ""): void {
   let i = 0;
   while (i < g.length && i < w.length && g[i] === w[i]) i++;
   const show = (lines: string[]) => (i < lines.length ? JSON.stringify(lines[i]) : "end of output");
-  const killed = stderr.split("\n").filter((l) => l.startsWith("[vmlab]"));
+  const killed = kernelLines(stderr);
   throw new TestFailure(
     `output differs at line ${i + 1}: expected ${show(w)}, got ${show(g)}${killed.length ? `\n${killed.slice(0, 4).join("\n")}` : ""}`,
   );

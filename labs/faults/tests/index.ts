@@ -5,6 +5,7 @@
 import type { PageFaultHandler } from "../../../kernel/plugins.js";
 import {
   expectLike,
+  expectSameMessages,
   type GuestRun,
   type GuestRunOptions,
   referenceRun,
@@ -25,17 +26,6 @@ function same(t: TestContext, run: GuestRunOptions): { mine: GuestRun; ref: Gues
   const ref = referenceRun(run);
   expectLike(mine, ref);
   return { mine, ref };
-}
-
-/** Fails unless the kernel said the same things (kills and their reasons) in both runs. */
-function sameMessages(mine: GuestRun, ref: GuestRun): void {
-  const said = (r: GuestRun) => r.stderr.split("\n").filter((l) => l.startsWith("[vmlab]"));
-  const [m, r] = [said(mine), said(ref)];
-  for (let i = 0; i < Math.max(m.length, r.length); i++)
-    check(
-      m[i] === r[i],
-      `kernel message ${i + 1} is ${JSON.stringify(m[i] ?? "(none)")}, expected ${JSON.stringify(r[i] ?? "(none)")}`,
-    );
 }
 
 function test(name: string, points: number, run: (t: TestContext) => void): LabTest {
@@ -60,7 +50,7 @@ const tests: LabTest[] = [
   ),
   test("lazy: out of memory kills only the faulting process, leaking no frame", 8, (t) => {
     const { mine, ref } = same(t, { programs: [{ path: t.asset("oom.s") }] });
-    sameMessages(mine, ref);
+    expectSameMessages(mine, ref);
   }),
   test("stack: grows on demand (recursion 160 and 600 deep)", 10, (t) => {
     for (const depth of ["160", "600"])
@@ -72,11 +62,11 @@ const tests: LabTest[] = [
       stackLimit: 64 * 1024,
     };
     const { mine, ref } = same(t, run);
-    sameMessages(mine, ref);
+    expectSameMessages(mine, ref);
   }),
   test("illegal: null pointer, kernel address, store to text, jump into data: killed", 10, (t) => {
     const { mine, ref } = same(t, { programs: [{ path: t.asset("illegal.s") }] });
-    sameMessages(mine, ref);
+    expectSameMessages(mine, ref);
   }),
   test("copy-on-write: after fork, parent and child each see their own writes", 14, (t) => {
     same(t, { programs: [{ path: "labs/pagetable/tests/fork.s" }] });

@@ -12,6 +12,7 @@ import { forEachPte } from "../../../kernel/paging/pagetable.js";
 import type { TlbRefillHandler } from "../../../kernel/plugins.js";
 import {
   expectLike,
+  expectSameMessages,
   expectSameOutput,
   type GuestRun,
   type GuestRunOptions,
@@ -73,17 +74,6 @@ function same(t: TestContext, run: GuestRunOptions): { mine: GuestRun; ref: Gues
   return { mine, ref };
 }
 
-/** Fails unless the kernel printed the same messages (kills and reasons). */
-function sameMessages(mine: GuestRun, ref: GuestRun): void {
-  const said = (r: GuestRun) => r.stderr.split("\n").filter((l) => l.startsWith("[vmlab]"));
-  const [m, r] = [said(mine), said(ref)];
-  for (let i = 0; i < Math.max(m.length, r.length); i++)
-    check(
-      m[i] === r[i],
-      `kernel message ${i + 1} is ${JSON.stringify(m[i] ?? "(none)")}, expected ${JSON.stringify(r[i] ?? "(none)")}`,
-    );
-}
-
 function refillTest(name: string, points: number, run: (t: TestContext) => void): LabTest {
   return { name, points, uses: [REFILL], run };
 }
@@ -138,7 +128,7 @@ const refillTests: LabTest[] = [
   }),
   refillTest("refill: an illegal access kills the process with the reference's message", 8, (t) => {
     const { mine, ref } = same(t, program("labs/faults/tests/illegal.s"));
-    sameMessages(mine, ref);
+    expectSameMessages(mine, ref);
   }),
   refillTest("refill: one refill trap per TLB miss, no more", 10, (t) => {
     for (const path of ["programs/sieve.s", "programs/sort.s"]) {

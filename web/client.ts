@@ -2,6 +2,7 @@
 // replaces a worker that stops answering (a runaway batch) by a fresh one, replaying the session
 // to its last known position.
 import { signal } from "@preact/signals";
+import type { AddressView } from "../session/view/types.js";
 import type { Command, MachineState, QuizGrade, QuizQuestion, Reply, Request } from "./protocol.js";
 import type { LinkState } from "./settings.js";
 import type { Diagnostic, ProgramGroup } from "./view.js";
@@ -17,6 +18,8 @@ export const loadError = signal<{ error: string; diagnostics: Diagnostic[] } | n
 export const failure = signal("");
 export const quiz = signal<{ text: string; error: string; questions: QuizQuestion[] } | null>(null);
 export const grades = signal<QuizGrade[] | null>(null);
+/** The translation of an address the user typed into the Address pane. */
+export const typedAddress = signal<AddressView | null>(null);
 /** True while a command has no answer yet (the controls wait rather than queue). */
 export const busy = signal(false);
 
@@ -54,7 +57,7 @@ export class MachineClient {
     const owes = !(cmd.type === "pause" && machine.value?.running);
     if (this.owed === 0) this.lastHeard = performance.now();
     if (owes) this.owed++;
-    busy.value = owes;
+    busy.value = this.owed > 0;
     if (cmd.type === "load")
       this.loaded = { program: cmd.program, settings: cmd.settings, position: cmd.position };
     this.worker.postMessage({ ...cmd, id } satisfies Request);
@@ -99,17 +102,20 @@ export class MachineClient {
       case "graded":
         grades.value = r.grades;
         return;
+      case "address":
+        typedAddress.value = r.view;
+        return;
       case "failed":
         failure.value = r.error;
         return;
     }
   }
 
-  /** One owed answer arrived (a run's progress reports owe nothing more). */
+  /** One owed answer arrived (a run's progress reports are not its answer). */
   private settle(r: Exclude<Reply, { type: "ready" }>): void {
-    const progress = r.type === "state" && r.state.running;
-    if (!progress && this.owed > 0) this.owed--;
-    busy.value = this.owed > 0 && !(r.type === "state" && r.state.running);
+    if (r.type === "state" && r.progress) return;
+    if (this.owed > 0) this.owed--;
+    busy.value = this.owed > 0;
   }
 
   /** Replaces a worker that owes an answer and has been silent too long. */

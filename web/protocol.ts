@@ -1,6 +1,6 @@
 // The messages between the page and the machine's worker. Every command carries a number; the
 // worker's answer to it repeats it (`ack`), so the page knows the worker is alive (see client.ts).
-import type { Snapshot } from "../session/view/types.js";
+import type { AccessName, AddressView, Snapshot } from "../session/view/types.js";
 import type { ProgramChoice, Settings } from "./settings.js";
 import type { ConsoleLine, Diagnostic, DisasmLine, ProgramGroup, RegisterView } from "./view.js";
 
@@ -14,7 +14,8 @@ export type Command =
   | { type: "break"; addr: number }
   | { type: "source"; path: string }
   | { type: "quiz"; kind: string; seed: number; flags: string }
-  | { type: "check"; answers: string[] };
+  | { type: "check"; answers: string[] }
+  | { type: "address"; va: number; access: AccessName };
 
 /** A command as sent: with its number. */
 export type Request = Command & { id: number };
@@ -60,9 +61,11 @@ export type Reply =
       /** The page-replacement policies the kernel runs (`--policy`). */
       policies: string[];
     }
-  | { type: "state"; ack: number; state: MachineState }
+  /** `progress`: a report during a run, not its answer (that comes when the run stops). */
+  | { type: "state"; ack: number; state: MachineState; progress?: boolean }
   | { type: "loadError"; ack: number; error: string; diagnostics: Diagnostic[] }
   | { type: "source"; ack: number; path: string; text: string | null }
   | { type: "quiz"; ack: number; text: string; error: string; questions: QuizQuestion[] }
   | { type: "graded"; ack: number; grades: QuizGrade[] }
+  | { type: "address"; ack: number; view: AddressView }
   | { type: "failed"; ack: number; error: string };

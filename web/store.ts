@@ -69,7 +69,12 @@ export function linkChangedOutside(): boolean {
   return location.hash !== written && !(location.hash === "" && written === "#");
 }
 
+/** How long the hash waits for stepping to pause before it is rewritten. */
+const LINK_DELAY_MS = 150;
+let linkTimer: ReturnType<typeof setTimeout> | undefined;
+
 client.onState = (s) => {
   if (s.position > furthest.value) furthest.value = s.position;
-  if (!s.running) void writeLink(s.position);
+  clearTimeout(linkTimer);
+  if (!s.running) linkTimer = setTimeout(() => void writeLink(s.position), LINK_DELAY_MS);
 };

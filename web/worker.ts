@@ -4,6 +4,7 @@
 // second.
 import type { QuizProblem } from "../quiz/kind.js";
 import { KERNEL_POLICIES } from "../session/boot.js";
+import { addressOf } from "../session/view/index.js";
 import { Engine } from "./engine.js";
 import { panesOf } from "./panes.js";
 import { bundledReader, programGroups, sourceText } from "./programs.js";
@@ -81,7 +82,7 @@ async function run(ack: number): Promise<void> {
     }
     batch = Math.max(1000, Math.round((batch * BATCH_MS) / Math.max(1, t1 - t0)));
     if (t1 - lastPost >= POST_MS) {
-      post({ type: "state", ack, state: state() });
+      post({ type: "state", ack, state: state(), progress: true });
       lastPost = t1;
     }
     await yieldToMessages();
@@ -132,16 +133,26 @@ function handle(req: Request): void {
     post({ type: "failed", ack: id, error: "no program is loaded" });
     return;
   }
-  if (running) return;
-  stopped = "";
-  if (cmd.type === "step") engine.step(cmd.n);
-  else if (cmd.type === "back") engine.back(cmd.n);
-  else if (cmd.type === "goto") engine.goto(cmd.position);
-  else if (cmd.type === "break") engine.toggleBreak(cmd.addr);
-  else if (cmd.type === "run") {
-    void run(id);
+  if (cmd.type === "address") {
+    post({ type: "address", ack: id, view: addressOf(engine.session, cmd.va, cmd.access) });
     return;
   }
+  if (running) {
+    // Between batches of a run the machine moves only by the run: say where it is.
+    post({ type: "state", ack: id, state: state() });
+    return;
+  }
+  move(engine, cmd, id);
+}
+
+/** Step, back, jump, breakpoints, run: the commands that change the machine. */
+function move(e: Engine, cmd: Command, id: number): void {
+  stopped = "";
+  if (cmd.type === "step") e.step(cmd.n);
+  else if (cmd.type === "back") e.back(cmd.n);
+  else if (cmd.type === "goto") e.goto(cmd.position);
+  else if (cmd.type === "break") e.toggleBreak(cmd.addr);
+  else if (cmd.type === "run") return void run(id);
   post({ type: "state", ack: id, state: state() });
 }
 

@@ -144,7 +144,7 @@ describeIfTools(
       await page.getByRole("button", { name: "Back" }).click();
       await atStep(page, 3);
       const back = await paneTexts(page);
-      expect(page.url()).toContain("at=3");
+      await expect.poll(() => page.url(), SETTLE).toContain("at=3");
       const fresh = await open(new URL(page.url()).hash);
       await atStep(fresh, 3);
       expect(await paneTexts(fresh)).toEqual(back);
@@ -189,6 +189,7 @@ describeIfTools(
       await atStep(page, 0);
       await stepTimes(page, 40);
       await atStep(page, 40);
+      await expect.poll(() => page.url(), SETTLE).toContain("at=40");
       const link = new URL(page.url()).hash;
       expect(link).toMatch(/tlb=4/);
       expect(link).toMatch(/seed=7/);

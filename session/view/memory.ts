@@ -10,7 +10,14 @@ import { type FrameTable, FrameUse } from "../../kernel/frames.js";
 import { type Proc, ProcState } from "../../kernel/proc.js";
 import type { Session } from "../step/session.js";
 import { lastStep, mmuEvents } from "./translations.js";
-import type { AccessName, FrameDetail, FrameTouch, FrameUseName, MemoryView } from "./types.js";
+import type {
+  AccessName,
+  FrameDetail,
+  FrameRun,
+  FrameTouch,
+  FrameUseName,
+  MemoryView,
+} from "./types.js";
 import { forEachLeaf } from "./walk.js";
 
 /** The memory map's name for each FrameUse code. */
@@ -23,31 +30,64 @@ export const FRAME_USE: Record<FrameUse, FrameUseName> = {
   [FrameUse.Partition]: "partition",
 };
 
-/** Every frame now, the frames the last traced step touched, and the current access's frame. */
+/** Marks a frame no virtual address maps (the scratch va table holds addresses otherwise). */
+const NO_VA = -1;
+
+/** Every frame now as runs, the frames the last traced step touched, and the current access's frame. */
 export function memoryView(s: Session): MemoryView {
   const frames = s.world.kernel.frames;
-  const n = frames.count;
-  const use = new Array<FrameUseName>(n);
-  const pid = new Array<number>(n);
-  const refs = new Array<number>(n);
-  const va = new Array<number | null>(n).fill(null);
-  for (let p = 0; p < n; p++) {
-    use[p] = FRAME_USE[frames.use[p] as FrameUse];
-    pid[p] = frames.pid[p]!;
-    refs[p] = frames.refs[p]!;
-  }
-  const mapped = (_p: Proc, ppn: number, v: number) => {
-    if (ppn < n && va[ppn] === null) va[ppn] = v;
-  };
-  forEachLeaf(s, (p, v, pte) => {
-    if ((pte & PTE_V) !== 0) mapped(p, ptePpn(pte), v);
-  });
-  forEachPartitionPage(s, mapped);
   const touched = touchesOf(s);
   const data = touched.filter((t) => t.what !== "pte" && t.what !== "ad");
   const current = data.at(-1)?.ppn ?? null;
-  const { reserved, free } = frames;
-  return { frameSize: PAGE_SIZE, count: n, free, reserved, use, pid, refs, va, touched, current };
+  const { count, reserved, free } = frames;
+  const runs = runsOf(frames, frameAddresses(s, count));
+  return { frameSize: PAGE_SIZE, count, free, reserved, runs, touched, current };
+}
+
+/** The virtual address each frame is mapped at (the first mapping in pid order), or NO_VA. */
+function frameAddresses(s: Session, count: number): Float64Array {
+  const va = new Float64Array(count).fill(NO_VA);
+  const mapped = (ppn: number, v: number) => {
+    if (ppn < count && va[ppn] === NO_VA) va[ppn] = v;
+  };
+  forEachLeaf(s, (_p, v, pte) => {
+    if ((pte & PTE_V) !== 0) mapped(ptePpn(pte), v);
+  });
+  forEachPartitionPage(s, (_p, ppn, v) => mapped(ppn, v));
+  return va;
+}
+
+/** The frame table as runs of frames alike in use, owner, references and consecutive addresses. */
+function runsOf(frames: FrameTable, va: Float64Array): FrameRun[] {
+  const runs: FrameRun[] = [];
+  let run: FrameRun | undefined;
+  for (let p = 0; p < frames.count; p++) {
+    const use = frames.use[p]!;
+    const pid = frames.pid[p]!;
+    const refs = frames.refs[p]!;
+    const v = va[p] === NO_VA ? null : va[p]!;
+    if (run && continues(run, p, FRAME_USE[use as FrameUse], pid, refs, v)) {
+      run.count++;
+      continue;
+    }
+    run = { first: p, count: 1, use: FRAME_USE[use as FrameUse], pid, refs, va: v };
+    runs.push(run);
+  }
+  return runs;
+}
+
+/** True if frame `p` extends `run`: alike, and mapped at the next page if the run is mapped. */
+function continues(
+  run: FrameRun,
+  p: number,
+  use: FrameUseName,
+  pid: number,
+  refs: number,
+  va: number | null,
+): boolean {
+  if (run.use !== use || run.pid !== pid || run.refs !== refs) return false;
+  if (run.va === null || va === null) return run.va === va;
+  return va === run.va + (p - run.first) * PAGE_SIZE;
 }
 
 /** The frames the last traced step touched, in order: data accesses, PTE reads, A/D writes. */

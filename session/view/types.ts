@@ -225,8 +225,29 @@ export interface FrameTouch {
 }
 
 /**
- * Every physical frame, column by column (index = frame number), so that 16384 frames (64 MiB)
- * stay cheap to build and to post.
+ * A run of neighbouring frames alike in use, owner and mapping count, whose virtual addresses (if
+ * any) are consecutive pages: frame first + i has va + i * frameSize.
+ */
+export interface FrameRun {
+  first: number;
+  count: number;
+  use: FrameUseName;
+  /** Owner pid (page table, user, partition frames), else 0. */
+  pid: number;
+  /** Mappings of a user frame (> 1: shared copy-on-write after fork), else 0. */
+  refs: number;
+  /**
+   * The virtual address the first frame is mapped at (user and shared frames: the first mapping in
+   * pid order, the same in every copy-on-write sharer; partition frames: its place in the
+   * partition or segment), or null if none.
+   */
+  va: number | null;
+}
+
+/**
+ * Every physical frame as runs of alike frames (a 64 MiB machine has 16384 frames; as runs they
+ * are a few dozen objects, cheap to build and to post), with the frames the last step touched.
+ * frameAt(view, ppn) in runs.ts finds one frame's run.
  */
 export interface MemoryView {
   frameSize: number;
@@ -234,16 +255,8 @@ export interface MemoryView {
   free: number;
   /** Frames [0, reserved) belong to the kernel. */
   reserved: number;
-  use: FrameUseName[];
-  /** Owner pid (page table, user, partition frames), else 0. */
-  pid: number[];
-  /** Mappings of a user frame (> 1: shared copy-on-write after fork), else 0. */
-  refs: number[];
-  /**
-   * The virtual address a user, shared or partition frame is mapped at (the first mapping in pid
-   * order; a copy-on-write frame has the same address in every sharer), else null.
-   */
-  va: (number | null)[];
+  /** In frame order, covering every frame once. */
+  runs: FrameRun[];
   /** Frames the last step touched, in order. */
   touched: FrameTouch[];
   /** The frame of the last step's last access (the current access), or null. */

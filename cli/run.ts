@@ -14,7 +14,7 @@ import { renderMemoryMap } from "../kernel/memmap.js";
 import { MisalignedMode } from "../kernel/misaligned.js";
 import { eventCategory } from "../kernel/trace.js";
 import { formatKernelEvent, formatMmuEvent } from "../session/explain.js";
-import { collectStats } from "../session/stats.js";
+import { collectStats, fixedCounters } from "../session/stats.js";
 import { bootKernel, KERNEL_POLICIES, MAX_RAM, MAX_SWAP, type MachineOptions } from "./boot.js";
 import { INTERRUPTED_STATUS, interruptReport, runInterruptibly } from "./interrupt.js";
 import { type CliIo, UserError } from "./io.js";
@@ -167,6 +167,7 @@ export async function runPrograms(
   const images = files.map((f) => loadProgram(f, io));
   let finishTrace: (() => void) | undefined;
   let finishRecord: (() => void) | undefined;
+  let checked = () => 0;
   const { machine, kernel, pids } = bootKernel(io, { files, images, args }, opts, consoleHost(io), {
     prepare: ({ machine, kernel }) => {
       if (opts.memmap) {
@@ -177,6 +178,7 @@ export async function runPrograms(
       }
       if (opts.trace || opts.traceJson) finishTrace = setUpTrace(io, kernel, opts);
       if (opts.record) finishRecord = recordReferences(io, machine, opts.record);
+      if (opts.check) checked = countChecks(kernel);
     },
   });
   const finished = await runInterruptibly(kernel, io);
@@ -184,16 +186,43 @@ export async function runPrograms(
   finishRecord?.();
   if (!finished) {
     for (const line of interruptReport(kernel)) io.stderr(`[vmlab] ${line}\n`);
-    if (opts.stats) printStats(io, collectStats(machine, kernel), opts.json);
+    if (opts.check) io.stderr(`[vmlab] ${checkSummary(checked(), "so far")}\n`);
+    if (opts.stats) reportStats(io, machine, kernel, opts.json);
     return INTERRUPTED_STATUS;
   }
   if (opts.memmap)
     io.stderr(
       `[vmlab] after all processes ended: ${kernel.frames.free} of ${kernel.frames.count} frames free\n`,
     );
-  if (opts.stats) printStats(io, collectStats(machine, kernel), opts.json);
+  if (opts.check) io.stderr(`[vmlab] ${checkSummary(checked())}\n`);
+  if (opts.stats) reportStats(io, machine, kernel, opts.json);
   const first = kernel.topLevelExits.get(pids[0]!);
   return first ? exitStatus(first) : 0;
+}
+
+/**
+ * --check: counts the invariant checker's runs (one after every trap; a broken invariant stops
+ * the run with its own error). Returns the count so far.
+ */
+function countChecks(kernel: Kernel): () => number {
+  const check = kernel.checker;
+  let runs = 0;
+  kernel.checker = (k) => {
+    runs++;
+    return check?.(k);
+  };
+  return () => runs;
+}
+
+/** What --check verified: `check: 1234 traps, all invariants held`. */
+export function checkSummary(traps: number, when?: string): string {
+  const what = `${traps} trap${traps === 1 ? "" : "s"}${when ? ` ${when}` : ""}`;
+  return `check: ${what}, all invariants held`;
+}
+
+/** --stats: every counter as JSON, or the text form without those the setup keeps at 0. */
+function reportStats(io: CliIo, machine: Machine, kernel: Kernel, json: boolean): void {
+  printStats(io, collectStats(machine, kernel), json, fixedCounters(machine, kernel));
 }
 
 /**

@@ -104,7 +104,7 @@ describe("tracing and counting", () => {
     expect(r.stderr).toMatch(
       /pid 1 load address misaligned at 0x000110a9: emulating lw byte by byte \(4 loads through the MMU\)/,
     );
-    expect(r.stderr).toMatch(/\[stats\] misalignedEmulated +1\n/);
+    expect(r.stderr).toMatch(/\[stats\] misalignedEmulated +1 access\n/);
   });
 
   it("is explained in the stepper: the event, each byte's translation, the register", async () => {

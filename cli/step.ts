@@ -13,7 +13,7 @@ import { parseCount } from "./options.js";
 import { runCommand as runSubcommand } from "./run.js";
 import { makePaint } from "./stepper/colour.js";
 import type { StepContext } from "./stepper/control.js";
-import { runInteractive, runScript } from "./stepper/driver.js";
+import { Pacer, runInteractive, runScript } from "./stepper/driver.js";
 import { noteLine } from "./stepper/report.js";
 import type { SubcommandFactory } from "./subcommands.js";
 
@@ -76,17 +76,34 @@ async function stepPrograms(
 ): Promise<number> {
   const setup = prepareSetup(io, files, args, opts);
   const script = scriptText(io, opts);
-  const interactive = script === undefined && process.stdin.isTTY === true;
-  const paint = makePaint(interactive && process.stdout.isTTY === true && !process.env.NO_COLOR);
-  const out = (line: string) => io.stdout(`${line}\n`);
+  const stdoutIsTerminal = io.isTerminal?.("stdout") === true;
+  const interactive = script === undefined && io.isTerminal?.("stdin") === true;
+  const paint = makePaint(interactive && stdoutIsTerminal && !process.env.NO_COLOR);
+  const pacer = new Pacer(progressWriter(io, stdoutIsTerminal));
+  const out = (line: string) => {
+    pacer.clearProgress();
+    io.stdout(`${line}\n`);
+  };
   const session = new Session(setup, guestStdin(io, opts, script), (n) => {
     const line = noteLine(n, paint);
     if (line !== undefined) out(line);
   });
-  const ctx: StepContext = { s: session, stops: new Stops(), paint, out, runLimit: opts.runLimit };
-  if (interactive) return runInteractive(ctx, io);
+  const ctx: StepContext = {
+    s: session,
+    stops: new Stops(),
+    paint,
+    out,
+    runLimit: opts.runLimit,
+    pace: pacer.pace,
+  };
+  if (interactive) return runInteractive(ctx, io, pacer);
   const commands = script ?? { name: "stdin", text: readAll(io) };
-  return runScript(ctx, io, commands.name, commands.text);
+  return runScript(ctx, io, pacer, commands.name, commands.text);
+}
+
+/** Where long commands show their progress: stdout when it is a terminal, else nowhere. */
+function progressWriter(io: CliIo, terminal: boolean): ((text: string) => void) | null {
+  return terminal ? (text) => io.stdout(text) : null;
 }
 
 function scriptText(io: CliIo, opts: StepOptions): { name: string; text: string } | undefined {

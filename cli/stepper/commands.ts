@@ -51,7 +51,8 @@ export interface StepCommand {
   maxArgs: number;
   /** True if it takes a /format (x and xp). */
   format?: boolean;
-  run(ctx: StepContext, line: CommandLine): void;
+  /** Moving commands are async: they let the terminal breathe (progress, Ctrl-C). */
+  run(ctx: StepContext, line: CommandLine): void | Promise<void>;
 }
 
 /** The command table, in the order help lists it. */
@@ -228,12 +229,12 @@ export function findCommand(name: string): StepCommand {
 }
 
 /** Runs one parsed line: checks its shape against the table, then the command. */
-export function runCommand(ctx: StepContext, line: CommandLine): void {
+export async function runCommand(ctx: StepContext, line: CommandLine): Promise<void> {
   const c = findCommand(line.name);
   if (line.format !== undefined && !c.format)
     throw new StepError(`${c.name} takes no /format (usage: ${c.usage})`);
   if (line.args.length > c.maxArgs) throw new StepError(`too many arguments (usage: ${c.usage})`);
-  c.run(ctx, line);
+  await c.run(ctx, line);
 }
 
 /** Every name a user may type, for tab completion. */
@@ -276,9 +277,9 @@ function addressArg(ctx: StepContext, text: string): number {
   return parseAddress(text, addressContext(ctx));
 }
 
-function untilCommand(ctx: StepContext, l: CommandLine): void {
+function untilCommand(ctx: StepContext, l: CommandLine): Promise<void> {
   const spec = needArg(l, "address", "until ADDR");
-  runToStop(ctx, addressTarget(ctx.s, addressArg(ctx, spec), spec));
+  return runToStop(ctx, addressTarget(ctx.s, addressArg(ctx, spec), spec));
 }
 
 function breakCommand(ctx: StepContext, l: CommandLine): void {

@@ -18,14 +18,28 @@ export interface StepContext {
   out: (line: string) => void;
   /** Most instructions one continue, next or until may run. */
   runLimit: number;
+  /**
+   * Called now and then during a long command with the instructions run so far; resolves true
+   * when the user asks to stop (Ctrl-C). Without it, commands run to their end.
+   */
+  pace?: (done: number) => Promise<boolean>;
 }
 
+/** The stop line of a command the user interrupted. */
+const INTERRUPTED = "interrupted (Ctrl-C)";
+/** Traced steps between two calls of ctx.pace. */
+const STEPS_PER_PACE = 64;
+
 /** step [n]: n instructions, each explained; stops early at a breakpoint, watchpoint or the end. */
-export function stepInstructions(ctx: StepContext, n: number): void {
+export async function stepInstructions(ctx: StepContext, n: number): Promise<void> {
   engine.needLive(ctx.s);
   const { s, paint, out } = ctx;
   for (let i = 0; i < n; i++) {
     if (i > 0 && !s.hasLive()) break;
+    if (i > 0 && i % STEPS_PER_PACE === 0 && (await ctx.pace?.(i))) {
+      out(paint("red", `stopped: ${INTERRUPTED} after ${i} steps`));
+      return;
+    }
     const r = s.stepTraced();
     const lookup = symbolLookup(s.images.get(r.fetched?.program ?? "") ?? s.setup.images[0]);
     for (const line of formatStep(r, s.world.machine.cpu.instret, lookup, paint)) out(line);
@@ -43,21 +57,27 @@ export function stepInstructions(ctx: StepContext, n: number): void {
  * until the same process is back at the return address with its stack no deeper (so a recursive
  * call does not stop it early).
  */
-export function stepOver(ctx: StepContext): void {
+export async function stepOver(ctx: StepContext): Promise<void> {
   engine.needLive(ctx.s);
   const { pc, word } = safeInstructionAt(ctx);
   const ret = word === undefined ? undefined : engine.returnAddress(ctx.s, pc, word);
-  if (ret === undefined) {
-    stepInstructions(ctx, 1);
-    return;
-  }
-  runToStop(ctx, engine.returnTarget(ctx.s, pc, ret));
+  if (ret === undefined) return stepInstructions(ctx, 1);
+  return runToStop(ctx, engine.returnTarget(ctx.s, pc, ret));
 }
 
-/** continue / until: runs quietly until a stop (or `target` says so), then shows where it is. */
-export function runToStop(ctx: StepContext, target?: engine.RunTarget): void {
+/**
+ * continue / until: runs quietly until a stop (or `target` says so, or the user interrupts), then
+ * shows where it is.
+ */
+export async function runToStop(ctx: StepContext, target?: engine.RunTarget): Promise<void> {
   const { s, paint, out } = ctx;
-  const { why, ran } = engine.runToStop(s, ctx.stops, ctx.runLimit, target);
+  const start = s.world.machine.cpu.instret;
+  const run = engine.runInSlices(s, ctx.stops, ctx.runLimit, target);
+  let r = run.next();
+  while (!r.done && !(await ctx.pace?.(r.value))) r = run.next();
+  if (!r.done) s.flushGuest();
+  const why = r.done ? r.value.why : INTERRUPTED;
+  const ran = s.world.machine.cpu.instret - start;
   out(paint("red", `stopped: ${why} (${ran} instruction${ran === 1 ? "" : "s"} run)`));
   for (const line of whereLines(ctx)) out(line);
 }

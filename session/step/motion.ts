@@ -79,23 +79,61 @@ export interface RunStop {
   ran: number;
 }
 
+/** Instructions a quiet run makes between two chances for the front end to look (progress, Ctrl-C). */
+export const RUN_SLICE = 250_000;
+/** The same when every instruction is checked against stops (each is a kernel step of its own). */
+const CHECKED_SLICE = 10_000;
+
 /**
  * continue / until: runs quietly (at full speed when nothing is to be checked) until a stop,
  * `target`, the end of every process or `runLimit` instructions; guest output is flushed.
  */
 export function runToStop(s: Session, stops: Stops, runLimit: number, target?: RunTarget): RunStop {
-  needLive(s);
-  const start = s.world.machine.cpu.instret;
-  const why = runUntil(s, stops, runLimit, target);
-  s.flushGuest();
-  return { why, ran: s.world.machine.cpu.instret - start };
+  const run = runInSlices(s, stops, runLimit, target);
+  for (;;) {
+    const r = run.next();
+    if (r.done) return r.value;
+  }
 }
 
-function runUntil(s: Session, stops: Stops, runLimit: number, target?: RunTarget): string {
+/**
+ * runToStop in slices: each resumption runs at most `slice` instructions and yields how many the
+ * run has made so far; the return value says why it stopped. A front end may stop resuming (the
+ * user pressed Ctrl-C): the machine is then at an instruction boundary, and the front end flushes
+ * the guest's output itself (Session.flushGuest).
+ */
+export function* runInSlices(
+  s: Session,
+  stops: Stops,
+  runLimit: number,
+  target?: RunTarget,
+  slice = RUN_SLICE,
+): Generator<number, RunStop, void> {
+  needLive(s);
+  const cpu = s.world.machine.cpu;
+  const start = cpu.instret;
+  const why = yield* runUntil(s, stops, runLimit, target, slice, () => cpu.instret - start);
+  s.flushGuest();
+  return { why, ran: cpu.instret - start };
+}
+
+function* runUntil(
+  s: Session,
+  stops: Stops,
+  runLimit: number,
+  target: RunTarget | undefined,
+  slice: number,
+  ran: () => number,
+): Generator<number, string, void> {
   const ended = "every process has ended";
   const limited = `the run limit of ${runLimit} instructions (--run-limit) was reached`;
   if (stops.empty && !target) {
-    s.runQuiet(runLimit);
+    for (let given = 0; given < runLimit; ) {
+      const n = Math.min(slice, runLimit - given);
+      given += n;
+      if (!s.runQuiet(n)) break;
+      yield ran();
+    }
     return s.hasLive() ? limited : ended;
   }
   for (let i = 0; i < runLimit; i++) {
@@ -103,6 +141,7 @@ function runUntil(s: Session, stops: Stops, runLimit: number, target?: RunTarget
     s.stepQuiet();
     const why = [target?.(), stops.check(s)].filter((w) => w !== undefined);
     if (why.length > 0) return why.join("; ");
+    if ((i + 1) % Math.min(slice, CHECKED_SLICE) === 0) yield ran();
   }
   return s.hasLive() ? limited : ended;
 }

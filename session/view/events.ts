@@ -1,10 +1,10 @@
 // The Events pane: the notes of the last traced steps as lines in the words of `--trace` and the
 // stepper (translation steps, kernel events, guest output, kernel messages), step by step.
 import { eventCategory } from "../../kernel/trace.js";
+import { formatKernelEvent } from "../explain.js";
 import type { Note, Session } from "../step/session.js";
 import { mmuLine, recentSteps } from "./translations.js";
 import type { EventLine, EventsView } from "./types.js";
-import { formatKernelEvent } from "./words.js";
 
 /** MMU event kinds that `--trace tlb` shows (the rest are `--trace mmu`). */
 const TLB_KINDS = new Set(["tlb", "fill"]);

@@ -18,9 +18,9 @@ import {
 } from "../../hw/sv32.js";
 import { type Access, accessName, causeName, FaultReason } from "../../hw/trap.js";
 import { PTE_COW, PTE_SWAP } from "../../kernel/paging/pagetable.js";
+import { formatMmuEvent } from "../explain.js";
 import type { Note, Session, StepRecord } from "../step/session.js";
 import type { AccessName, PteBits, SchemeName, Translation, WalkLevel } from "./types.js";
-import { formatMmuEvent } from "./words.js";
 
 /**
  * The last `depth` traced steps of the session's history, oldest first; empty if the history does

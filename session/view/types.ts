@@ -14,6 +14,8 @@ export type AccessName = "fetch" | "load" | "store";
 /** A memory scheme (`--mm`). */
 export type SchemeName = "bare" | "base-limit" | "segmented" | "paged";
 
+import type { RunStats } from "../stats.js";
+
 // ---- Address ---------------------------------------------------------------------------------
 
 /** One field of a virtual address: bits hi..lo (inclusive) and their value. */
@@ -355,8 +357,8 @@ export interface SwapView {
 
 // ---- Counters, events ------------------------------------------------------------------------
 
-/** The `--stats --json` object: the same names and values. */
-export type CountersView = Record<string, number | Record<string, number>>;
+/** The `--stats --json` object: the same names and values (session/stats.ts RunStats). */
+export type CountersView = RunStats;
 
 /** One line of the last steps' events, in the words of `--trace` (and the stepper). */
 export interface EventLine {

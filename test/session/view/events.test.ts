@@ -1,50 +1,14 @@
 // The Events pane's data: the last traced steps' notes in the words of `--trace` and the stepper.
 import { describe, expect, it } from "vitest";
-import { formatKernelEvent, formatMmuEvent } from "../../../cli/explain.js";
 import { eventsView } from "../../../session/view/events.js";
-import * as words from "../../../session/view/words.js";
 import { runVmlab } from "../../helpers/vmlab.js";
 import { session, stepTraced } from "./helpers.js";
 
 const FORK_UNDER_PRESSURE = "programs/pressure/forkpt.s";
 const TINY = { ram: 128 * 1024, swap: 1024 * 1024 };
-const SHOWS = [
-  { mmu: true, tlb: true },
-  { mmu: false, tlb: true },
-  { mmu: true, tlb: false },
-];
 
 describe("eventsView", () => {
-  it("1. the words are cli/explain.ts's, for every event of a fork under swap and a segmented run (the copy has not drifted)", () => {
-    const kinds = new Set<string>();
-    for (const s of [
-      session([FORK_UNDER_PRESSURE], TINY),
-      session(["programs/hello.s"], { mm: "segmented" }),
-    ]) {
-      while (s.hasLive()) {
-        for (const n of s.stepTraced().notes) {
-          if (n.kind === "kernel")
-            expect(words.formatKernelEvent(n.e)).toBe(formatKernelEvent(n.e));
-          if (n.kind !== "mmu") continue;
-          for (const show of SHOWS)
-            expect(words.formatMmuEvent(n.e, show)).toBe(formatMmuEvent(n.e, show));
-          kinds.add(n.e.kind);
-        }
-      }
-    }
-    expect([...kinds].sort()).toEqual([
-      "check",
-      "done",
-      "fault",
-      "fill",
-      "relocate",
-      "start",
-      "tlb",
-      "walk",
-    ]);
-  });
-
-  it("2. each step's kernel lines are the `--trace` lines, in order (fork under swap)", async () => {
+  it("1. each step's kernel and MMU lines are the `--trace` lines, in order (fork under swap)", async () => {
     const s = session([FORK_UNDER_PRESSURE], TINY);
     const lines: string[] = [];
     while (s.hasLive()) {
@@ -73,7 +37,7 @@ describe("eventsView", () => {
     expect(lines).toEqual(traced.slice(boot));
   });
 
-  it("3. categories, alarms and the step they belong to", () => {
+  it("2. categories, alarms and the step they belong to", () => {
     const s = session(["programs/hello.s"]);
     stepTraced(s, 5);
     const v = eventsView(s, 3);
@@ -99,7 +63,7 @@ describe("eventsView", () => {
     expect(byText("run pid 1")).toMatchObject({ kind: "kernel", category: "sched" });
   });
 
-  it("4. guest output is a line of its own; after a quiet run there are no steps", () => {
+  it("3. guest output is a line of its own; after a quiet run there are no steps", () => {
     const s = session(["programs/hello.s"]);
     let guest: string | undefined;
     while (s.hasLive() && !guest) {

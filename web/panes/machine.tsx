@@ -71,7 +71,8 @@ export function EventsPane() {
   const steps = machine.value?.panes?.events.steps ?? [];
   const ref = useRef<HTMLOListElement>(null);
   useEffect(() => {
-    ref.current?.lastElementChild?.scrollIntoView({ block: "nearest" });
+    const el = ref.current;
+    if (el) el.scrollTop = el.scrollHeight;
   });
   return (
     <Pane name="Events" class="wide">

@@ -1,68 +1,129 @@
 // The panes drawn from the session's views (session/view): Address, TLB, Page table, Physical
 // memory, Processes, Swap and Counters.
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { MemoryView, PteBits, Snapshot, Translation } from "../../session/view/types.js";
-import { machine } from "../client.js";
+import { frameAt } from "../../session/view/runs.js";
+import type {
+  AccessName,
+  AddressView,
+  MemoryView,
+  PteBits,
+  Snapshot,
+  Translation,
+} from "../../session/view/types.js";
+import { machine, typedAddress } from "../client.js";
 import { hex, hex32 } from "../format.js";
+import { client } from "../store.js";
 import { Empty, Pane } from "./pane.js";
 
 function panes(): Snapshot | null {
   return machine.value?.panes ?? null;
 }
 
+/** An address split into its fields, the relocation and where it goes (or why it faults). */
+function AddressSplit(props: { a: AddressView }) {
+  const a = props.a;
+  return (
+    <>
+      <p>
+        {a.access} {hex32(a.va)} in {a.scheme}
+        {a.pid !== null && ` (pid ${a.pid})`}
+      </p>
+      <table class="fields">
+        <thead>
+          <tr>
+            {a.fields.map((f) => (
+              <th key={f.name} scope="col">
+                {f.name}{" "}
+                <small>
+                  [{f.hi}:{f.lo}]
+                </small>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            {a.fields.map((f) => (
+              <td key={f.name}>
+                {hex(f.value)}
+                <br />
+                <small>{f.value.toString(2).padStart(f.hi - f.lo + 1, "0")}</small>
+              </td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+      {a.relocation && (
+        <p>
+          {a.relocation.segment !== null && `segment ${a.relocation.segment}: `}
+          base {hex32(a.relocation.base)} + offset {hex(a.relocation.offset)}; offset{" "}
+          {a.relocation.inside ? "<" : "≥"} limit {hex(a.relocation.limit)}
+          {a.relocation.growsDown && " (grows down)"}
+        </p>
+      )}
+      <p class={a.fault ? "alarm" : "ok"}>
+        {a.fault ? `fault: ${a.fault}` : `physical address ${hex32(a.pa ?? 0)}`}
+      </p>
+    </>
+  );
+}
+
+const ACCESSES: AccessName[] = ["load", "store", "fetch"];
+
 export function AddressPane() {
   const a = panes()?.address;
+  const [text, setText] = useState("");
+  const [access, setAccess] = useState<AccessName>("load");
+  const typed = typedAddress.value;
+  const va = Number(text.trim());
+  const valid = text.trim() !== "" && Number.isSafeInteger(va) && va >= 0 && va <= MAX_VA;
   return (
     <Pane name="Address">
-      {!a ? (
-        <Empty>step to see the current access</Empty>
-      ) : (
-        <>
-          <p>
-            {a.access} {hex32(a.va)} in {a.scheme}
-            {a.pid !== null && ` (pid ${a.pid})`}
-          </p>
-          <table class="fields">
-            <thead>
-              <tr>
-                {a.fields.map((f) => (
-                  <th key={f.name} scope="col">
-                    {f.name}{" "}
-                    <small>
-                      [{f.hi}:{f.lo}]
-                    </small>
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                {a.fields.map((f) => (
-                  <td key={f.name}>
-                    {hex(f.value)}
-                    <br />
-                    <small>{f.value.toString(2).padStart(f.hi - f.lo + 1, "0")}</small>
-                  </td>
-                ))}
-              </tr>
-            </tbody>
-          </table>
-          {a.relocation && (
-            <p>
-              {a.relocation.segment !== null && `segment ${a.relocation.segment}: `}
-              base {hex32(a.relocation.base)} + offset {hex(a.relocation.offset)}; offset{" "}
-              {a.relocation.inside ? "<" : "≥"} limit {hex(a.relocation.limit)}
-              {a.relocation.growsDown && " (grows down)"}
-            </p>
-          )}
-          <p class={a.fault ? "alarm" : "ok"}>
-            {a.fault ? `fault: ${a.fault}` : `physical address ${hex32(a.pa ?? 0)}`}
-          </p>
-        </>
+      {a ? <AddressSplit a={a} /> : <Empty>step to see the current access</Empty>}
+      <form
+        class="translate"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (valid) client.send({ type: "address", va, access });
+        }}
+      >
+        <label>
+          translate
+          <input
+            type="text"
+            size={12}
+            placeholder="0x10074"
+            value={text}
+            onInput={(e) => setText(e.currentTarget.value)}
+            aria-invalid={text.trim() !== "" && !valid}
+          />
+        </label>
+        <select
+          aria-label="access"
+          value={access}
+          onChange={(e) => setAccess(e.currentTarget.value as AccessName)}
+        >
+          {ACCESSES.map((x) => (
+            <option key={x} value={x}>
+              {x}
+            </option>
+          ))}
+        </select>
+        <button type="submit" disabled={!valid}>
+          Translate
+        </button>
+      </form>
+      {typed && (
+        <div class="typed">
+          <AddressSplit a={typed} />
+        </div>
       )}
     </Pane>
   );
 }
+
+/** The largest 32-bit virtual address. */
+const MAX_VA = 0xffff_ffff;
 
 export function TlbPane() {
   const t = panes()?.tlb;
@@ -249,12 +310,11 @@ const USE_CLASS: Record<string, string> = {
 };
 
 function frameTitle(m: MemoryView, ppn: number): string {
-  const use = m.use[ppn] ?? "free";
-  const parts = [`frame ${hex(ppn)} @ ${hex32(ppn * m.frameSize)}: ${use}`];
-  if (m.pid[ppn]) parts.push(`pid ${m.pid[ppn]}`);
-  const va = m.va[ppn];
-  if (va !== null && va !== undefined) parts.push(`va ${hex32(va)}`);
-  if ((m.refs[ppn] ?? 0) > 1) parts.push(`${m.refs[ppn]} mappings`);
+  const f = frameAt(m, ppn);
+  const parts = [`frame ${hex(ppn)} @ ${hex32(ppn * m.frameSize)}: ${f?.use ?? "free"}`];
+  if (f?.pid) parts.push(`pid ${f.pid}`);
+  if (f && f.va !== null) parts.push(`va ${hex32(f.va)}`);
+  if (f && f.refs > 1) parts.push(`${f.refs} mappings`);
   return parts.join(", ");
 }
 
@@ -295,10 +355,11 @@ function drawFrames(canvas: HTMLCanvasElement, m: MemoryView): void {
   g.scale(scale, scale);
   const colour = useColours(canvas);
   const gap = cell > 2 ? 1 : 0;
-  m.use.forEach((use, ppn) => {
-    g.fillStyle = colour[use] ?? colour.free!;
-    g.fillRect((ppn % cols) * cell, Math.floor(ppn / cols) * cell, cell - gap, cell - gap);
-  });
+  for (const run of m.runs) {
+    g.fillStyle = colour[run.use] ?? colour.free!;
+    for (let ppn = run.first; ppn < run.first + run.count; ppn++)
+      g.fillRect((ppn % cols) * cell, Math.floor(ppn / cols) * cell, cell - gap, cell - gap);
+  }
   const ring = (ppn: number, style: string) => {
     g.strokeStyle = style;
     g.lineWidth = 2;

@@ -13,6 +13,7 @@ import {
 import { addressTarget } from "../../session/step/motion.js";
 import { findLabel } from "../../session/step/symbols.js";
 import {
+  restartRun,
   runToStop,
   type StepContext,
   stepBack,
@@ -37,6 +38,7 @@ import {
   procsLines,
   regsLines,
   statsLines,
+  stringLines,
   tlbLines,
 } from "./printers.js";
 import { mmuLine } from "./report.js";
@@ -98,6 +100,14 @@ export const COMMANDS: readonly StepCommand[] = [
     run: (ctx, l) => stepBack(ctx, countArg(l, 1)),
   },
   {
+    name: "restart",
+    aliases: ["run", "r"],
+    usage: "restart",
+    help: "start the programs again from their first instruction (breakpoints and watchpoints stay)",
+    maxArgs: 0,
+    run: (ctx) => restartRun(ctx),
+  },
+  {
     name: "break",
     aliases: ["b"],
     usage: "break [ADDR|label]",
@@ -141,7 +151,7 @@ export const COMMANDS: readonly StepCommand[] = [
     name: "x",
     aliases: [],
     usage: "x/Nw VA",
-    help: "examine N words (/Nh halves, /Nb bytes, /Ni instructions) of the current process's virtual memory",
+    help: "examine N words (/Nh halves, /Nb bytes, /Ni instructions, /Ns strings) of the current process's virtual memory, with the bytes as text",
     maxArgs: 1,
     format: true,
     run: examineCommand,
@@ -320,18 +330,21 @@ function deleteCommand(ctx: StepContext, l: CommandLine): void {
 }
 
 function examineCommand(ctx: StepContext, l: CommandLine): void {
-  const { count, size, instructions } = parseExamineFormat(l.format);
+  const { count, size, instructions, strings } = parseExamineFormat(l.format);
   const va = addressArg(ctx, needArg(l, "address", "x/Nw VA"));
   const p = needFocus(ctx.s);
   const lines = instructions
     ? disassemblyLines(ctx.s, p, va, count)
-    : examineLines(ctx.s, p, va, count, size);
+    : strings
+      ? stringLines(ctx.s, p, va, count)
+      : examineLines(ctx.s, p, va, count, size);
   lines.forEach(ctx.out);
 }
 
 function examinePhysicalCommand(ctx: StepContext, l: CommandLine): void {
-  const { count, size, instructions } = parseExamineFormat(l.format);
+  const { count, size, instructions, strings } = parseExamineFormat(l.format);
   if (instructions) throw new StepError("xp cannot disassemble (use x/Ni with a virtual address)");
+  if (strings) throw new StepError("xp shows no strings (use x/s with a virtual address)");
   const text = needArg(l, "address", "xp/Nw PA");
   const pa = parseNumber(text, "physical address", 0);
   examinePhysicalLines(ctx.s, pa, count, size).forEach(ctx.out);

@@ -89,6 +89,14 @@ export function stepBack(ctx: StepContext, n: number): void {
   for (const line of whereLines(ctx)) ctx.out(line);
 }
 
+/** restart: back to the very start (step 0), by the same replay as back; the stops stay. */
+export function restartRun(ctx: StepContext): void {
+  const from = ctx.s.position;
+  engine.stepBack(ctx.s, ctx.stops, from);
+  ctx.out(`restarted: back at step 0 (from step ${from}); breakpoints and watchpoints kept`);
+  for (const line of whereLines(ctx)) ctx.out(line);
+}
+
 /** The next instruction of the focus process, or that nothing is left. */
 export function whereLines(ctx: StepContext): string[] {
   const { s, paint } = ctx;

@@ -99,20 +99,29 @@ export interface ExamineFormat {
   count: number;
   size: 1 | 2 | 4;
   instructions: boolean;
+  /** NUL-terminated strings (x/s). */
+  strings: boolean;
 }
 
 const UNITS: Record<string, 1 | 2 | 4> = { b: 1, h: 2, w: 4 };
 
 /**
- * Parses "4w", "16b", "w", "8", "5i" (gdb's x/Nu: words, halves, bytes, or instructions; x as a
- * format letter is accepted and means hex, which every dump is).
+ * Parses "4w", "16b", "w", "8", "5i", "2s" (gdb's x/Nu: words, halves, bytes, instructions or
+ * strings; x as a format letter is accepted and means hex, which every dump is).
  */
 export function parseExamineFormat(format: string | undefined): ExamineFormat {
-  if (format === undefined || format === "") return { count: 1, size: 4, instructions: false };
-  const m = /^(\d*)([bhwxi]*)$/i.exec(format);
+  if (format === undefined || format === "")
+    return { count: 1, size: 4, instructions: false, strings: false };
+  const m = /^(\d*)([bhwxis]*)$/i.exec(format);
   const letters = (m?.[2] ?? "").toLowerCase().replace(/x/g, "");
   if (!m || letters.length > 1)
-    throw new StepError(`bad format '/${format}' (expected /Nw, /Nh, /Nb or /Ni, e.g. x/4w)`);
+    throw new StepError(`bad format '/${format}' (expected /Nw, /Nh, /Nb, /Ni or /Ns, e.g. x/4w)`);
   const count = m[1] === "" ? 1 : parseNumber(m[1]!, "count");
-  return { count, size: UNITS[letters] ?? 4, instructions: letters === "i" };
+  const strings = letters === "s";
+  return {
+    count,
+    size: strings ? 1 : (UNITS[letters] ?? 4),
+    instructions: letters === "i",
+    strings,
+  };
 }

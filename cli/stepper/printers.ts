@@ -45,15 +45,67 @@ export function dumpLines(
   for (let i = 0; i < values.length; i += per) {
     const addr = (start + i * size) >>> 0;
     const name = label(addr);
-    const cells = values
-      .slice(i, i + per)
-      .map((v) =>
-        v === undefined ? "-".repeat(2 + size * 2).padStart(2 + size * 2) : hex(v, size * 2),
-      );
-    lines.push(`${hex32(addr)}${name ? ` <${name}>` : ""}:  ${cells.join("  ")}`);
+    const row = values.slice(i, i + per);
+    const cells = row.map((v) =>
+      v === undefined ? "-".repeat(2 + size * 2).padStart(2 + size * 2) : hex(v, size * 2),
+    );
+    const text = row.map((v) => asciiOf(v, size)).join("");
+    lines.push(`${hex32(addr)}${name ? ` <${name}>` : ""}:  ${cells.join("  ")}  |${text}|`);
   }
   if (values.includes(undefined)) lines.push("(-- : not mapped: a load there would fault)");
   return lines;
+}
+
+/** A unit's bytes as text, in memory order (little-endian): printable ASCII, else '.'; unmapped ' '. */
+function asciiOf(v: number | undefined, size: 1 | 2 | 4): string {
+  let text = "";
+  for (let b = 0; b < size; b++) {
+    const byte = v === undefined ? undefined : Math.floor(v / 256 ** b) % 256;
+    text +=
+      byte === undefined ? " " : byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : ".";
+  }
+  return text;
+}
+
+/** Longest string x/s prints before it gives up on finding the NUL. */
+const MAX_STRING = 256;
+/** How C writes the common control characters in a string literal. */
+const ESCAPES: Record<number, string> = { 9: "\\t", 10: "\\n", 13: "\\r", 34: '\\"', 92: "\\\\" };
+
+/**
+ * x/Ns: `count` NUL-terminated strings of `p` from `va`, one after another, C-escaped; a string
+ * that reaches unmapped memory or MAX_STRING bytes says so.
+ */
+export function stringLines(s: Session, p: Proc, va: number, count: number): string[] {
+  const lookup = lookupFor(s, p);
+  const lines: string[] = [];
+  let at = va >>> 0;
+  for (let n = 0; n < count; n++) {
+    const bytes = peekWords(s, p, at, MAX_STRING + 1, 1);
+    const end = bytes.findIndex((b) => b === undefined || b === 0);
+    const stop = end < 0 ? MAX_STRING : end;
+    const text = bytes
+      .slice(0, stop)
+      .map((b) => escapeByte(b!))
+      .join("");
+    const why =
+      end < 0
+        ? ` ... (no NUL in ${MAX_STRING} bytes)`
+        : bytes[end] === undefined
+          ? " ... (not mapped)"
+          : "";
+    const label = lookup(at);
+    lines.push(`${hex32(at)}${label ? ` <${label}>` : ""}:  "${text}"${why}`);
+    if (end < 0 || bytes[end] === undefined) break;
+    at = (at + end + 1) >>> 0;
+  }
+  return lines;
+}
+
+function escapeByte(b: number): string {
+  const e = ESCAPES[b];
+  if (e !== undefined) return e;
+  return b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${hexDigits(b, 2)}`;
 }
 
 /** x/N: virtual memory of `p` as its loads would see it. */

@@ -184,11 +184,11 @@ describe("vmlab step: breakpoints, watchpoints, next, until", () => {
     const prog = file("call.s", CALL_PROGRAM);
     const r = await step([prog], "watch val\nx/1w val\ncontinue\nx/1w val\n");
     expect(r.stdout).toMatch(/^watchpoint 1: word at 0x[0-9a-f]{8} in pid 1 \(not mapped yet\)$/m);
-    expect(r.stdout).toMatch(/^0x[0-9a-f]{8} <val>: {2}-{10}\n\(-- : not mapped/m);
+    expect(r.stdout).toMatch(/^0x[0-9a-f]{8} <val>: {2}-{10} {2}\| {4}\|\n\(-- : not mapped/m);
     expect(r.stdout).toMatch(
       /^stopped: watchpoint 1 \(val\) in pid 1: not mapped -> 0x0000000a \(8 instructions run\)$/m,
     );
-    expect(r.stdout).toMatch(/^0x[0-9a-f]{8} <val>: {2}0x0000000a$/m);
+    expect(r.stdout).toMatch(/^0x[0-9a-f]{8} <val>: {2}0x0000000a {2}\|\.\.\.\.\|$/m);
   });
 
   it("shows a context switch and compares against the new process's registers", async () => {
@@ -218,7 +218,7 @@ describe("vmlab step: inspecting changes nothing", () => {
     );
     expect(r.stdout).toMatch(/^ {2}walk L1: pte @ 0x[0-9a-f]{8} = 0x00000000 \[--------\]$/m);
     expect(r.stdout).toMatch(
-      /^0x00010098 <msg>: {2}0x6c6c6548 {2}0x7266206f {2}0x76206d6f {2}0x62616c6d$/m,
+      /^0x00010098 <msg>: {2}0x6c6c6548 {2}0x7266206f {2}0x76206d6f {2}0x62616c6d {2}\|Hello from vmlab\|$/m,
     );
   });
 });
@@ -235,7 +235,7 @@ describe("vmlab step: bad input", () => {
       `vmlab step: ${path}:3: bad count 'zero' (expected a whole number of at least 1)`,
       `vmlab step: ${path}:4: bad count '0' (expected a whole number of at least 1)`,
       `vmlab step: ${path}:5: bad address 'nowhere': no label 'nowhere'`,
-      `vmlab step: ${path}:6: bad format '/4q' (expected /Nw, /Nh, /Nb or /Ni, e.g. x/4w)`,
+      `vmlab step: ${path}:6: bad format '/4q' (expected /Nw, /Nh, /Nb, /Ni or /Ns, e.g. x/4w)`,
       `vmlab step: ${path}:7: bad address '0xzz' (expected a number, a label or $register)`,
       `vmlab step: ${path}:8: bad physical address 0x40000000: RAM ends at 0x01000000`,
       `vmlab step: ${path}:9: bad access 'q' (expected r, w or x)`,

@@ -1,0 +1,84 @@
+// Stepper commands added for readers at a terminal: x/s prints strings, every x dump ends with its
+// bytes as text, and restart goes back to the first instruction keeping the stops.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runVmlab } from "../helpers/vmlab.js";
+
+const dir = mkdtempSync(join(tmpdir(), "vmlab-step-cmds-"));
+
+function step(args: string[], commands: string) {
+  const script = join(dir, "script.txt");
+  writeFileSync(script, commands);
+  return runVmlab(["step", ...args, "--script", script]);
+}
+
+const strings = join(dir, "strings.s");
+writeFileSync(
+  strings,
+  `        .data
+two:    .asciz  "tab\\there"
+        .asciz  "quote\\" and \\\\ back"
+        .byte   1, 0x7f, 0
+long:   .fill   300, 1, 0x41
+        .text
+        .globl  _start
+_start: la      a0, two
+        lw      a1, 0(a0)
+        li      a0, 0
+        li      a7, 93
+        ecall
+`,
+);
+
+describe("x/s and the text column", () => {
+  it("x/Ns prints N strings one after another, C-escaped", async () => {
+    const r = await step([strings], "step 3\nx/3s two\n");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^0x[0-9a-f]{8} <two>: {2}"tab\\there"$/m);
+    expect(r.stdout).toMatch(/^0x[0-9a-f]{8} <two\+0x9>: {2}"quote\\" and \\\\ back"$/m);
+    expect(r.stdout).toMatch(/^0x[0-9a-f]{8} <two\+0x1b>: {2}"\\x01\\x7f"$/m);
+  });
+
+  it("a string with no NUL in 256 bytes, and one in unmapped memory, say so", async () => {
+    const r = await step([strings], "step 3\nx/s long\nx/s 0x40000000\n");
+    expect(r.stdout).toMatch(
+      new RegExp(`<long>: {2}"${"A".repeat(256)}" \\.\\.\\. \\(no NUL in 256 bytes\\)$`, "m"),
+    );
+    expect(r.stdout).toMatch(/^0x40000000: {2}"" \.\.\. \(not mapped\)$/m);
+  });
+
+  it("every dump line ends with its bytes as text, in memory order", async () => {
+    const r = await step([strings], "step 3\nx/2w two\nx/4h two\nx/8b two\n");
+    expect(r.stdout).toMatch(/<two>: {2}0x09626174 {2}0x65726568 {2}\|tab\.here\|$/m);
+    expect(r.stdout).toMatch(/<two>: {2}0x6174 {2}0x0962 {2}0x6568 {2}0x6572 {2}\|tab\.here\|$/m);
+    expect(r.stdout).toMatch(
+      /<two>: {2}0x74 {2}0x61 {2}0x62 {2}0x09 {2}0x68 {2}0x65 {2}0x72 {2}0x65 {2}\|tab\.here\|$/m,
+    );
+  });
+
+  it("xp refuses /s", async () => {
+    const r = await step([strings], "xp/s 0x1000\n");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("xp shows no strings (use x/s with a virtual address)");
+  });
+});
+
+describe("restart", () => {
+  it("goes back to step 0 with the same state as a fresh session, keeping breakpoints", async () => {
+    const r = await step(
+      ["programs/fib.s"],
+      "break loop\ncontinue\nstep 5\nrestart\nregs\ncontinue\n",
+    );
+    const fresh = await step(["programs/fib.s"], "regs\n");
+    expect(r.stdout).toMatch(
+      /^restarted: back at step 0 \(from step \d+\); breakpoints and watchpoints kept$/m,
+    );
+    const regsAfter = r.stdout.split(") regs\n")[1]!.split("\n").slice(0, 9).join("\n");
+    const regsFresh = fresh.stdout.split(") regs\n")[1]!.split("\n").slice(0, 9).join("\n");
+    expect(regsAfter).toBe(regsFresh);
+    // the breakpoint is still there: the second continue stops at it again
+    expect(r.stdout.match(/stopped: breakpoint 1 \(loop\) reached by pid 1/g)).toHaveLength(2);
+  });
+});

@@ -45,8 +45,6 @@ export interface KernelOptions {
   eagerFork: boolean;
   /** Frames kept for the kernel at the bottom of RAM. */
   reservedFrames: number;
-  /** Verify the frame table and page tables after every trap (slow; for tests and debugging). */
-  check: boolean;
   /** Hole-choosing policy for base-limit partitions and segments. */
   fit: FitName;
   /** base-limit/segmented: heap room beyond the image, and the (fixed) stack size. */
@@ -68,7 +66,6 @@ export const defaultKernelOptions: KernelOptions = {
   stackLimit: STACK_LIMIT,
   eagerFork: false,
   reservedFrames: 16,
-  check: false,
   fit: FitName.First,
   heapReserve: 1024 * 1024,
   stackReserve: 256 * 1024,

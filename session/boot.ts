@@ -7,8 +7,8 @@ import {
   Machine,
   type MachineConfig,
 } from "../hw/machine.js";
-import type { AdMode, MmuMode, RefillMode } from "../hw/mmu.js";
-import { checkRamSize } from "../hw/ram.js";
+import { type AdMode, MmuMode, type RefillMode } from "../hw/mmu.js";
+import { checkRamSize, PAGE_SIZE } from "../hw/ram.js";
 import type { TlbPolicy } from "../hw/tlb.js";
 import { checkKernel } from "../kernel/check.js";
 import type { FitName } from "../kernel/contiguous/fits.js";
@@ -70,15 +70,46 @@ export function machineConfig(opts: MachineOptions): MachineConfig {
       ad: opts.ad,
     },
   };
-  const ramProblem = checkRamSize(opts.ram);
-  if (ramProblem) throw new SessionError(`--ram ${opts.ram}: ${ramProblem}`);
-  const problem = checkMachineConfig(config);
+  const problem = ramProblem(opts.ram, opts.mm);
   if (problem) throw new SessionError(problem);
+  const configProblem = checkMachineConfig(config);
+  if (configProblem) throw new SessionError(configProblem);
   if (opts.maxProcs > MAX_PROCS)
     throw new SessionError(
       `--max-procs: at most ${MAX_PROCS} (the number of Sv32 address-space ids)`,
     );
   return config;
+}
+
+/**
+ * Why `ram` bytes cannot boot a kernel under `mm`, naming the size as `typed` (default: the bytes
+ * in k/m/g form), or undefined: not a whole number of 4 KiB pages, beyond the hardware's 2 GiB, or
+ * no more than the frames the kernel reserves for itself (all but bare memory).
+ */
+export function ramProblem(ram: number, mm: MmuMode, typed = sizeText(ram)): string | undefined {
+  const problem = checkRamSize(ram);
+  if (problem) return `--ram ${typed}: ${problem}`;
+  const reserve = mm === MmuMode.Bare ? 0 : defaultKernelOptions.reservedFrames * PAGE_SIZE;
+  if (ram > reserve) return undefined;
+  return (
+    `--ram ${typed}: the kernel keeps the first ${reserve / KiB} KiB of RAM ` +
+    `(${defaultKernelOptions.reservedFrames} frames) for itself, so nothing is left for programs ` +
+    `(hello.s needs 84k of paged memory; the default is 16m)`
+  );
+}
+
+const KiB = 1024;
+
+/** Bytes as a size the options accept: "3k", "16m", "1g", or plain bytes. */
+export function sizeText(bytes: number): string {
+  for (const [unit, size] of [
+    ["g", GiB],
+    ["m", KiB * KiB],
+    ["k", KiB],
+  ] as const) {
+    if (bytes !== 0 && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
 }
 
 /** The kernel options for the command line's options (the replacement policy checked). */

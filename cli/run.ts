@@ -19,8 +19,17 @@ import { bootKernel, KERNEL_POLICIES, MAX_RAM, MAX_SWAP, type MachineOptions } f
 import { INTERRUPTED_STATUS, interruptReport, runInterruptibly } from "./interrupt.js";
 import { type CliIo, UserError } from "./io.js";
 import { parseChoice, parseCount, parseSizeAtMost } from "./options.js";
+import {
+  COLOR_CHOICES,
+  type ColorChoice,
+  kernelEventColour,
+  mmuEventColour,
+  paintMemoryMap,
+  stderrPaint,
+} from "./paint.js";
 import { loadProgram } from "./program.js";
 import { printStats } from "./stats.js";
+import type { Colour, Paint } from "./stepper/colour.js";
 import type { SubcommandFactory } from "./subcommands.js";
 
 /** No instruction limit unless asked for: Ctrl-C stops a run (graders and tests set their own). */
@@ -35,6 +44,7 @@ export interface RunOptions extends MachineOptions {
   stats: boolean;
   json: boolean;
   memmap: boolean;
+  color: ColorChoice;
 }
 
 const count = (min: number) => (s: string) => parseCount(s, min);
@@ -142,6 +152,14 @@ export const runCommand: SubcommandFactory = (io, result) =>
     .option("--json", "with --stats: print the counters as one JSON object", false)
     .option("--memmap", "print the physical memory map to stderr as each process exits", false)
     .option("--check", "verify kernel invariants after every trap (slow)", false)
+    .addOption(
+      new Option(
+        "--color <when>",
+        "colour --memmap and --trace: auto (when stderr is a terminal and NO_COLOR is unset) | always | never",
+      )
+        .default("auto")
+        .argParser(parseChoice(COLOR_CHOICES)),
+    )
     .action(async (programs: string[], opts: RunOptions) => {
       const guestArgs = argsAfterDashes(result.argv);
       const files = programs.slice(0, programs.length - guestArgs.length);
@@ -168,15 +186,16 @@ export async function runPrograms(
   let finishTrace: (() => void) | undefined;
   let finishRecord: (() => void) | undefined;
   let checked = () => 0;
+  const paint = stderrPaint(opts.color, io, process.env);
   const { machine, kernel, pids } = bootKernel(io, { files, images, args }, opts, consoleHost(io), {
     prepare: ({ machine, kernel }) => {
       if (opts.memmap) {
         kernel.onExit = (p) =>
           io.stderr(
-            `[vmlab] physical memory as pid ${p.pid} (${p.name}) exits:\n${renderMemoryMap(kernel.frames)}`,
+            `[vmlab] physical memory as pid ${p.pid} (${p.name}) exits:\n${paintMemoryMap(renderMemoryMap(kernel.frames), paint)}`,
           );
       }
-      if (opts.trace || opts.traceJson) finishTrace = setUpTrace(io, kernel, opts);
+      if (opts.trace || opts.traceJson) finishTrace = setUpTrace(io, kernel, opts, paint);
       if (opts.record) finishRecord = recordReferences(io, machine, opts.record);
       if (opts.check) checked = countChecks(kernel);
     },
@@ -265,7 +284,7 @@ function traceCategories(text: string | undefined): Set<string> {
  * Connects the MMU and kernel tracers: readable lines on stderr (--trace), JSON lines to a file
  * (--trace-json). Returns a function that writes the JSON file at the end.
  */
-function setUpTrace(io: CliIo, kernel: Kernel, opts: RunOptions): () => void {
+function setUpTrace(io: CliIo, kernel: Kernel, opts: RunOptions, paint: Paint): () => void {
   const cats = traceCategories(opts.trace);
   const out = opts.traceJson ? io.createWriter(opts.traceJson) : null;
   const json = {
@@ -295,7 +314,7 @@ function setUpTrace(io: CliIo, kernel: Kernel, opts: RunOptions): () => void {
         );
       }
       const line = human ? formatMmuEvent(e, show) : undefined;
-      if (line !== undefined) io.stderr(`[trace] ${line}\n`);
+      if (line !== undefined) io.stderr(`[trace] ${painted(paint, mmuEventColour(e), line)}\n`);
     });
   }
   if (cats.has("alloc")) {
@@ -312,12 +331,19 @@ function setUpTrace(io: CliIo, kernel: Kernel, opts: RunOptions): () => void {
   kernel.tracer = (e) => {
     if (!cats.has(eventCategory[e.kind])) return;
     if (opts.traceJson) json.push(JSON.stringify({ cat: eventCategory[e.kind], ...e }));
-    if (human) io.stderr(`[trace] ${formatKernelEvent(e)}\n`);
+    if (human) io.stderr(`[trace] ${paint(kernelEventColour(e), formatKernelEvent(e))}\n`);
   };
   return () => {
     json.flush();
     out?.close();
   };
+}
+
+/** `line` in `colour`, keeping its leading blanks plain; unchanged without a colour. */
+function painted(paint: Paint, colour: Colour | undefined, line: string): string {
+  if (colour === undefined) return line;
+  const text = line.trimStart();
+  return line.slice(0, line.length - text.length) + paint(colour, text);
 }
 
 const FRAME_USES = ["free", "kernel", "page table", "user page", "shared page", "partition"];

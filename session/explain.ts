@@ -20,7 +20,7 @@ export function formatMmuEvent(
       return `  tlb: vpn ${hex(e.vpn)} asid ${e.asid} set ${e.set} -> ${e.hit ? `hit in way ${e.way}` : "miss"}`;
     case "walk":
       return show.mmu
-        ? `  walk L${e.level}: pte @ ${hex32(e.pteAddr)} = ${hex32(e.pte)} [${e.flags}]`
+        ? `  walk L${e.level} index ${hex(e.index)}: pte @ ${hex32(e.pteAddr)} = ${hex32(e.pte)} [${e.flags}]`
         : undefined;
     case "check":
       return show.mmu

@@ -41,7 +41,7 @@ import {
   stringLines,
   tlbLines,
 } from "./printers.js";
-import { mmuLine } from "./report.js";
+import { mmuLine, splitLine } from "./report.js";
 
 /** One row of the command table. */
 export interface StepCommand {
@@ -369,6 +369,8 @@ function translateCommand(ctx: StepContext, l: CommandLine): void {
   const r = translateIn(ctx.s, p, va, access, (e) => {
     const line = mmuLine(e);
     if (line !== undefined) lines.push(line);
+    const split = e.kind === "start" ? splitLine(ctx.s, e.mode, e.va) : undefined;
+    if (split !== undefined) lines.push(split);
   });
   lines.forEach(ctx.out);
   ctx.out(

@@ -42,7 +42,7 @@ export async function stepInstructions(ctx: StepContext, n: number): Promise<voi
     }
     const r = s.stepTraced();
     const lookup = symbolLookup(s.images.get(r.fetched?.program ?? "") ?? s.setup.images[0]);
-    for (const line of formatStep(r, s.world.machine.cpu.instret, lookup, paint)) out(line);
+    for (const line of formatStep(s, r, s.world.machine.cpu.instret, lookup, paint)) out(line);
     const why = ctx.stops.check(s);
     if (why) {
       out(paint("red", `stopped: ${why}`));

@@ -3,10 +3,17 @@
 // the instruction changed.
 import { disassemble, type SymbolLookup } from "../../asm/disasm.js";
 import { registerName } from "../../asm/isa.js";
-import { hex32 } from "../../hw/hex.js";
-import type { MmuEvent } from "../../hw/mmu.js";
+import { hex, hex32 } from "../../hw/hex.js";
+import { type MmuEvent, MmuMode } from "../../hw/mmu.js";
 import { formatKernelEvent, formatMmuEvent } from "../../session/explain.js";
-import { type Note, PC, type RegChange, type StepReport } from "../../session/step/session.js";
+import {
+  type Note,
+  PC,
+  type RegChange,
+  type Session,
+  type StepReport,
+} from "../../session/step/session.js";
+import { fieldsOf } from "../../session/view/address.js";
 import type { Paint } from "./colour.js";
 
 const INDENT = "    ";
@@ -58,6 +65,7 @@ export function instructionLine(
 
 /** The whole printout of one traced step. */
 export function formatStep(
+  s: Session,
   r: StepReport,
   count: number,
   lookup: SymbolLookup,
@@ -71,6 +79,9 @@ export function formatStep(
   for (const n of r.notes) {
     const line = noteLine(n, paint);
     if (line !== undefined) lines.push(line);
+    const split =
+      n.kind === "mmu" && n.e.kind === "start" ? splitLine(s, n.e.mode, n.e.va) : undefined;
+    if (split !== undefined) lines.push(INDENT + split);
   }
   if (f && r.fromPid !== null && r.fromPid !== f.pid)
     lines.push(
@@ -79,6 +90,19 @@ export function formatStep(
   if (f && r.changes === null) lines.push(`${INDENT}pid ${f.pid} has ended`);
   for (const c of r.changes ?? []) lines.push(INDENT + regChangeLine(c, paint));
   return lines;
+}
+
+/**
+ * The address a translation starts from, split into the fields the scheme uses (Sv32: VPN[1] |
+ * VPN[0] | offset, the indexes the walk below uses at each level; segmented: segment | offset);
+ * undefined under bare and base-limit, where the whole address is the offset.
+ */
+export function splitLine(s: Session, mode: MmuMode, va: number): string | undefined {
+  if (mode !== MmuMode.Paged && mode !== MmuMode.Segmented) return undefined;
+  const fields = fieldsOf(s, mode, va).map(
+    (f) => `${f.name} (bits ${f.hi}-${f.lo}) ${hex(f.value)}`,
+  );
+  return `  va ${hex32(va)} = ${fields.join(" | ")}`;
 }
 
 function regChangeLine(c: RegChange, paint: Paint): string {

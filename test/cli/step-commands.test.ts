@@ -82,3 +82,22 @@ describe("restart", () => {
     expect(r.stdout.match(/stopped: breakpoint 1 \(loop\) reached by pid 1/g)).toHaveLength(2);
   });
 });
+
+describe("the address split", () => {
+  it("under segmented: segment | offset, before the relocation", async () => {
+    const r = await step(["programs/hello.s", "--mm", "segmented"], "step 1\ntranslate $sp w\n");
+    expect(r.stdout).toMatch(
+      /^ {6}va 0x00010074 = segment \(bits 31-30\) 0x0 \| offset \(bits 29-0\) 0x10074\n {6}segment 0/m,
+    );
+    expect(r.stdout).toMatch(
+      /^ {2}va 0x7[0-9a-f]{7} = segment \(bits 31-30\) 0x1 \| offset \(bits 29-0\) 0x3[0-9a-f]{7}$/m,
+    );
+  });
+
+  it("under base-limit and bare there is nothing to split", async () => {
+    for (const mm of ["base-limit", "bare"]) {
+      const r = await step(["programs/hello.s", "--mm", mm], "step 1\n");
+      expect(r.stdout).not.toContain(" va 0x");
+    }
+  });
+});

@@ -62,8 +62,15 @@ describe("vmlab step: what a step shows (acceptance, programs/hello.s)", () => {
       /^\[3\] pid 1 {2}0x0001007c <_start\+0x8> {2}[0-9a-f]{8} {2}addi a1,a1,\d+$/m,
     );
     expect(out).toMatch(/^ {6}tlb: vpn 0x10 asid 1 set 0 -> miss$/m);
-    expect(out).toMatch(/^ {6}walk L1: pte @ 0x[0-9a-f]{8} = 0x[0-9a-f]{8} \[V-------\]$/m);
-    expect(out).toMatch(/^ {6}walk L0: pte @ 0x[0-9a-f]{8} = 0x[0-9a-f]{8} \[VR-XU-A-\]$/m);
+    expect(out).toMatch(
+      /^ {6}va 0x00010074 = VPN\[1\] \(bits 31-22\) 0x0 \| VPN\[0\] \(bits 21-12\) 0x10 \| offset \(bits 11-0\) 0x74$/m,
+    );
+    expect(out).toMatch(
+      /^ {6}walk L1 index 0x0: pte @ 0x[0-9a-f]{8} = 0x[0-9a-f]{8} \[V-------\]$/m,
+    );
+    expect(out).toMatch(
+      /^ {6}walk L0 index 0x10: pte @ 0x[0-9a-f]{8} = 0x[0-9a-f]{8} \[VR-XU-A-\]$/m,
+    );
     expect(out).toMatch(/^ {6}check fetch against \[VR-XU-A-\]: allowed$/m);
     expect(out).toMatch(/^ {6}-> instruction page fault \(not mapped\)$/m);
     expect(out).toMatch(
@@ -216,7 +223,9 @@ describe("vmlab step: inspecting changes nothing", () => {
     expect(r.stdout).toMatch(
       /^pid 1: 0x40000000 would fault: instruction page fault \(not mapped\)/m,
     );
-    expect(r.stdout).toMatch(/^ {2}walk L1: pte @ 0x[0-9a-f]{8} = 0x00000000 \[--------\]$/m);
+    expect(r.stdout).toMatch(
+      /^ {2}walk L1 index 0x100: pte @ 0x[0-9a-f]{8} = 0x00000000 \[--------\]$/m,
+    );
     expect(r.stdout).toMatch(
       /^0x00010098 <msg>: {2}0x6c6c6548 {2}0x7266206f {2}0x76206d6f {2}0x62616c6d {2}\|Hello from vmlab\|$/m,
     );

@@ -95,7 +95,8 @@ describe("vmlab step: what a step shows (acceptance, programs/hello.s)", () => {
 
   it("marks the guest's output and shows the system call and the exit", async () => {
     const r = await step(["programs/hello.s"], "step 9\nprocs\n");
-    expect(r.stdout).toMatch(/^ {4}kernel: pid 1 write\(0x1, 0x[0-9a-f]+, 0x12\) = 18$/m);
+    expect(r.stdout).toMatch(/^ {4}kernel: pid 1 write\(1, 0x[0-9a-f]+, 18\) = 18$/m);
+    expect(r.stdout).toMatch(/^ {4}kernel: pid 1 exit\(0\)$/m);
     expect(r.stdout).toMatch(/^guest\| Hello from vmlab!$/m);
     expect(r.stdout).toMatch(/^ {4}kernel: pid 1 ended: exit\(0\) \(status 0\)$/m);
     expect(r.stdout).toMatch(/^every process has ended$/m);

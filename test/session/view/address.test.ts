@@ -99,7 +99,7 @@ describe("currentAddress", () => {
 describe("addressOf", () => {
   it("6. any typed address: fields put back together give it again, for every scheme", () => {
     for (const mm of ["paged", "segmented", "base-limit", "bare"] as const) {
-      const s = session([HELLO], { mm });
+      const s = session([HELLO], { mm, ram: 2 * 1024 * 1024 });
       stepTraced(s, 1);
       for (const va of [0, 0x10074, 0x7fff_fff0, 0x8000_0000, 0xffff_ffff, 0x1234_5678])
         expect(joined(addressOf(s, va))).toBe(va);

@@ -48,7 +48,8 @@ describe("countersView", () => {
       "minorFaults",
       "zeroFills",
     ];
-    const pick = (o: Record<string, unknown>) => Object.fromEntries(hardware.map((k) => [k, o[k]]));
+    const pick = (o: object) =>
+      Object.fromEntries(hardware.map((k) => [k, (o as Record<string, unknown>)[k]]));
     expect(pick(countersView(s))).toEqual(pick(printed));
     expect(printed.instructions).toBe(300);
   });

@@ -127,7 +127,7 @@ describe("frameDetail", () => {
   });
 
   it("7. after fork a copy-on-write frame is mapped by parent and child at the same address", () => {
-    const s = session([COW]);
+    const s = session([COW], { ram: 4 * 1024 * 1024 });
     let shared: number | undefined;
     while (s.hasLive() && shared === undefined) {
       s.runQuiet(400);

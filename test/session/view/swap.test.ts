@@ -83,7 +83,7 @@ describe("swapView", () => {
   for (const policy of ["fifo", "clock"]) {
     it(`4. ${policy}: the kernel evicts the page the view puts first`, () => {
       const s = session([BIGTOUCH], { ...TINY, policy });
-      for (let n = 0; n < 12; n++) {
+      for (let n = 0; n < 6; n++) {
         // Find the next step that evicts, then look at the state just before it.
         const seen = s.world.kernel.counters.evictions;
         while (s.world.kernel.counters.evictions === seen) s.stepQuiet();

@@ -2,8 +2,12 @@
 // docs/stats.md with the unit the text form prints; the text form carries units and sizes, shows
 // rssPeak as a table, and leaves out exactly counters that stay 0 under the setup; --check says
 // once what it checked.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { type CliIo, openUserFile, readUserFile, writeUserFile } from "../../cli/io.js";
+import { main } from "../../cli/main.js";
 import { COUNTER_UNITS, formatSize } from "../../cli/stats.js";
 import { runVmlab } from "../helpers/vmlab.js";
 
@@ -139,5 +143,43 @@ describe("--check", () => {
   it(`${SETUPS.length + 6}. says nothing without --check`, async () => {
     const r = await runVmlab(["run", "programs/hello.s"]);
     expect(r.stderr).not.toMatch(/check:/);
+  });
+
+  it(`${SETUPS.length + 7}. on Ctrl-C, says how many traps it checked so far, before the counters`, async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "vmlab-stats-")), "getpids.s");
+    // getpid every 2000 instructions or so: few enough traps that checking after each is quick
+    writeFileSync(
+      path,
+      `        .text
+        .globl _start
+_start: li a7, 172
+        ecall
+        li t0, 1000
+spin:   addi t0, t0, -1
+        bnez t0, spin
+        j _start
+`,
+    );
+    let stderr = "";
+    const io: CliIo = {
+      stdout: () => {},
+      stderr: (d) => {
+        stderr += typeof d === "string" ? d : new TextDecoder().decode(d);
+      },
+      readStdin: () => new Uint8Array(0),
+      readFile: readUserFile,
+      writeFile: writeUserFile,
+      createWriter: openUserFile,
+      onInterrupt: (handler) => {
+        const timer = setTimeout(handler, 200); // as if the user pressed Ctrl-C after 0.2 s
+        return () => clearTimeout(timer);
+      },
+    };
+    expect(await main(["run", "--check", "--stats", "--json", path], io)).toBe(130);
+    const lines = stderr.trim().split("\n");
+    const s = JSON.parse(lines.at(-1)!) as Record<string, number>;
+    expect(s.syscalls).toBeGreaterThan(0);
+    const traps = s.syscalls! + s.pageFaults!; // the first fetch faults the text page in
+    expect(lines.at(-2)).toBe(`[vmlab] check: ${traps} traps so far, all invariants held`);
   });
 });

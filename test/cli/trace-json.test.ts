@@ -138,7 +138,7 @@ describe("--trace-json", () => {
         .map((l) => (JSON.parse(l) as { cat: string }).cat),
     );
     expect([...cats]).toEqual(["syscall"]);
-    expect(r.stderr).toMatch(/\[trace\] pid 1 write\(0x1, 0x[0-9a-f]+, 0x12\) = 18/);
+    expect(r.stderr).toMatch(/\[trace\] pid 1 write\(1, 0x[0-9a-f]+, 18\) = 18/);
   });
 
   it("segmented and base-limit translations validate too", async () => {

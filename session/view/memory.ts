@@ -1,6 +1,7 @@
-// The Physical memory pane: one cell per frame (owner, use, the user address mapping it), the
-// frames the last step touched (its data, PTE reads and A/D writes) and the current access's frame;
-// and one frame in detail, with every mapping found in the page tables or partitions.
+// The Physical memory pane: every frame (use, owner, the virtual address mapping it) as runs of
+// alike neighbours, the frames the last step touched (its data, PTE reads and A/D writes) and the
+// current access's frame; and one frame in detail, with every mapping in the page tables or
+// partitions.
 import { MmuMode } from "../../hw/mmu.js";
 import { PAGE_SIZE } from "../../hw/ram.js";
 import { PTE_V, pteFlagString, ptePpn } from "../../hw/sv32.js";

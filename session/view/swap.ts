@@ -9,10 +9,18 @@ import { forEachLeaf } from "./walk.js";
 
 /** What each built-in policy's order() means, and whether its head is a clock hand. */
 const ORDERS: Record<string, { order: string; hand: boolean }> = {
-  fifo: { order: "load order: the first page is the next victim", hand: false },
-  clock: { order: "the ring from the hand: the hand looks at the first page next", hand: true },
+  fifo: {
+    order: "load order: the first page the kernel may evict is the next victim",
+    hand: false,
+  },
+  clock: {
+    order:
+      "the ring from the hand: the hand clears A bits as it passes and evicts the first page whose A bit is clear",
+    hand: true,
+  },
   "enhanced-clock": {
-    order: "the ring from the hand: the hand looks at the first page next",
+    order:
+      "the ring from the hand: the first page with A and D clear, else the first with A clear (clearing A as it passes)",
     hand: true,
   },
   lru: { order: "load order; the victim is the page with the oldest last use", hand: false },

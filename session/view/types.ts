@@ -77,7 +77,11 @@ export interface TlbRow {
   pteAddr: number;
   /** LRU stamp: the machine time of the entry's last use (larger is more recent). */
   lastUse: number;
-  /** Rank by last use within its set among valid entries: 0 = most recently used; -1 if invalid. */
+  /**
+   * Rank by last use within its set among valid entries: 0 = most recently used; -1 if invalid.
+   * (Under FIFO or random replacement the victim is chosen otherwise: hw/tlb.ts keeps the fill
+   * order private, so this is still the recency rank.)
+   */
   age: number;
 }
 
@@ -334,7 +338,10 @@ export interface PolicyPage {
   va: number;
   referenced: boolean;
   dirty: boolean;
-  /** False if it must stay resident now (pinned, or a page of the instruction being served). */
+  /**
+   * False if it must stay resident now (pinned, or a page of the instruction whose faults are
+   * being served). The next fault also keeps its own instruction's code page resident.
+   */
   evictable: boolean;
   /** Time of its last access (the TLB's LRU stamp, kept when the entry left the TLB). */
   lastUse: number;

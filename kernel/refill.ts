@@ -3,6 +3,7 @@
 // is handled as a page fault first.
 
 import { hex32 } from "../hw/hex.js";
+import { Opcode } from "../hw/isa.js";
 import type { Machine } from "../hw/machine.js";
 import { PTE_A, PTE_U, PTE_V } from "../hw/sv32.js";
 import { Access, type Trap } from "../hw/trap.js";
@@ -13,7 +14,8 @@ import { loadPte, NO_PTE, type PageTableOps, storePte } from "./paging/pagetable
 import type { Proc } from "./proc.js";
 import type { KernelEvent } from "./trace.js";
 
-const OPCODE_STORE = 0x23;
+/** The major opcode of an instruction word: bits 6:0 (hw/isa.ts). */
+const OPCODE_MASK = 0x7f;
 
 /** What a TLB-refill handler may touch (the Kernel is one): the machine, the page table, faults. */
 export interface RefillContext {
@@ -61,5 +63,6 @@ function missedAccess(k: RefillContext, p: Proc, trap: Trap): Access {
   if (trap.tval === trap.epc) return Access.Fetch;
   const pa = k.memory.userPa(p, trap.epc, Access.Fetch);
   if (pa < 0) return Access.Load;
-  return (k.machine.ram.i32[pa >>> 2]! & 0x7f) === OPCODE_STORE ? Access.Store : Access.Load;
+  const inst = k.machine.ram.i32[pa >>> 2]!;
+  return (inst & OPCODE_MASK) === Opcode.Store ? Access.Store : Access.Load;
 }

@@ -2,33 +2,18 @@
 // batches of instructions, says on stderr where each process stopped and how many instructions
 // ran, and exits 130 (128 + SIGINT).
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type CliIo, openUserFile, readUserFile, writeUserFile } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
+import { writeEndless } from "../helpers/session.js";
 import { runVmlab } from "../helpers/vmlab.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vmlab-int-"));
 /** Prints "go" (so a watcher knows it runs), then counts in a0 forever. */
-const endless = join(dir, "endless.s");
-writeFileSync(
-  endless,
-  `        .section .rodata
-go:     .ascii  "go\\n"
-        .text
-        .globl  _start
-_start: li      a0, 1
-        la      a1, go
-        li      a2, 3
-        li      a7, 64                  # write
-        ecall
-        li      a0, 0
-spin:   addi    a0, a0, 1
-        j       spin
-`,
-);
+const endless = writeEndless(join(dir, "endless.s"));
 
 /** The last line of stderr of each kind, checked. */
 const REPORT =

@@ -7,36 +7,17 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { prepareSetup } from "../../cli/boot.js";
-import { type CliIo, openUserFile, processIo, readUserFile, writeUserFile } from "../../cli/io.js";
+import { type CliIo, openUserFile, readUserFile, writeUserFile } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
 import { makePaint } from "../../cli/stepper/colour.js";
 import type { StepContext } from "../../cli/stepper/control.js";
 import { complete, openingLine, Pacer } from "../../cli/stepper/driver.js";
-import type { MachineOptions } from "../../session/boot.js";
-import { bytesSource } from "../../session/step/guest-io.js";
-import { Session } from "../../session/step/session.js";
 import { Stops } from "../../session/step/stops.js";
+import { session, writeEndless } from "../helpers/session.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vmlab-step-int-"));
-/** Prints "go", then counts in a0 forever. */
-const endless = join(dir, "endless.s");
-writeFileSync(
-  endless,
-  `        .section .rodata
-go:     .ascii  "go\\n"
-        .text
-        .globl  _start
-_start: li      a0, 1
-        la      a1, go
-        li      a2, 3
-        li      a7, 64                  # write
-        ecall
-        li      a0, 0
-spin:   addi    a0, a0, 1
-        j       spin
-`,
-);
+/** Prints "go" (so a watcher knows it runs), then counts in a0 forever. */
+const endless = writeEndless(join(dir, "endless.s"));
 const script = join(dir, "cmds.txt");
 writeFileSync(script, "continue\nregs\n");
 
@@ -121,29 +102,9 @@ describe("Ctrl-C stops a running stepper command", () => {
   }, 20_000);
 });
 
-const options: MachineOptions = {
-  ram: 16 * 1024 * 1024,
-  mm: "paged",
-  tlb: 64,
-  tlbPolicy: "lru",
-  tlbRefill: "hardware",
-  ad: "hardware",
-  maxSteps: 0,
-  quantum: 10_000,
-  maxProcs: 64,
-  forkCopy: false,
-  fit: "first",
-  swap: 0,
-  policy: "clock",
-  seed: 1,
-  check: false,
-};
-
 describe("the terminal's view", () => {
-  const quietIo: CliIo = { ...processIo(), stdout: () => {}, stderr: () => {} };
-  const setup = prepareSetup(quietIo, ["programs/hello.s"], [], options);
   const ctx = (): StepContext => ({
-    s: new Session(setup, bytesSource(new Uint8Array(0)), () => {}),
+    s: session(["programs/hello.s"]),
     stops: new Stops(),
     paint: makePaint(false),
     out: () => {},

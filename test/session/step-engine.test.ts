@@ -3,42 +3,10 @@
 // registers, TLB contents and stamps, frame table, process table and every counter.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { prepareSetup } from "../../cli/boot.js";
-import { type CliIo, processIo } from "../../cli/io.js";
 import type { MachineOptions } from "../../session/boot.js";
 import { collectStats } from "../../session/stats.js";
-import { bytesSource } from "../../session/step/guest-io.js";
-import { Session } from "../../session/step/session.js";
-
-const quietIo: CliIo = {
-  ...processIo(),
-  stdout: () => {},
-  stderr: () => {},
-  readStdin: () => new Uint8Array(0),
-};
-
-const defaults: MachineOptions = {
-  ram: 16 * 1024 * 1024,
-  mm: "paged",
-  tlb: 64,
-  tlbPolicy: "lru",
-  tlbRefill: "hardware",
-  ad: "hardware",
-  maxSteps: 0,
-  quantum: 10_000,
-  maxProcs: 64,
-  forkCopy: false,
-  fit: "first",
-  swap: 0,
-  policy: "clock",
-  seed: 1,
-  check: false,
-};
-
-function session(files: string[], opts: Partial<MachineOptions>, stdin = ""): Session {
-  const setup = prepareSetup(quietIo, files, [], { ...defaults, ...opts });
-  return new Session(setup, bytesSource(new TextEncoder().encode(stdin)), () => {});
-}
+import type { Session } from "../../session/step/session.js";
+import { session } from "../helpers/session.js";
 
 /** Everything observable about the machine, as one comparable value. */
 function state(s: Session) {

@@ -57,6 +57,15 @@ interface AccessRecord {
   memory: number[];
 }
 
+/** The example traces vmlab ships (programs/traces/; docs/replacement.md says what each shows). */
+const EXAMPLES_HELP = `
+Example traces (programs/traces/ in the vmlab folder; docs/replacement.md says what each shows):
+  belady.txt    Belady's anomaly: FIFO misses more with 4 frames than with 3 (-C 3,4)
+  loop.txt      a loop one page larger than memory: LRU and FIFO miss every time (-C 4)
+  scan.txt      a hot set between the steps of a scan: recency is fooled, OPT is not (-C 4)
+  shift.txt     a working set that shifts and comes back: misses bunch at the shifts (-C 3,4 -v)
+  locality.txt  a locality mix: LRU, Clock and aging come close to OPT (-p all -C 4,8)`;
+
 export const traceCommand: SubcommandFactory = (io, result) =>
   new Command("trace")
     .description("replay a page-reference trace through page-replacement policies")
@@ -98,6 +107,7 @@ export const traceCommand: SubcommandFactory = (io, result) =>
     )
     .option("-v, --verbose", "print every access as OSTEP's paging-policy.py -c does", false)
     .option("--json", "print the results (and with -v every access) as JSON", false)
+    .addHelpText("after", EXAMPLES_HELP)
     .action((file: string, opts: TraceOptions) => {
       runTrace(io, file, opts);
       result.status = 0;

@@ -115,3 +115,12 @@ describe("the Belady column of docs/replacement.md's policy table", () => {
     }
   });
 });
+
+describe("vmlab trace --help", () => {
+  it("lists every example trace in programs/traces/", async () => {
+    const r = await runVmlab(["trace", "--help"]);
+    const shipped = readdirSync(TRACES).filter((f) => f.endsWith(".txt"));
+    expect(shipped.length).toBeGreaterThanOrEqual(5);
+    for (const name of shipped) expect(r.stdout).toMatch(new RegExp(`^ {2}${name} +\\S`, "m"));
+  });
+});

@@ -44,6 +44,8 @@ const CASES: { name: string; file: string; at: number; opts?: Partial<MachineOpt
     opts: { swap: 8 * MiB },
   },
   { name: "sort.s, segmented", file: "programs/sort.s", at: 20_000, opts: { mm: "segmented" } },
+  { name: "swap/bigtouch.s (4 MiB touched)", file: "programs/swap/bigtouch.s", at: 6_000_000 },
+  { name: "sieve.s, 4094-entry TLB", file: "programs/sieve.s", at: 50_000, opts: { tlb: 4094 } },
 ];
 
 /** Median and 90th percentile of `f` in milliseconds over RUNS calls (after a warm-up). */

@@ -75,6 +75,7 @@ function lookupsOf(step: StepRecord, ways: number): TlbLookup[] {
   for (const { at, e } of mmuEvents(step.report.notes)) {
     if (e.kind === "start") [access, va] = [accessName[e.access] as AccessName, e.va];
     if (e.kind === "tlb") out.push(lookup(access, va, e, ways));
+    if (e.kind === "recheck" && e.pte !== e.cached) stale(out.at(-1));
     if (e.kind !== "fill") continue;
     const missed = lastOf(out, (l) => !l.hit && l.fillIndex === null);
     if (!missed) continue;
@@ -82,6 +83,13 @@ function lookupsOf(step: StepRecord, ways: number): TlbLookup[] {
     missed.victim = victimOf(step, e.index, at);
   }
   return out;
+}
+
+/** A hit whose cached PTE turned out stale on the re-check: the MMU counts it as a miss. */
+function stale(l: TlbLookup | undefined): void {
+  if (!l) return;
+  l.hit = false;
+  l.hitIndex = null;
 }
 
 function lookup(

@@ -92,6 +92,10 @@ function apply(t: Translation, e: MmuEvent, segments: readonly Segment[]): void 
     case "tlb":
       t.tlbHit = e.hit;
       return;
+    case "recheck":
+      // The cached PTE changed since the fill: the hit counts as a miss and the walker runs.
+      if (e.pte !== e.cached) t.tlbHit = false;
+      return;
     case "walk":
       t.levels.push(walkLevel(e.level, e.index, e.pteAddr, e.pte, e.flags, e.pfn));
       t.rootPpn = t.levels[0]!.tablePpn;

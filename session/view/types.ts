@@ -92,6 +92,7 @@ export interface TlbLookup {
   vpn: number;
   asid: number;
   set: number;
+  /** False on a miss, including a hit whose cached PTE was stale when re-checked (a miss too). */
   hit: boolean;
   /** The entry that hit, or null on a miss. */
   hitIndex: number | null;

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Session } from "../../../session/step/session.js";
 import { tlbView } from "../../../session/view/tlb.js";
 import type { TlbRow } from "../../../session/view/types.js";
+import { walkView } from "../../../session/view/walk.js";
 import { session, stepTraced } from "./helpers.js";
 
 const HELLO = "programs/hello.s";
@@ -127,5 +128,19 @@ describe("tlbView", () => {
     tlbView(s);
     expect([...tlb.stamps]).toEqual(stamps);
     expect(s.world.machine.stats()).toEqual(stats);
+  });
+
+  it("7. a hit whose cached PTE is stale on the re-check is a miss, and the refill is its fill", () => {
+    const s = session([HELLO]);
+    stepTraced(s, 1);
+    // Make entry 0 hold an older copy of the leaf without A, so the next fetch must re-read it.
+    const tlb = s.world.machine.mmu.tlb;
+    const A = 1 << 6;
+    tlb.setPte(0, tlb.pte[0]! & ~A, tlb.flags[0]! & ~A);
+    stepTraced(s, 1);
+    const [l] = tlbView(s).lookups;
+    expect(l).toMatchObject({ hit: false, hitIndex: null, fillIndex: 0 });
+    expect(walkView(s).translations.map((t) => [t.tlbHit, t.levels.length])).toEqual([[false, 2]]);
+    expect(walkView(s).translations[0]!.lines.some((x) => x.includes("re-read pte"))).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
 // (tests call it with a captured CliIo); only the bin entry at the bottom calls process.exit.
 import { Command, CommanderError } from "commander";
 import type { MmuMode } from "../hw/mmu.js";
-import { ramProblem } from "../session/boot.js";
+import { ramProblem, swapProblem } from "../session/boot.js";
 import { SessionError } from "../session/errors.js";
 import { type CliIo, UserError } from "./io.js";
 import { commanderMessage, ineffectiveOptionWarnings } from "./options.js";
@@ -57,11 +57,12 @@ function configure(cmd: Command, io: CliIo, typed: Map<string, string>): void {
 /** The machine commands (`run`, `step`): the RAM size checked as typed, and a warning for each option that does nothing. */
 const MACHINE_COMMANDS = ["run", "step"];
 
-/** Before `run` or `step` acts: refuses an unusable --ram (as typed), warns of ineffective options. */
+/** Before `run` or `step` acts: refuses an unusable --ram or --swap (as typed), warns of ineffective options. */
 function checkMachineOptions(action: Command, typed: ReadonlyMap<string, string>, io: CliIo): void {
   if (!MACHINE_COMMANDS.includes(action.name())) return;
   const opts = action.opts<{ ram: number; mm: MmuMode; swap: number }>();
-  const problem = ramProblem(opts.ram, opts.mm, typed.get("ram"));
+  const problem =
+    ramProblem(opts.ram, opts.mm, typed.get("ram")) ?? swapProblem(opts.swap, typed.get("swap"));
   if (problem) throw new UserError(problem);
   for (const line of ineffectiveOptionWarnings(opts, typed)) io.stderr(`vmlab: warning: ${line}\n`);
 }

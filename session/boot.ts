@@ -70,7 +70,7 @@ export function machineConfig(opts: MachineOptions): MachineConfig {
       ad: opts.ad,
     },
   };
-  const problem = ramProblem(opts.ram, opts.mm);
+  const problem = ramProblem(opts.ram, opts.mm) ?? swapProblem(opts.swap);
   if (problem) throw new SessionError(problem);
   const configProblem = checkMachineConfig(config);
   if (configProblem) throw new SessionError(configProblem);
@@ -96,6 +96,12 @@ export function ramProblem(ram: number, mm: MmuMode, typed = sizeText(ram)): str
     `(${defaultKernelOptions.reservedFrames} frames) for itself, so nothing is left for programs ` +
     `(hello.s needs 84k of paged memory; the default is 16m)`
   );
+}
+
+/** Why a swap disk of `swap` bytes (typed as `typed`) cannot be, or undefined. */
+export function swapProblem(swap: number, typed = sizeText(swap)): string | undefined {
+  if (Number.isInteger(swap) && swap >= 0 && swap % PAGE_SIZE === 0) return undefined;
+  return `--swap ${typed}: swap size must be a multiple of 4 KiB`;
 }
 
 const KiB = 1024;

@@ -117,6 +117,11 @@ describe("--ram is echoed as typed", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toBe("vmlab: --ram 3k: RAM size must be a multiple of 4 KiB\n");
   });
+  it("--swap 1.5k: not a multiple of 4 KiB, as typed", async () => {
+    const r = await runVmlab(["run", "--swap", "1.5k", HELLO]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("vmlab: --swap 1.5k: swap size must be a multiple of 4 KiB\n");
+  });
   it("--ram=5000 stays 5000", async () => {
     const r = await runVmlab(["run", "--ram=5000", HELLO]);
     expect(r.stderr).toBe("vmlab: --ram 5000: RAM size must be a multiple of 4 KiB\n");

@@ -1,5 +1,7 @@
-// The TLB pane: every entry (set, way, ASID, VPN, PPN, flags, LRU age), and what the last step's
-// lookups did: hit (which entry), miss, fill (which entry) and the victim the fill evicted.
+// The TLB pane: every entry (set, way, ASID, VPN, PPN, flags, LRU age), what the last step's
+// lookups did: hit (which entry), miss, fill (which entry) and the victim the fill evicted; and
+// the entries the step flushed (sfence.vma: a process ended, a page was unmapped, copied or
+// swapped out).
 
 import { pteFlagString } from "../../hw/sv32.js";
 import type { Tlb, TlbEntryView } from "../../hw/tlb.js";
@@ -24,7 +26,20 @@ export function tlbView(s: Session): TlbView {
     asid: mmu.asid,
     rows,
     lookups: step ? lookupsOf(step, tlb.ways) : [],
+    flushed: step ? flushedBy(step) : [],
   };
+}
+
+/** The entries the step invalidated other than fill victims, in order. */
+function flushedBy(step: StepRecord): TlbRow[] {
+  const notes = step.report.notes;
+  const isFill = (at: number, index: number) => {
+    const n = notes[at];
+    return n?.kind === "mmu" && n.e.kind === "fill" && n.e.index === index;
+  };
+  return step.evicted
+    .filter((v) => !isFill(v.at, v.entry.index))
+    .map((v) => evictedRow(v.entry, v.lastUse));
 }
 
 /** Entry `i` as a row; `age` is its LRU rank in its set (-1 if invalid). */

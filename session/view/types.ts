@@ -98,7 +98,7 @@ export interface TlbLookup {
   hitIndex: number | null;
   /** The entry filled after the miss (hardware walk, or the kernel's software refill), or null. */
   fillIndex: number | null;
-  /** What the filled entry held before, if it was valid (the victim), else null. */
+  /** What the filled entry held before, if it was valid (the victim; `age` is -1), else null. */
   victim: TlbRow | null;
 }
 
@@ -114,6 +114,11 @@ export interface TlbView {
   rows: TlbRow[];
   /** The lookups of the last step, in order (a fetch, maybe a load or store, retries). */
   lookups: TlbLookup[];
+  /**
+   * Entries the last step invalidated other than fill victims (sfence.vma when a process ends, a
+   * page is unmapped, copied on write or swapped out), as they were; `age` is -1.
+   */
+  flushed: TlbRow[];
 }
 
 // ---- Page table ------------------------------------------------------------------------------

@@ -143,4 +143,23 @@ describe("tlbView", () => {
     expect(walkView(s).translations.map((t) => [t.tlbHit, t.levels.length])).toEqual([[false, 2]]);
     expect(walkView(s).translations[0]!.lines.some((x) => x.includes("re-read pte"))).toBe(true);
   });
+
+  it("8. the step in which a process ends flushes its entries; a fill's victim is not counted as flushed", () => {
+    const s = session([HELLO]);
+    let cached: number[] = [];
+    while (s.hasLive()) {
+      cached = valid(s).map((r) => r.vpn);
+      s.stepTraced();
+    }
+    const v = tlbView(s);
+    expect(cached.length).toBeGreaterThan(0);
+    expect(v.flushed.map((r) => r.vpn).sort()).toEqual(cached.sort());
+    expect(v.flushed.every((r) => r.asid === 1 && r.age === -1)).toBe(true);
+    expect(valid(s)).toEqual([]);
+    const t = session([SORT], { tlb: 2, tlbWays: 2 });
+    for (let i = 0; i < 300; i++) {
+      t.stepTraced();
+      expect(tlbView(t).flushed).toEqual([]);
+    }
+  });
 });

@@ -241,22 +241,24 @@ export class Tlb {
   /** The valid entries, decoded, in index order. */
   contents(): TlbEntryView[] {
     const out: TlbEntryView[] = [];
-    for (let i = 0; i < this.entries; i++) {
-      if (this.valid[i] !== 1) continue;
-      out.push({
-        index: i,
-        set: Math.floor(i / this.ways),
-        way: i % this.ways,
-        vpn: this.vpn[i]!,
-        ppn: this.ppn[i]!,
-        asid: this.asid[i]!,
-        global: this.global[i] === 1,
-        megapage: this.mega[i] === 1,
-        flags: this.flags[i]!,
-        pteAddr: this.pteAddr[i]!,
-        pte: this.pte[i]!,
-      });
-    }
+    for (let i = 0; i < this.entries; i++) if (this.valid[i] === 1) out.push(this.entry(i));
     return out;
+  }
+
+  /** Entry `i` decoded, as it holds now (valid or not). */
+  entry(i: number): TlbEntryView {
+    return {
+      index: i,
+      set: Math.floor(i / this.ways),
+      way: i % this.ways,
+      vpn: this.vpn[i]!,
+      ppn: this.ppn[i]!,
+      asid: this.asid[i]!,
+      global: this.global[i] === 1,
+      megapage: this.mega[i] === 1,
+      flags: this.flags[i]!,
+      pteAddr: this.pteAddr[i]!,
+      pte: this.pte[i]!,
+    };
   }
 }

@@ -344,18 +344,8 @@ export class Paging {
 
   private traceFill(i: number, run: Translation): void {
     if (!run.trace) return;
-    const tlb = this.tlb;
-    run.trace({
-      kind: "fill",
-      index: i,
-      set: Math.floor(i / tlb.ways),
-      way: i % tlb.ways,
-      vpn: tlb.vpn[i]!,
-      ppn: tlb.ppn[i]!,
-      asid: tlb.asid[i]!,
-      global: tlb.global[i] === 1,
-      megapage: tlb.mega[i] === 1,
-    });
+    const { index, set, way, vpn, ppn, asid, global, megapage } = this.tlb.entry(i);
+    run.trace({ kind: "fill", index, set, way, vpn, ppn, asid, global, megapage });
   }
 }
 

@@ -3,7 +3,7 @@
 // booting afresh from the same setup (programs, options, seed, and the guest's recorded stdin) and
 // running to an earlier instruction count reproduces that earlier state exactly.
 import type { MmuEvent } from "../../hw/mmu.js";
-import type { Tlb, TlbEntryView } from "../../hw/tlb.js";
+import type { TlbEntryView } from "../../hw/tlb.js";
 import { Access } from "../../hw/trap.js";
 import type { ElfImage } from "../../kernel/elf.js";
 import { FrameUse } from "../../kernel/frames.js";
@@ -151,7 +151,7 @@ export class Session {
     const tlb = this.world.machine.mmu.tlb;
     const onInvalidate = tlb.onInvalidate;
     tlb.onInvalidate = (i) => {
-      evicted.push({ at: notes.length, entry: entryView(tlb, i), lastUse: tlb.stamps[i + 1]! });
+      evicted.push({ at: notes.length, entry: tlb.entry(i), lastUse: tlb.stamps[i + 1]! });
       onInvalidate(i);
     };
     let ran = false;
@@ -295,23 +295,6 @@ export class Session {
     if (!p || p.state === ProcState.Zombie) return undefined;
     return { x: p.regs, pc: p.pc >>> 0 };
   }
-}
-
-/** TLB entry `i` decoded, as it holds now (as Tlb.contents() shows it). */
-export function entryView(tlb: Tlb, i: number): TlbEntryView {
-  return {
-    index: i,
-    set: Math.floor(i / tlb.ways),
-    way: i % tlb.ways,
-    vpn: tlb.vpn[i]!,
-    ppn: tlb.ppn[i]!,
-    asid: tlb.asid[i]!,
-    global: tlb.global[i] === 1,
-    megapage: tlb.mega[i] === 1,
-    flags: tlb.flags[i]!,
-    pteAddr: tlb.pteAddr[i]!,
-    pte: tlb.pte[i]!,
-  };
 }
 
 function diffRegs(before: Regs, after: Regs): RegChange[] {

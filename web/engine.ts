@@ -1,8 +1,9 @@
 // The machine behind the page, without the messaging: one stepping session and how to move it
 // (step, back, jump, run in batches), breakpoints, and the data of the panes this app draws. The
 // worker wraps it; tests drive it directly. Every position is reached the same way whichever path
-// led there (a rebuild: a fresh boot, a quiet run to EVENT_STEPS before it, then traced steps), so
-// Back, a jump and a shared link all show identical panes.
+// led there (a rebuild: back to the last checkpoint at least EVENT_STEPS before it — the boot's
+// at worst — a quiet run to EVENT_STEPS before it, then traced steps), so Back, a jump and a
+// shared link all show identical panes.
 import { disassemble } from "../asm/disasm.js";
 import { registerName } from "../asm/isa.js";
 import type { ElfSegment } from "../kernel/elf.js";
@@ -15,7 +16,9 @@ import { HISTORY_STEPS, type Note, PC, Session } from "../session/step/session.j
 import { prepareSetup, type StepSetup } from "../session/step/setup.js";
 import { Stops } from "../session/step/stops.js";
 import { labelsOf } from "../session/step/symbols.js";
+import { GuestConsole } from "./console.js";
 import { machineOptions, type ProgramChoice, type Settings, SOURCE_NAME } from "./settings.js";
+import { Timeline } from "./timeline.js";
 import type { ConsoleLine, Diagnostic, DisasmLine, RegisterView } from "./view.js";
 
 /** How many traced steps the Events pane (and the last-step panes) look back over. */
@@ -24,8 +27,6 @@ export const EVENT_STEPS = HISTORY_STEPS;
 const DISASM_BEFORE = 8;
 const DISASM_AFTER = 16;
 const WORD = 4;
-/** Most console lines kept (older ones scroll away). */
-const CONSOLE_LINES = 2000;
 
 /** What loading a program gave: a session, or the error and the assembler's diagnostics. */
 export type LoadResult =
@@ -37,11 +38,27 @@ export class Engine {
   readonly setup: StepSetup;
   session: Session;
   readonly stops = new Stops();
-  console: ConsoleLine[] = [];
+  readonly guest = new GuestConsole();
+  readonly timeline: Timeline;
 
-  private constructor(setup: StepSetup) {
+  private constructor(setup: StepSetup, interval?: number) {
     this.setup = setup;
-    this.session = this.fresh();
+    this.session = new Session(setup, bytesSource(new Uint8Array()), (n) => this.toConsole(n));
+    // The console reads the guest's bytes as they are written (the session only ever has this one
+    // world: positions are reached by restoring checkpoints into it).
+    const host = this.session.world.kernel.host;
+    const write = host.write.bind(host);
+    host.write = (fd, bytes) => {
+      this.guest.write(fd, bytes);
+      write(fd, bytes);
+    };
+    this.timeline = new Timeline(interval);
+    this.timeline.take(this.session, this.guest.save(), 0);
+  }
+
+  /** The Console pane's lines. */
+  get console(): ConsoleLine[] {
+    return this.guest.lines;
   }
 
   /**
@@ -52,6 +69,7 @@ export class Engine {
     program: ProgramChoice,
     settings: Settings,
     files: FileReader,
+    checkpointInterval?: number,
   ): Engine | Extract<LoadResult, { ok: false }> {
     const path = program.kind === "bundled" ? program.path : SOURCE_NAME;
     const edited = program.kind === "source" ? new TextEncoder().encode(program.text) : null;
@@ -60,24 +78,15 @@ export class Engine {
     try {
       const r = prepareSetup(read, [path], [], machineOptions(settings));
       if (!r.ok) return { ok: false, error: r.error, diagnostics: r.diagnostics.map(diagnostic) };
-      return new Engine(r.setup);
+      return new Engine(r.setup, checkpointInterval);
     } catch (e) {
       return { ok: false, error: e instanceof Error ? e.message : String(e), diagnostics: [] };
     }
   }
 
-  /** A new session on the setup, its guest output and kernel messages going to the console. */
-  private fresh(): Session {
-    this.console = [];
-    return new Session(this.setup, bytesSource(new Uint8Array()), (n) => this.toConsole(n));
-  }
-
+  /** Kernel messages go to the console (the guest's lines come from the host, see above). */
   private toConsole(n: Note): void {
-    if (n.kind === "guest") this.console.push({ from: n.fd, text: n.line });
-    else if (n.kind === "message") this.console.push({ from: "kernel", text: n.line });
-    else return;
-    if (this.console.length > CONSOLE_LINES)
-      this.console.splice(0, this.console.length - CONSOLE_LINES);
+    if (n.kind === "message") this.guest.message(n.line);
   }
 
   get position(): number {
@@ -101,13 +110,17 @@ export class Engine {
   }
 
   /**
-   * Rebuilds the state at `position` (clamped to where the run can reach): a fresh boot, a quiet
-   * run to EVENT_STEPS before it, then traced steps, so the last-step panes have their events.
+   * Rebuilds the state at `position` (clamped to where the run can reach): back to the last
+   * checkpoint at least EVENT_STEPS before it, a quiet run to EVENT_STEPS before it, then traced
+   * steps, so the last-step panes have their events.
    */
   goto(position: number): void {
-    this.session = this.fresh();
     const quiet = Math.max(0, position - EVENT_STEPS);
-    if (quiet > 0) this.session.runQuiet(quiet);
+    const mark = this.timeline.before(quiet)!;
+    mark.checkpoint.restore();
+    this.guest.restore(mark.console);
+    this.session.history.length = 0;
+    this.advance(quiet - this.session.position);
     this.session.flushGuest();
     this.step(position - this.session.position);
   }
@@ -115,6 +128,22 @@ export class Engine {
   /** Back `n` steps (to the start at most). */
   back(n: number): void {
     this.goto(Math.max(0, this.position - n));
+  }
+
+  /**
+   * Runs `n` instructions quietly (fewer if everything ends), in pieces between which the timeline
+   * takes its checkpoints.
+   */
+  private advance(n: number): void {
+    const s = this.session;
+    const end = s.position + n;
+    while (s.position < end && s.hasLive()) {
+      const start = performance.now();
+      const from = s.position;
+      s.runQuiet(Math.min(end - s.position, this.timeline.interval));
+      const rate = (s.position - from) / Math.max(performance.now() - start, 1);
+      if (this.timeline.due(s.position)) this.timeline.take(s, this.guest.save(), rate);
+    }
   }
 
   /**
@@ -127,7 +156,7 @@ export class Engine {
     if (!s.hasLive()) return "ended";
     s.history.length = 0;
     if (this.stops.empty) {
-      s.runQuiet(budget);
+      this.advance(budget);
       s.flushGuest();
       return s.hasLive() ? undefined : "ended";
     }
@@ -136,6 +165,7 @@ export class Engine {
       s.stepQuiet();
       why = this.stops.checkBreaks(s) ?? (s.hasLive() ? undefined : "ended");
     }
+    if (this.timeline.due(s.position)) this.timeline.take(s, this.guest.save(), 0);
     s.flushGuest();
     return why;
   }

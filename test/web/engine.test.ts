@@ -11,9 +11,9 @@ import { defaultSettings, type ProgramChoice, type Settings } from "../../web/se
 
 const read = (p: string) => readRegularFile(p);
 
-function load(path: string, settings: Settings = defaultSettings): Engine {
+function load(path: string, settings: Settings = defaultSettings, interval?: number): Engine {
   const program: ProgramChoice = { kind: "bundled", path };
-  const e = Engine.load(program, settings, read);
+  const e = Engine.load(program, settings, read, interval);
   if (!(e instanceof Engine)) throw new Error(e.error);
   return e;
 }
@@ -89,5 +89,46 @@ describe("web engine", () => {
     expect(s.scheme).toBe("base-limit");
     expect(s.address?.relocation).not.toBeNull();
     expect(hex32(s.address!.va)).toBe(hex32(e.setup.images[0]!.entry));
+  });
+
+  it("7: jumps through checkpoints show what a fresh replay shows (fork, COW, swap, random TLB)", () => {
+    const settings: Settings = {
+      ...defaultSettings,
+      ram: 256 * 1024,
+      swap: 1024 * 1024,
+      tlb: 8,
+      tlbPolicy: "random",
+      policy: "clock",
+    };
+    const path = "programs/usertests/cow.s";
+    const e = load(path, settings, 40_000);
+    e.run(700_000);
+    expect(e.timeline.positions.length).toBeGreaterThan(10);
+    for (const at of [654_321, 123_457, 40_000 + EVENT_STEPS, 7, 300_001]) {
+      e.goto(at);
+      const fresh = load(path, settings);
+      fresh.goto(at);
+      expect(e.position).toBe(at);
+      expect(panes(e), `at ${at}`).toEqual(panes(fresh));
+    }
+  });
+
+  it("8: the checkpoints stay within their budget and keep the boot's", () => {
+    const e = load("programs/fib.s", defaultSettings, 200_000);
+    e.run(4_000_000);
+    const positions = e.timeline.positions;
+    expect(positions[0]).toBe(0);
+    // 16 MiB of RAM and the kernel's tables each: 256 MiB hold fewer than 20.
+    expect(positions.length).toBeLessThan(20);
+    expect(positions.length).toBeGreaterThan(2);
+  });
+
+  it("9: the console does not depend on how the run is cut into batches and steps", () => {
+    const whole = load("programs/sieve.s");
+    whole.run(10_000_000);
+    const pieces = load("programs/sieve.s");
+    while (pieces.run(997) === undefined) pieces.step(3);
+    expect(pieces.console).toEqual(whole.console);
+    expect(whole.console[0]!.text).toMatch(/^primes below 100: 2 3 5 7 .* 97$/);
   });
 });

@@ -498,11 +498,12 @@ export function SwapPane() {
 
 export function CountersPane() {
   const c = panes()?.counters;
-  const flat = c
-    ? Object.entries(c).flatMap(([k, v]) =>
-        typeof v === "number"
-          ? [[k, v] as const]
-          : Object.entries(v).map(([k2, v2]) => [`${k}.${k2}`, v2] as const),
+  const flat: [string, number][] = c
+    ? Object.entries(c as unknown as Record<string, number | Record<string, number>>).flatMap(
+        ([k, v]): [string, number][] =>
+          typeof v === "number"
+            ? [[k, v]]
+            : Object.entries(v).map(([k2, v2]) => [`${k}.${k2}`, v2]),
       )
     : [];
   return (

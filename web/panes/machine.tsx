@@ -7,6 +7,9 @@ import { move } from "../store.js";
 import { toggleBreak } from "./controls.js";
 import { Empty, Pane } from "./pane.js";
 
+/** Registers in the first of the pane's two columns (x1..x16; then x17..x31 and the pc). */
+const REGS_PER_COLUMN = 16;
+
 export function RegistersPane() {
   const r = machine.value?.registers;
   return (
@@ -16,17 +19,21 @@ export function RegistersPane() {
       ) : (
         <>
           <p class="caption">pid {r.pid}; changed by the last step in bold</p>
-          <table class="regs">
-            <tbody>
-              {r.regs.map((g) => (
-                <tr key={g.name} class={g.changed ? "changed" : ""}>
-                  <th scope="row">{g.name}</th>
-                  <td>{hex32(g.value)}</td>
-                  <td class="dec">{g.value | 0}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div class="regs">
+            {[r.regs.slice(0, REGS_PER_COLUMN), r.regs.slice(REGS_PER_COLUMN)].map((column) => (
+              <table key={column[0]!.name}>
+                <tbody>
+                  {column.map((g) => (
+                    <tr key={g.name} class={g.changed ? "changed" : ""}>
+                      <th scope="row">{g.name}</th>
+                      <td>{hex32(g.value)}</td>
+                      <td class="dec">{g.value | 0}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ))}
+          </div>
         </>
       )}
     </Pane>

@@ -39,28 +39,13 @@ function flushedBy(step: StepRecord): TlbRow[] {
   };
   return step.evicted
     .filter((v) => !isFill(v.at, v.entry.index))
-    .map((v) => evictedRow(v.entry, v.lastUse));
+    .map((v) => rowFrom(v.entry, true, v.lastUse, -1));
 }
 
 /** Entry `i` as a row; `age` is its LRU rank in its set (-1 if invalid). */
 function rowOf(tlb: Tlb, i: number, age: number): TlbRow {
   const valid = tlb.valid[i] === 1;
-  return {
-    index: i,
-    set: Math.floor(i / tlb.ways),
-    way: i % tlb.ways,
-    valid,
-    asid: tlb.asid[i]!,
-    vpn: tlb.vpn[i]!,
-    ppn: tlb.ppn[i]!,
-    global: tlb.global[i] === 1,
-    megapage: tlb.mega[i] === 1,
-    flags: pteFlagString(tlb.flags[i]!),
-    pte: tlb.pte[i]!,
-    pteAddr: tlb.pteAddr[i]!,
-    lastUse: tlb.stamps[i + 1]!,
-    age: valid ? age : -1,
-  };
+  return rowFrom(tlb.entry(i), valid, tlb.stamps[i + 1]!, valid ? age : -1);
 }
 
 /** Each entry's rank by last use among the valid entries of its set: 0 = most recent. */
@@ -124,7 +109,7 @@ function lookup(
  */
 function victimOf(step: StepRecord, index: number, at: number): TlbRow | null {
   const ev = lastOf(step.evicted, (v) => v.entry.index === index && v.at === at);
-  return ev ? evictedRow(ev.entry, ev.lastUse) : null;
+  return ev ? rowFrom(ev.entry, true, ev.lastUse, -1) : null;
 }
 
 /** The last element of `list` that satisfies `ok`, or undefined. */
@@ -133,23 +118,10 @@ function lastOf<T>(list: readonly T[], ok: (x: T) => boolean): T | undefined {
   return undefined;
 }
 
-function evictedRow(e: TlbEntryView, lastUse: number): TlbRow {
+/** A row from a decoded entry, its validity, LRU stamp and age. */
+function rowFrom(e: TlbEntryView, valid: boolean, lastUse: number, age: number): TlbRow {
   const { index, set, way, asid, vpn, ppn, global, megapage, pte, pteAddr } = e;
   const flags = pteFlagString(e.flags);
-  return {
-    index,
-    set,
-    way,
-    valid: true,
-    asid,
-    vpn,
-    ppn,
-    global,
-    megapage,
-    flags,
-    pte,
-    pteAddr,
-    lastUse,
-    age: -1,
-  };
+  const tag = { index, set, way, valid, asid, vpn, ppn, global, megapage };
+  return { ...tag, flags, pte, pteAddr, lastUse, age };
 }

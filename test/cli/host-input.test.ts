@@ -129,8 +129,8 @@ describe(".include", () => {
 
 describe("--ram and --swap have stated upper bounds, checked as the options are read", () => {
   const cases: [string[], RegExp][] = [
-    [["--swap", "8g"], /option '--swap <size>' argument '8g' is invalid\. '8g' is more than 4g/],
-    [["--ram", "3g"], /option '--ram <size>' argument '3g' is invalid\. '3g' is more than 2g/],
+    [["--swap", "8g"], /^vmlab: --swap: '8g' is more than 4g, the most allowed\.\n/],
+    [["--ram", "3g"], /^vmlab: --ram: '3g' is more than 2g, the most allowed\.\n/],
   ];
   for (const [args, message] of cases) {
     it(args.join(" "), async () => {

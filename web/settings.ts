@@ -79,6 +79,14 @@ export const SOURCE_NAME = "edited.s";
 
 const NUMBER_KEYS = ["ram", "tlb", "tlbWays", "swap", "seed"] as const;
 const WORD_KEYS = ["mm", "tlbPolicy", "tlbRefill", "ad", "policy", "fit"] as const;
+/** The words each setting may take (the replacement policy is checked when the program loads). */
+const WORDS: Record<Exclude<(typeof WORD_KEYS)[number], "policy">, readonly string[]> = {
+  mm: MODES,
+  tlbPolicy: Object.values(TlbPolicy),
+  tlbRefill: Object.values(RefillMode),
+  ad: Object.values(AdMode),
+  fit: Object.values(FitName),
+};
 
 /** The hash for a state: only settings that differ from the defaults are written. */
 export async function encodeLink(state: LinkState): Promise<string> {
@@ -107,7 +115,8 @@ export async function decodeLink(hash: string, fallback: string): Promise<LinkSt
   }
   for (const k of WORD_KEYS) {
     const v = q.get(k);
-    if (v !== null) (settings as unknown as Record<string, string>)[k] = v;
+    const allowed = k === "policy" || (v !== null && WORDS[k].includes(v));
+    if (v !== null && allowed) (settings as unknown as Record<string, string>)[k] = v;
   }
   const at = Number(q.get("at") ?? 0);
   return { program, settings, position: Number.isSafeInteger(at) && at > 0 ? at : 0 };

@@ -122,3 +122,14 @@ describe("stdinLines", () => {
     expect([read(), read(), read(), read()]).toEqual(["", "", "x", undefined]);
   });
 });
+
+describe("help", () => {
+  it("vmlab quiz KIND -h and vmlab quiz --help name --ask, --explain and --check -", async () => {
+    const kind = await runVmlab(["quiz", "tlb", "-h"]);
+    for (const o of ["--ask", "--explain", "--check FILE"]) expect(kind.stdout).toContain(o);
+    expect(kind.stdout).toContain("- reads stdin");
+    expect((await runVmlab(["quiz", "--help"])).stdout).toContain(
+      "[--explain] [--json | --check FILE | --ask]",
+    );
+  });
+});

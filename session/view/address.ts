@@ -73,6 +73,7 @@ function blankTranslation(va: number, access: AccessName, scheme: SchemeName): T
     relocation: null,
     pa: null,
     fault: null,
+    walker: null,
     lines: [],
   };
 }

@@ -16,7 +16,7 @@ import {
   PTE_W,
   PTE_X,
 } from "../../hw/sv32.js";
-import { type Access, accessName, causeName, FaultReason } from "../../hw/trap.js";
+import { type Access, accessName, FaultReason } from "../../hw/trap.js";
 import { PTE_COW, PTE_SWAP } from "../../kernel/paging/pagetable.js";
 import { formatMmuEvent } from "../explain.js";
 import type { Note, Session, StepRecord } from "../step/session.js";
@@ -81,9 +81,13 @@ function begin(access: Access, va: number, mode: SchemeName): Translation {
     relocation: null,
     pa: null,
     fault: null,
+    walker: null,
     lines: [],
   };
 }
+
+/** The start of a fault's trace line ("  -> "), before the words for the fault. */
+const FAULT_LINE = /^\s*-> /;
 
 /** Adds one event's facts (and its trace line) to the translation. */
 function apply(t: Translation, e: MmuEvent, segments: readonly Segment[]): void {
@@ -99,6 +103,11 @@ function apply(t: Translation, e: MmuEvent, segments: readonly Segment[]): void 
     case "walk":
       t.levels.push(walkLevel(e.level, e.index, e.pteAddr, e.pte, e.flags, e.pfn));
       t.rootPpn = t.levels[0]!.tablePpn;
+      t.walker = "hardware";
+      return;
+    case "fill":
+      // A fill after the translation trapped is the kernel's software refill of its page.
+      if (t.fault !== null) t.walker = "kernel";
       return;
     case "check":
       t.check = { flags: e.flags, verdict: e.reason === FaultReason.None ? "allowed" : e.reason };
@@ -116,7 +125,7 @@ function apply(t: Translation, e: MmuEvent, segments: readonly Segment[]): void 
       t.pa = e.pa;
       return;
     case "fault":
-      t.fault = `${causeName(e.cause)} (${e.reason})`;
+      t.fault = mmuLine(e).replace(FAULT_LINE, "");
       if (t.relocation && e.reason === FaultReason.Limit) t.relocation.inside = false;
       return;
   }
@@ -126,8 +135,8 @@ function pick(e: { base: number; limit: number; offset: number }) {
   return { base: e.base, limit: e.limit, offset: e.offset };
 }
 
-/** A walk level from the walker's event (Sv32 tables: 4-byte PTEs in 4 KiB pages). */
-function walkLevel(
+/** A walk level from a PTE the walk read (Sv32 tables: 4-byte PTEs in 4 KiB pages). */
+export function walkLevel(
   level: number,
   index: number,
   pteAddr: number,

@@ -175,13 +175,19 @@ export interface Translation {
   relocation: Relocation | null;
   pa: number | null;
   fault: string | null;
+  /**
+   * Who walked the page table: the MMU's "hardware" walker (levels from its events), the "kernel"
+   * (a software refill after a TLB-miss trap: levels re-read from the tables after the step, as
+   * the kernel's walk found them), or null (no walk).
+   */
+  walker: "hardware" | "kernel" | null;
   /** The same events as `--trace mmu,tlb` lines, in order (one per animation frame). */
   lines: string[];
 }
 
 /** The last walk, and every translation of the last step. */
 export interface WalkView {
-  /** The last translation of the last step that walked the page table, or null. */
+  /** The last translation of the last step whose page table was walked (by either), or null. */
   walk: Translation | null;
   translations: Translation[];
 }

@@ -1,15 +1,17 @@
 // The Page table pane: the last walk level by level (root PPN -> L1 PTE -> L0 PTE -> physical
 // address), every translation of the last step for the animation, and the focused process's table
 // as a tree (only valid and swapped entries), read from RAM without changing anything.
+
+import { WalkResult, walkTable } from "../../hw/mmu/walk.js";
 import { MmuMode } from "../../hw/mmu.js";
 import { PAGE_SIZE } from "../../hw/ram.js";
 import { isLeaf, PTE_SIZE, PTE_V, pteFlagString, ptePpn, VPN_BITS } from "../../hw/sv32.js";
 import { loadPte, PTE_SWAP, swapSlot } from "../../kernel/paging/pagetable.js";
 import { type Proc, ProcState } from "../../kernel/proc.js";
 import { focus } from "../step/inspect.js";
-import type { Session } from "../step/session.js";
-import { lastStep, pteBits, stepTranslations } from "./translations.js";
-import type { PageTableTree, PtLeafNode, PtTableNode, WalkView } from "./types.js";
+import type { Session, StepRecord } from "../step/session.js";
+import { lastStep, pteBits, stepTranslations, walkLevel } from "./translations.js";
+import type { PageTableTree, PtLeafNode, PtTableNode, Translation, WalkView } from "./types.js";
 
 /** Entries per Sv32 table (2^10). */
 const TABLE_ENTRIES = 1 << VPN_BITS;
@@ -20,8 +22,30 @@ const L1_SPAN = TABLE_ENTRIES * PAGE_SIZE;
 export function walkView(s: Session): WalkView {
   const step = lastStep(s);
   const translations = step ? stepTranslations(s, step) : [];
+  const p = step ? stepProcess(s, step) : undefined;
+  for (const t of translations) if (t.walker === "kernel" && p) kernelWalk(s, p, t);
   const walked = translations.filter((t) => t.levels.length > 0);
   return { walk: walked.at(-1) ?? null, translations };
+}
+
+/** The live process whose instruction the step ran (or that is on the CPU), if any. */
+function stepProcess(s: Session, step: StepRecord): Proc | undefined {
+  const { kernel } = s.world;
+  const pid = step.report.fetched?.pid ?? kernel.current?.pid;
+  const p = pid === undefined ? undefined : kernel.procs.get(pid);
+  return p && p.state !== ProcState.Zombie && p.root !== 0 ? p : undefined;
+}
+
+/**
+ * A software refill's walk: the levels the kernel read, re-read from `p`'s tables as they are
+ * after the step (with the A bit the refill set), changing nothing.
+ */
+function kernelWalk(s: Session, p: Proc, t: Translation): void {
+  const { machine } = s.world;
+  const onRead = (level: number, index: number, pteAddr: number, pte: number) =>
+    t.levels.push(walkLevel(level, index, pteAddr, pte, pteFlagString(pte), ptePpn(pte)));
+  walkTable(machine.mmu.format, machine.ram, p.root * PAGE_SIZE, t.va, new WalkResult(), onRead);
+  t.rootPpn = t.levels[0]?.tablePpn ?? null;
 }
 
 /**

@@ -19,6 +19,7 @@ describe("walkView", () => {
     const p = s.world.kernel.procs.get(1)!;
     expect(walk).not.toBeNull();
     expect(walk!.access).toBe("fetch");
+    expect(walk!.walker).toBe("hardware");
     expect(walk!.va).toBe(s.setup.images[0]!.entry);
     expect(walk!.rootPpn).toBe(p.root);
     expect(walk!.levels.map((l) => [l.level, l.kind])).toEqual([
@@ -67,6 +68,24 @@ describe("walkView", () => {
     const traced = cli.stderr.split("\n").filter((l) => l.startsWith("[trace] "));
     expect(lines.length).toBeGreaterThan(500);
     expect(lines).toEqual(traced);
+  });
+
+  it("3a. software refill: the kernel's walk is shown, re-read from the tables, ending at the frame it filled", () => {
+    const s = session([HELLO], { tlb: 4, tlbRefill: "software" });
+    stepTraced(s, 1);
+    const { walk, translations } = walkView(s);
+    expect(translations.every((t) => t.walker !== "hardware")).toBe(true);
+    expect(translations[0]!.fault).toBe("TLB miss: trap to the kernel (software refill)");
+    expect(walk).not.toBeNull();
+    expect(walk!.walker).toBe("kernel");
+    expect(walk!.rootPpn).toBe(s.world.kernel.procs.get(1)!.root);
+    expect(walk!.levels.map((l) => l.kind)).toEqual(["pointer", "leaf"]);
+    const leaf = walk!.levels[1]!;
+    const entry = s.world.machine.mmu.tlb.contents().find((e) => e.vpn === walk!.va >>> 12)!;
+    expect(leaf.ppn).toBe(entry.ppn);
+    expect(leaf.pteAddr).toBe(entry.pteAddr);
+    expect(leaf.bits.a).toBe(true);
+    expect(translations.at(-1)!.pa).toBe(leaf.ppn * 4096 + (walk!.va % 4096));
   });
 
   it("4. a TLB hit walks nothing: the last walk stays null on the second fetch", () => {

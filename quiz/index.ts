@@ -159,17 +159,21 @@ export function runQuizCommand(
     return gradeAnswers(outcome.problems, answers, mode.explain);
   }
   const text = mode.explain ? outcome.stdout + workedAnswers(outcome.problems) : outcome.stdout;
-  if (mode.ask) {
-    const term = host.terminal;
-    if (!term) throw new QuizUsageError(`quiz ${kind.name}: --ask needs a terminal or a pipe`);
-    term.write(text);
-    return {
-      stdout: "",
-      stderr,
-      status: askProblems(outcome.problems, ANSWER_FORMATS[kind.name] ?? "one line", term),
-    };
-  }
+  if (mode.ask) return { stdout: "", stderr, status: ask(kind, text, outcome.problems, host) };
   return { stdout: text, stderr, status: outcome.status };
+}
+
+/** --ask: writes the quiz's `text` to the host's terminal, then asks `problems`; the status. */
+function ask(
+  kind: QuizKind,
+  text: string,
+  problems: readonly QuizProblem[],
+  host: QuizCommandHost,
+) {
+  const term = host.terminal;
+  if (!term) throw new QuizUsageError(`quiz ${kind.name}: --ask needs a terminal or a pipe`);
+  term.write(text);
+  return askProblems(problems, ANSWER_FORMATS[kind.name] ?? "one line", term);
 }
 
 /** vmlab's own options of one command line, checked against each other. */

@@ -66,6 +66,7 @@ const PAGED_ONLY: readonly [attribute: string, why: string][] = [
   ["ad", "only page tables have A/D bits"],
   ["swap", "only paged memory swaps"],
   ["policy", "only paged memory swaps"],
+  ["forkCopy", "only paged memory has copy-on-write to turn off"],
 ];
 
 /** The memory schemes that place contiguous blocks (what --fit chooses among holes for). */

@@ -34,6 +34,12 @@ describe("an option that does nothing says so", () => {
       ],
     ],
     [
+      ["--mm", "segmented", "--fork-copy"],
+      [
+        "--fork-copy does nothing under --mm segmented: only paged memory has copy-on-write to turn off",
+      ],
+    ],
+    [
       ["--fit", "best"],
       ["--fit best does nothing under --mm paged: it places base-limit partitions and segments"],
     ],
@@ -49,7 +55,7 @@ describe("an option that does nothing says so", () => {
 
   it("options that count, and defaults, warn of nothing", async () => {
     for (const args of [
-      ["--swap", "1m", "--policy", "lru", "--tlb", "8"],
+      ["--swap", "1m", "--policy", "lru", "--tlb", "8", "--fork-copy"],
       ["--mm", "segmented", "--fit", "best", "--swap", "0"],
       ["--mm", "bare"],
     ]) {

@@ -1,3 +1,4 @@
+import type { ElfImage, ElfSegment, ElfSymbol } from "../hw/elf.js";
 // vmlab's one ELF32 reader. readElf: the sections and symbols of a RISC-V ELF32 file, for the
 // disassembler's listing. readExecutable: a static RISC-V executable as the kernel's loader maps it
 // (entry, PT_LOAD segments, symbols), refusing what vmlab cannot run. Every malformed input gives a
@@ -232,33 +233,9 @@ function cString(table: Uint8Array, at: number): string {
   return new TextDecoder().decode(table.subarray(at, end));
 }
 
-// ---- executables, as the loader maps them ----
+// ---- executables, as the loader maps them (the shape is hw/elf.ts's) ----
 
-/** A loadable segment: `memsz - filesz` bytes after the file data are zero (bss). */
-export interface ElfSegment {
-  vaddr: number;
-  memsz: number;
-  /** The bytes from the file (filesz of them). */
-  data: Uint8Array;
-  readable: boolean;
-  writable: boolean;
-  executable: boolean;
-}
-
-export interface ElfSymbol {
-  name: string;
-  value: number;
-  size: number;
-  /** STT_*: 0 none, 1 object, 2 func, 3 section, 4 file. */
-  type: number;
-}
-
-/** A static executable: what the kernel's loader maps and the debugger's symbols. */
-export interface ElfImage {
-  entry: number;
-  segments: ElfSegment[];
-  symbols: ElfSymbol[];
-}
+export type { ElfImage, ElfSegment, ElfSymbol };
 
 export type ElfResult = { ok: true; image: ElfImage } | { ok: false; error: string };
 

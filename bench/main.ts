@@ -6,9 +6,9 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readRegularFile } from "../host/files.js";
+import type { ElfImage } from "../hw/elf.js";
 import { defaultMachineConfig, type MachineConfig } from "../hw/machine.js";
 import { MmuMode } from "../hw/mmu.js";
-import type { ElfImage } from "../kernel/elf.js";
 import {
   defaultKernelOptions,
   exitStatus,

@@ -1,6 +1,6 @@
 // The command line's side of booting (session/boot.ts does the work): programs are read through
 // the CliIo, and the session layer's errors become one-line UserErrors.
-import type { ElfImage } from "../kernel/elf.js";
+import type { ElfImage } from "../hw/elf.js";
 import type { KernelHost } from "../kernel/host.js";
 import * as session from "../session/boot.js";
 import { SessionError } from "../session/errors.js";

@@ -2,7 +2,7 @@
 // through the CliIo, the assembler's diagnostics go to stderr, and every problem is a one-line
 // UserError.
 import type { AsmDiagnostic, IncludedFile } from "../asm/assembler.js";
-import type { ElfImage } from "../kernel/elf.js";
+import type { ElfImage } from "../hw/elf.js";
 import * as session from "../session/program.js";
 import { type CliIo, MissingFileError, UserError } from "./io.js";
 

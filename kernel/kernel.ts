@@ -2,6 +2,7 @@
 // (kill, exit, reaping). The CPU runs a process until it traps or its quantum ends (scheduler.ts);
 // the trap comes back as a value and trap.ts decides: serve the syscall, fix the fault and restart
 // the instruction, or end the process. Out of memory, the OOM killer: oom.ts.
+import type { ElfImage } from "../hw/elf.js";
 import type { Machine } from "../hw/machine.js";
 import { MmuMode } from "../hw/mmu.js";
 import { PAGE_SIZE } from "../hw/ram.js";
@@ -9,7 +10,6 @@ import { type Signal, signalName } from "./abi.js";
 import { BareMemory } from "./bare.js";
 import { FitName, fitPolicies } from "./contiguous/fits.js";
 import { ContiguousMemory } from "./contiguous/partitions.js";
-import type { ElfImage } from "./elf.js";
 import { FrameTable } from "./frames.js";
 import type { KernelHost } from "./host.js";
 import type { MemoryModel } from "./memory.js";

@@ -1,10 +1,10 @@
 // The memory-management scheme a kernel runs (one per machine, chosen with --mm): each builds
 // address spaces its own way and answers the same questions. Syscalls and the trap loop talk only
 // to this interface, so base-limit, segmentation and paging run the same programs.
+import type { ElfImage } from "../hw/elf.js";
 import type { MmuMode } from "../hw/mmu.js";
 import type { Ram } from "../hw/ram.js";
 import type { Access } from "../hw/trap.js";
-import type { ElfImage } from "./elf.js";
 import type { FaultResult } from "./paging/context.js";
 import type { Proc } from "./proc.js";
 

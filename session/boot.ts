@@ -1,6 +1,7 @@
 // Building a machine and its kernel: from the command line's options (`vmlab run` and `vmlab step`
 // share them: the same options give the same machine, instruction for instruction), or from a
 // machine configuration and kernel options directly (the grader, the benchmarks).
+import type { ElfImage } from "../hw/elf.js";
 import {
   checkMachineConfig,
   defaultMachineConfig,
@@ -12,7 +13,6 @@ import { checkRamSize, PAGE_SIZE } from "../hw/ram.js";
 import type { TlbPolicy } from "../hw/tlb.js";
 import { checkKernel } from "../kernel/check.js";
 import type { FitName } from "../kernel/contiguous/fits.js";
-import type { ElfImage } from "../kernel/elf.js";
 import type { KernelHost } from "../kernel/host.js";
 import { defaultKernelOptions, ExecError, Kernel, type KernelOptions } from "../kernel/kernel.js";
 import type { MisalignedMode } from "../kernel/misaligned.js";

@@ -10,7 +10,7 @@ import {
 } from "../asm/assembler.js";
 import { isElf, readExecutable } from "../asm/elf-reader.js";
 import { writeElf } from "../asm/elf-writer.js";
-import type { ElfImage } from "../kernel/elf.js";
+import type { ElfImage } from "../hw/elf.js";
 import { dirname, isAbsolute, join } from "./paths.js";
 
 /** What reading one file gave: its bytes, or why not (`missing`: there is no such file). */

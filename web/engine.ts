@@ -6,7 +6,7 @@
 // shared link all show identical panes.
 import { disassemble } from "../asm/disasm.js";
 import { registerName } from "../asm/isa.js";
-import type { ElfSegment } from "../kernel/elf.js";
+import type { ElfSegment } from "../hw/elf.js";
 import type { Proc } from "../kernel/proc.js";
 import type { FileReader } from "../session/program.js";
 import { StepError } from "../session/step/errors.js";

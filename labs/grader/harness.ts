@@ -9,6 +9,7 @@
 import { basename, isAbsolute, join } from "node:path";
 import { isElf, readExecutable } from "../../asm/elf-reader.js";
 import { readRegularFile } from "../../host/files.js";
+import type { ElfImage } from "../../hw/elf.js";
 import { hex32 } from "../../hw/hex.js";
 import {
   defaultMachineConfig,
@@ -20,7 +21,6 @@ import { AdMode, MmuMode, RefillMode } from "../../hw/mmu.js";
 import type { TlbConfig } from "../../hw/tlb.js";
 import { accessName } from "../../hw/trap.js";
 import { FitName as Fit, type FitName } from "../../kernel/contiguous/fits.js";
-import type { ElfImage } from "../../kernel/elf.js";
 import {
   defaultKernelOptions,
   ExecError,

@@ -3,10 +3,10 @@
 // not on the CPU has its translation registers loaded for the look only, then put back (that
 // touches no counter, TLB entry or page-table bit).
 import type { SymbolLookup } from "../../asm/disasm.js";
+import type { ElfImage } from "../../hw/elf.js";
 import { type MmuEvent, MmuMode, type QuietResult } from "../../hw/mmu.js";
 import { makeSatp } from "../../hw/sv32.js";
 import { Access } from "../../hw/trap.js";
-import type { ElfImage } from "../../kernel/elf.js";
 import { type Proc, ProcState } from "../../kernel/proc.js";
 import { StepError } from "./errors.js";
 import type { Session } from "./session.js";

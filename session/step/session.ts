@@ -2,10 +2,10 @@
 // captured, or run quietly; and replay, which makes `back` exact. The machine is deterministic, so
 // booting afresh from the same setup (programs, options, seed, and the guest's recorded stdin) and
 // running to an earlier instruction count reproduces that earlier state exactly.
+import type { ElfImage } from "../../hw/elf.js";
 import type { MmuEvent } from "../../hw/mmu.js";
 import type { TlbEntryView } from "../../hw/tlb.js";
 import { Access } from "../../hw/trap.js";
-import type { ElfImage } from "../../kernel/elf.js";
 import { FrameUse } from "../../kernel/frames.js";
 import type { KernelHost } from "../../kernel/host.js";
 import { ProcState } from "../../kernel/proc.js";

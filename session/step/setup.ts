@@ -3,7 +3,7 @@
 // depends only on the setup: the same setup gives the same machine, instruction for instruction.
 
 import type { AsmDiagnostic } from "../../asm/assembler.js";
-import type { ElfImage } from "../../kernel/elf.js";
+import type { ElfImage } from "../../hw/elf.js";
 import type { KernelHost } from "../../kernel/host.js";
 import { bootKernel, type MachineOptions, machineConfig, type World } from "../boot.js";
 import { type FileReader, loadProgram } from "../program.js";

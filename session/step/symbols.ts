@@ -1,6 +1,6 @@
 // Program symbols for the stepper: names for addresses in disassembly, and labels for `break`.
 import { makeSymbolLookup, type NamedAddress, type SymbolLookup } from "../../asm/disasm.js";
-import type { ElfImage } from "../../kernel/elf.js";
+import type { ElfImage } from "../../hw/elf.js";
 
 const STT_SECTION = 3;
 const STT_FILE = 4;

@@ -8,11 +8,11 @@ import { bootKernel, type MachineOptions } from "../../cli/boot.js";
 import { type CliIo, readUserFile, UserError } from "../../cli/io.js";
 import { loadProgram } from "../../cli/program.js";
 import { consoleHost } from "../../cli/run.js";
+import type { ElfImage } from "../../hw/elf.js";
 import { AdMode, MmuMode, RefillMode } from "../../hw/mmu.js";
 import { TlbPolicy } from "../../hw/tlb.js";
 import { checkKernel } from "../../kernel/check.js";
 import { FitName } from "../../kernel/contiguous/fits.js";
-import type { ElfImage } from "../../kernel/elf.js";
 import { exitStatus, type Kernel } from "../../kernel/kernel.js";
 import { EXEC_TARGET, type GeneratedProgram, Rng } from "./gen.js";
 

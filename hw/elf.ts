@@ -1,6 +1,7 @@
-// What the kernel loads: an executable's entry point, the PT_LOAD segments it maps and the symbol
-// table (for debuggers and traces). The one ELF reader is asm/elf-reader.ts (readExecutable),
-// which returns this shape; the kernel may not import asm/, so the shape is stated here.
+// The executable image a program is loaded from: its entry point, the PT_LOAD segments to map and
+// the symbol table (for debuggers and traces). One shape for every layer: the one ELF reader
+// (asm/elf-reader.ts readExecutable) returns it and the kernel's loader maps it. It lives at the
+// bottom (hw/) because both the assembler and the kernel use it and neither may import the other.
 
 /** A loadable segment: `memsz - filesz` bytes after the file data are zero (bss). */
 export interface ElfSegment {

@@ -6,7 +6,7 @@ import { Access } from "../../hw/trap.js";
 import { StepError } from "../step/errors.js";
 import { focus, translateIn } from "../step/inspect.js";
 import type { Session } from "../step/session.js";
-import { lastStep, stepTranslations, translationsOf } from "./translations.js";
+import { lastStep, newTranslation, stepTranslations, translationsOf } from "./translations.js";
 import type { AccessName, AddressField, AddressView, SchemeName, Translation } from "./types.js";
 
 const ADDRESS_BITS = 32;
@@ -33,7 +33,7 @@ export function currentAddress(s: Session): AddressView | null {
 export function addressOf(s: Session, va: number, access: AccessName = "load"): AddressView {
   const p = focus(s);
   const scheme = s.world.kernel.memory.mode;
-  const blank = blankTranslation(va >>> 0, access, scheme);
+  const blank = newTranslation(access, va >>> 0, scheme);
   if (!p) return viewOf(s, { ...blank, fault: "no process is left" }, null);
   const events: MmuEvent[] = [];
   try {
@@ -56,25 +56,6 @@ function viewOf(s: Session, t: Translation, pid: number | null): AddressView {
     relocation: t.relocation,
     pa: t.pa,
     fault: t.fault,
-  };
-}
-
-/** A translation that has not run (no events): only the address and the scheme. */
-function blankTranslation(va: number, access: AccessName, scheme: SchemeName): Translation {
-  return {
-    access,
-    va,
-    scheme,
-    tlbHit: null,
-    rootPpn: null,
-    levels: [],
-    check: null,
-    adUpdate: null,
-    relocation: null,
-    pa: null,
-    fault: null,
-    walker: null,
-    lines: [],
   };
 }
 

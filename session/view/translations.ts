@@ -16,7 +16,7 @@ import {
   PTE_W,
   PTE_X,
 } from "../../hw/sv32.js";
-import { type Access, accessName, FaultReason } from "../../hw/trap.js";
+import { accessName, FaultReason } from "../../hw/trap.js";
 import { PTE_COW, PTE_SWAP } from "../../kernel/paging/pagetable.js";
 import { formatMmuEvent } from "../explain.js";
 import type { Note, Session, StepRecord } from "../step/session.js";
@@ -60,7 +60,7 @@ export function translationsOf(
   let t: Translation | undefined;
   for (const e of events) {
     if (e.kind === "start") {
-      t = begin(e.access, e.va, e.mode);
+      t = newTranslation(accessName[e.access] as AccessName, e.va, e.mode);
       out.push(t);
     }
     if (t) apply(t, e, segments);
@@ -68,11 +68,12 @@ export function translationsOf(
   return out;
 }
 
-function begin(access: Access, va: number, mode: SchemeName): Translation {
+/** A translation of `va` for `access` under `scheme` with nothing known yet (no events seen). */
+export function newTranslation(access: AccessName, va: number, scheme: SchemeName): Translation {
   return {
-    access: accessName[access] as AccessName,
+    access,
     va,
-    scheme: mode,
+    scheme,
     tlbHit: null,
     rootPpn: null,
     levels: [],

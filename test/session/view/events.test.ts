@@ -1,8 +1,7 @@
 // The Events pane's data: the last traced steps' notes in the words of `--trace` and the stepper.
 import { describe, expect, it } from "vitest";
 import { eventsView } from "../../../session/view/events.js";
-import { runVmlab } from "../../helpers/vmlab.js";
-import { session, stepTraced } from "./helpers.js";
+import { session, stepTraced, traceLines } from "./helpers.js";
 
 const FORK_UNDER_PRESSURE = "programs/pressure/forkpt.s";
 const TINY = { ram: 128 * 1024, swap: 1024 * 1024 };
@@ -20,17 +19,13 @@ describe("eventsView", () => {
           .map((l) => `[trace] ${l.text}`),
       );
     }
-    const cli = await runVmlab([
-      "run",
+    const traced = await traceLines("mmu,tlb,fault,syscall,sched,swap,alloc", [
       "--ram",
       "128k",
       "--swap",
       "1m",
-      "--trace",
-      "mmu,tlb,fault,syscall,sched,swap,alloc",
       FORK_UNDER_PRESSURE,
     ]);
-    const traced = cli.stderr.split("\n").filter((l) => l.startsWith("[trace] "));
     // The CLI also traces the frames allocated while booting, before the first step.
     const boot = traced.indexOf(lines[0]!);
     expect(traced.slice(0, boot).every((l) => / allocated as /.test(l))).toBe(true);

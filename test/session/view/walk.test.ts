@@ -4,8 +4,7 @@ import { describe, expect, it } from "vitest";
 import { PTE_V, ptePpn } from "../../../hw/sv32.js";
 import { addressOf } from "../../../session/view/address.js";
 import { pageTableTree, walkView } from "../../../session/view/walk.js";
-import { runVmlab } from "../../helpers/vmlab.js";
-import { session, stepTraced } from "./helpers.js";
+import { session, stepTraced, traceLines } from "./helpers.js";
 
 const HELLO = "programs/hello.s";
 const FORK_UNDER_PRESSURE = "programs/pressure/forkpt.s";
@@ -40,8 +39,7 @@ describe("walkView", () => {
     const ts = walkView(s).translations;
     expect(ts.map((t) => t.fault)).toEqual(["instruction page fault (not mapped)", null]);
     expect(ts[0]!.levels.map((l) => l.kind)).toEqual(["invalid"]);
-    const cli = await runVmlab(["run", "--trace", "mmu,tlb", HELLO]);
-    const traced = cli.stderr.split("\n").filter((l) => l.startsWith("[trace] "));
+    const traced = await traceLines("mmu,tlb", [HELLO]);
     const first = ts.flatMap((t) => t.lines).map((l) => `[trace] ${l}`);
     expect(traced.slice(0, first.length)).toEqual(first);
     expect(first.at(-1)).toBe(`[trace]   -> pa 0x${ts[1]!.pa!.toString(16).padStart(8, "0")}`);
@@ -54,18 +52,13 @@ describe("walkView", () => {
       s.stepTraced();
       for (const t of walkView(s).translations) lines.push(...t.lines.map((l) => `[trace] ${l}`));
     }
-    const cli = await runVmlab([
-      "run",
+    const traced = await traceLines("mmu,tlb", [
       "--ram",
       "128k",
       "--swap",
       "1m",
-      "--trace",
-      "mmu,tlb",
       FORK_UNDER_PRESSURE,
     ]);
-    expect(cli.status).toBe(0);
-    const traced = cli.stderr.split("\n").filter((l) => l.startsWith("[trace] "));
     expect(lines.length).toBeGreaterThan(500);
     expect(lines).toEqual(traced);
   });

@@ -42,6 +42,8 @@ export interface MemoryModel {
   mmap(p: Proc, addr: number, len: number, prot: number, flags: number): number;
   munmap(p: Proc, addr: number, len: number): number;
   mprotect(p: Proc, addr: number, len: number, prot: number): number;
+  /** base-limit and segmented: the relocation registers `p` runs with (for the stepper's pt). */
+  relocationOf?(p: Proc): RelocationRegister[];
   /** Scheme-specific figures for --stats (e.g. fragmentation). */
   report?(): Record<string, number>;
   /**
@@ -51,4 +53,16 @@ export interface MemoryModel {
   stackOverflow?(p: Proc): string | undefined;
   /** The scheme's own invariants for --check (e.g. blocks against the allocator); the first problem. */
   check?(): string | undefined;
+}
+
+/** A relocation register as a process runs with it: what it holds, and the block behind it. */
+export interface RelocationRegister {
+  /** "partition", or the segment's contents ("code+data+heap", "stack"). */
+  name: string;
+  base: number;
+  /** The limit register: bytes the process may use now (a grows-down segment's below its base). */
+  limit: number;
+  growsDown: boolean;
+  /** Bytes of the block the kernel reserved behind it (the limit can grow up to this). */
+  reserved: number;
 }

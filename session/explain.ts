@@ -5,6 +5,7 @@ import { hex, hex32 } from "../hw/hex.js";
 import type { MmuEvent } from "../hw/mmu.js";
 import { accessName, Cause, causeName, type FaultReason } from "../hw/trap.js";
 import { Errno } from "../kernel/abi.js";
+import { SEGMENT_NAMES } from "../kernel/contiguous/blocks.js";
 import type { KernelEvent } from "../kernel/trace.js";
 
 /** One line for one translation step, or undefined for steps of a category not shown. */
@@ -39,7 +40,7 @@ export function formatMmuEvent(
       return `  tlb fill: entry ${e.index} (set ${e.set} way ${e.way}) vpn ${hex(e.vpn)} -> ppn ${hex(e.ppn)}${e.megapage ? " (megapage)" : ""}`;
     case "relocate":
       if (!show.mmu) return undefined;
-      return `  ${e.segment === undefined ? "" : `segment ${e.segment}: `}base ${hex32(e.base)} limit ${hex32(e.limit)} offset ${hex32(e.offset)}`;
+      return `  ${e.segment === undefined ? "" : `${segmentLabel(e.segment)}: `}base ${hex32(e.base)} limit ${hex32(e.limit)} offset ${hex32(e.offset)}`;
     case "done":
       return show.mmu ? `  -> pa ${hex32(e.pa)}` : undefined;
     case "fault":
@@ -53,6 +54,12 @@ export function formatMmuEvent(
 function faultText(cause: Cause, reason: FaultReason): string {
   if (cause === Cause.TlbMiss) return "TLB miss: trap to the kernel (software refill)";
   return `${causeName(cause)} (${reason})`;
+}
+
+/** "segment 0 (code+data+heap)": a segment register and what vmlab's kernel keeps in it. */
+function segmentLabel(i: number): string {
+  const name = SEGMENT_NAMES[i];
+  return name === undefined ? `segment ${i}` : `segment ${i} (${name})`;
 }
 
 /** One line for a kernel event. */

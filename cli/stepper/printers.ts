@@ -157,7 +157,7 @@ export function examinePhysicalLines(
 export function pageTableLines(s: Session, p: Proc): string[] {
   const { kernel, machine } = s.world;
   const mode = kernel.memory.mode;
-  if (mode !== MmuMode.Paged) return noPageTable(mode, p);
+  if (mode !== MmuMode.Paged) return noPageTable(s, mode, p);
   const dump = kernel.options.plugins.pageTable.vmprint(machine.ram, p.root);
   return [
     `pid ${p.pid}, asid ${p.asid}, satp ${hex32(makeSatp(p.root, p.asid))}:`,
@@ -165,12 +165,17 @@ export function pageTableLines(s: Session, p: Proc): string[] {
   ];
 }
 
-function noPageTable(mode: MmuMode, p: Proc): string[] {
+function noPageTable(s: Session, mode: MmuMode, p: Proc): string[] {
   if (mode === MmuMode.Bare) return [`no page table under --mm bare: physical = virtual`];
-  const what = mode === MmuMode.BaseLimit ? "partition" : "segments";
+  const what = mode === MmuMode.BaseLimit ? "base and limit registers" : "segment registers";
+  const registers = s.world.kernel.memory.relocationOf?.(p) ?? [];
+  const width = Math.max(...registers.map((r) => r.name.length));
   return [
-    `no page table under --mm ${mode}; pid ${p.pid}'s ${what}:`,
-    ...p.blocks.map((b, i) => `  ${i}: base ${hex32(b.base)} size ${hex(b.size)}`),
+    `no page table under --mm ${mode}; pid ${p.pid}'s ${what} (as the trace shows them):`,
+    ...registers.map(
+      (r, i) =>
+        `  ${i} ${r.name.padEnd(width)}  base ${hex32(r.base)}  limit ${hex32(r.limit)}  ${r.growsDown ? "grows down" : "grows up  "}  (block of ${hex(r.reserved)} bytes reserved)`,
+    ),
   ];
 }
 

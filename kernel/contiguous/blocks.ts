@@ -10,6 +10,7 @@ import { PAGE_SIZE, type Ram } from "../../hw/ram.js";
 import { PTE_R, PTE_W, PTE_X } from "../../hw/sv32.js";
 import { pageUp } from "../aspace.js";
 import { type FrameTable, FrameUse } from "../frames.js";
+import type { RelocationRegister } from "../memory.js";
 import type { FaultResult } from "../paging/context.js";
 import type { Block, Proc } from "../proc.js";
 import { ContigAllocator } from "./compaction.js";
@@ -37,6 +38,8 @@ export const SEGMENT_SPAN = 0x4000_0000;
 export const STACK_TOP = 0x8000_0000;
 export const CODE = 0;
 export const STACK = 1;
+/** What each segment holds, by register (OSTEP's layout: code and heap grow up, the stack down). */
+export const SEGMENT_NAMES: readonly string[] = ["code+data+heap", "stack"];
 /** base-limit: the guard between the heap's room and the stack, and the pattern it holds. */
 export const GUARD_SIZE = PAGE_SIZE;
 export const GUARD_WORD = 0x5ca1_ab1e;
@@ -76,6 +79,20 @@ export class ContiguousBlocks {
 
   protected get segmented(): boolean {
     return this.mode === MmuMode.Segmented;
+  }
+
+  /** The registers `p` runs with, named, each with the size of the block reserved behind it. */
+  relocationOf(p: Proc): RelocationRegister[] {
+    if (!this.segmented) {
+      const b = p.blocks[0]!;
+      return [
+        { name: "partition", base: b.base, limit: b.size, growsDown: false, reserved: b.size },
+      ];
+    }
+    return [CODE, STACK].map((i) => {
+      const { base, limit, growsDown } = this.segmentFor(p, i);
+      return { name: SEGMENT_NAMES[i]!, base, limit, growsDown, reserved: p.blocks[i]!.size };
+    });
   }
 
   /** Segment register `i` for `p`: code/heap up to the break, the stack, or nothing. */

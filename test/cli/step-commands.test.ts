@@ -101,3 +101,33 @@ describe("the address split", () => {
     }
   });
 });
+
+describe("segments are named, and pt and the trace agree", () => {
+  it("the trace names the segment; pt shows the registers the trace shows, and the block behind", async () => {
+    const r = await step(["programs/hello.s", "--mm", "segmented"], "step 1\npt\n");
+    const m =
+      /^ {6}segment 0 \(code\+data\+heap\): base (0x[0-9a-f]{8}) limit (0x[0-9a-f]{8}) offset/m.exec(
+        r.stdout,
+      );
+    expect(m, r.stdout).not.toBeNull();
+    expect(r.stdout).toContain("pid 1's segment registers (as the trace shows them):");
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^ {2}0 code\\+data\\+heap {2}base ${m![1]} {2}limit ${m![2]} {2}grows up {4}\\(block of 0x[0-9a-f]+ bytes reserved\\)$`,
+        "m",
+      ),
+    );
+    expect(r.stdout).toMatch(
+      /^ {2}1 stack {11}base 0x[0-9a-f]{8} {2}limit 0x[0-9a-f]{8} {2}grows down {2}\(block of 0x[0-9a-f]+ bytes reserved\)$/m,
+    );
+  });
+
+  it("under base-limit, pt shows the base and limit registers", async () => {
+    const r = await step(["programs/hello.s", "--mm", "base-limit"], "step 1\npt\n");
+    const m = /^ {6}base (0x[0-9a-f]{8}) limit (0x[0-9a-f]{8}) offset/m.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    expect(r.stdout).toMatch(
+      new RegExp(`^ {2}0 partition {2}base ${m![1]} {2}limit ${m![2]} {2}grows up`, "m"),
+    );
+  });
+});

@@ -45,6 +45,12 @@ const CASES: { name: string; file: string; at: number; opts?: Partial<MachineOpt
   },
   { name: "sort.s, segmented", file: "programs/sort.s", at: 20_000, opts: { mm: "segmented" } },
   { name: "swap/bigtouch.s (4 MiB touched)", file: "programs/swap/bigtouch.s", at: 6_000_000 },
+  {
+    name: "bigtouch.s, 8m swap (1024 queued)",
+    file: "programs/swap/bigtouch.s",
+    at: 6_000_000,
+    opts: { swap: 8 * MiB },
+  },
   { name: "sieve.s, 4094-entry TLB", file: "programs/sieve.s", at: 50_000, opts: { tlb: 4094 } },
 ];
 

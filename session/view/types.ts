@@ -7,14 +7,13 @@
 // Addresses, PTEs and page numbers are unsigned numbers (format them with hw/hex.ts). "The last
 // step" is the last traced step (Session.stepTraced), if the session is still where it ended; after
 // a quiet run it is unknown and the fields that describe it are null or empty.
+import type { RunStats } from "../stats.js";
 
 /** An access kind, as `--trace` names it. */
 export type AccessName = "fetch" | "load" | "store";
 
 /** A memory scheme (`--mm`). */
 export type SchemeName = "bare" | "base-limit" | "segmented" | "paged";
-
-import type { RunStats } from "../stats.js";
 
 // ---- Address ---------------------------------------------------------------------------------
 

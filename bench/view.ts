@@ -36,7 +36,7 @@ const machine: MachineOptions = {
 const CASES: { name: string; file: string; at: number; opts?: Partial<MachineOptions> }[] = [
   { name: "sieve.s", file: "programs/sieve.s", at: 50_000 },
   { name: "usertests/cow.s (fork)", file: "programs/usertests/cow.s", at: 200_000 },
-  { name: "kbench/forks.s (fork x200)", file: "programs/kbench/forks.s", at: 400_000 },
+  { name: "kbench/forks.s (fork x200)", file: "programs/kbench/forks.s", at: 3_000 },
   {
     name: "swap/forkswap.s, 8m swap",
     file: "programs/swap/forkswap.s",
@@ -88,6 +88,6 @@ for (const c of CASES) {
   const bytes = JSON.stringify(snap).length;
   const where = `step ${s.position}, ${s.world.kernel.procs.size} processes, ${snap.memory.runs.length} frame runs`;
   console.log(
-    `${c.name.padEnd(28)} build ${f(build.median)} / ${f(build.p90)}   post ${f(post.median)} / ${f(post.p90)}   ${(bytes / 1024).toFixed(0).padStart(4)} KiB JSON   (${where})`,
+    `${c.name.padEnd(34)} build ${f(build.median)} / ${f(build.p90)}   post ${f(post.median)} / ${f(post.p90)}   ${(bytes / 1024).toFixed(0).padStart(4)} KiB JSON   (${where})`,
   );
 }

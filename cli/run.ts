@@ -6,7 +6,7 @@ import { hex } from "../hw/hex.js";
 import { defaultMachineConfig, type Machine } from "../hw/machine.js";
 import { AdMode, MmuMode, RefillMode } from "../hw/mmu.js";
 import { TlbPolicy } from "../hw/tlb.js";
-import { Access } from "../hw/trap.js";
+import type { Access } from "../hw/trap.js";
 import { FitName } from "../kernel/contiguous/fits.js";
 import type { KernelHost } from "../kernel/host.js";
 import { defaultKernelOptions, exitStatus, type Kernel } from "../kernel/kernel.js";
@@ -133,7 +133,10 @@ export const runCommand: SubcommandFactory = (io, result) =>
         .default(MisalignedMode.Emulate)
         .argParser(parseChoice(Object.values(MisalignedMode))),
     )
-    .option("--record <file>", "write the run's page-reference trace (R/W lines, for vmlab trace)")
+    .option(
+      "--record <file>",
+      "write the run's page-reference trace for vmlab trace (I fetch, R load, W store lines)",
+    )
     .option("--fork-copy", "fork copies every page at once instead of copy-on-write", false)
     .addOption(
       new Option("--seed <n>", "seed of the machine's random choices")
@@ -244,9 +247,13 @@ function reportStats(io: CliIo, machine: Machine, kernel: Kernel, json: boolean)
   printStats(io, collectStats(machine, kernel), json, fixedCounters(machine, kernel));
 }
 
+/** The letter of each access kind in a recorded trace (kernel/replace/trace.ts, as lackey's). */
+const RECORD_LETTER: Record<Access, string> = { 0: "I", 1: "R", 2: "W" };
+
 /**
- * --record: every fetch, load and store the guest makes, as `R 0x...` / `W 0x...` lines (fetches
- * are reads) for `vmlab trace`. Returns a function that finishes the file.
+ * --record: every fetch, load and store the guest makes, as `I 0x...` (an instruction fetch),
+ * `R 0x...` and `W 0x...` lines for `vmlab trace` (which replays a fetch as a read). Returns a
+ * function that finishes the file.
  */
 function recordReferences(io: CliIo, machine: Machine, path: string): () => void {
   const out = io.createWriter(path);
@@ -254,7 +261,7 @@ function recordReferences(io: CliIo, machine: Machine, path: string): () => void
   if (machine.mmu.tracing) throw new UserError("--record cannot be combined with --trace mmu/tlb");
   machine.mmu.setTracer((e) => {
     if (e.kind !== "start") return;
-    lines.push(`${e.access === Access.Store ? "W" : "R"} ${hex(e.va)}`);
+    lines.push(`${RECORD_LETTER[e.access]} ${hex(e.va)}`);
     if (lines.length >= 65536) {
       out.write(`${lines.join("\n")}\n`);
       lines = [];

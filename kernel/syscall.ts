@@ -80,24 +80,29 @@ export function syscall(k: Kernel, p: Proc, epc: number): void {
   cpu.pc = (epc + 4) | 0;
   const nr = x[A7]!;
   const args = k.tracer ? Array.from(x.subarray(A0, A0 + 6), (v) => v >>> 0) : [];
+  // A call that ends the process is traced before it runs: its line precedes the frees it causes.
+  const ends = nr === Sys.exit || nr === Sys.exitGroup;
+  if (k.tracer && ends) traceSyscall(k, p, nr, args, NO_RESULT);
   const h = handlers[nr];
   const r = h ? h(k, p, x) : -Errno.ENOSYS;
-  if (k.tracer) {
-    const result = r === BLOCK ? "blocked" : r === NO_RESULT ? "none" : r;
-    k.emit({
-      kind: "syscall",
-      pid: p.pid,
-      name: syscallNames[nr] ?? `syscall ${nr}`,
-      args,
-      result,
-    });
-  }
+  if (k.tracer && !ends) traceSyscall(k, p, nr, args, r);
   if (r === BLOCK) {
     cpu.pc = epc;
     p.state = ProcState.Blocked;
   } else if (r !== NO_RESULT && !p.exit) {
     x[A0] = r;
   }
+}
+
+/** Sends the tracer the syscall event for call `nr` with `args` (a0..a5) and its result. */
+function traceSyscall(k: Kernel, p: Proc, nr: number, args: number[], r: Result): void {
+  k.emit({
+    kind: "syscall",
+    pid: p.pid,
+    name: syscallNames[nr] ?? `syscall ${nr}`,
+    args,
+    result: r === BLOCK ? "blocked" : r === NO_RESULT ? "none" : r,
+  });
 }
 
 function sysExit(k: Kernel, p: Proc, a: Int32Array): Result {

@@ -3,13 +3,14 @@
 //
 //   pages     one page number per line                 3          OSTEP paging-policy.py's -f file
 //   list      comma-separated page numbers             1,2,3,4    OSTEP's -a list (may span lines)
-//   accesses  R or W and a byte address per line       W 0x1a2c   page = address / page size
+//   accesses  I, R or W and a byte address per line    W 0x1a2c   page = address / page size
 //   lackey    valgrind --tool=lackey --trace-mem=yes   " L 04016c3c,8"  page = address / page size
 //
 // Numbers are decimal or 0x hex (lackey's addresses: hex without 0x). Page numbers in the first two
 // formats are used as they are: OSTEP's lists hold virtual page numbers, not addresses. In lackey
 // output, I (fetch) and L (load) read and S (store) and M (modify) write; a reference that spans
-// two pages counts for the page of its first byte.
+// two pages counts for the page of its first byte. In the accesses format (`vmlab run --record`),
+// I marks an instruction fetch, as in lackey: a read.
 
 /** A page-reference trace: what replay needs. */
 export interface PageTrace {
@@ -63,7 +64,7 @@ export class TraceSyntaxError extends Error {
 }
 
 const NUMBER = /^(?:0x[0-9a-f]+|[0-9]+)$/i;
-const ACCESS = /^([rw])\s+(\S+)$/i;
+const ACCESS = /^([irw])\s+(\S+)$/i;
 const LACKEY = /^([ilsm])\s+([0-9a-f]+),([0-9]+)$/i;
 
 /**
@@ -131,7 +132,7 @@ function dataOf(line: string): string {
 
 function detect(first: string): TraceFormat {
   if (LACKEY.test(first)) return TraceFormat.Lackey;
-  if (/^[rw]\s/i.test(first)) return TraceFormat.Accesses;
+  if (/^[irw]\s/i.test(first)) return TraceFormat.Accesses;
   if (first.includes(",")) return TraceFormat.List;
   return TraceFormat.Pages;
 }

@@ -89,8 +89,21 @@ describe("syscall trace lines", () => {
   });
 });
 
+describe("exit", () => {
+  it("6. the exit line comes before the process ends and before the frames it frees", async () => {
+    const r = await runVmlab(["run", "--trace", "syscall,sched,alloc", "programs/hello.s"]);
+    const lines = r.stderr.split("\n").filter((l) => l.startsWith("[trace] "));
+    const exit = lines.indexOf("[trace] pid 1 exit(0)");
+    expect(exit, r.stderr).toBeGreaterThan(0);
+    expect(lines[exit + 1]).toBe("[trace] pid 1 ended: exit(0) (status 0)");
+    const frees = lines.filter((l) => / freed$/.test(l));
+    expect(frees.length).toBeGreaterThan(0);
+    expect(lines.slice(exit + 2)).toEqual(frees); // every free comes after, and nothing else
+  });
+});
+
 describe("software refill", () => {
-  it("5. a miss is a trap to the kernel, said once", async () => {
+  it("7. a miss is a trap to the kernel, said once", async () => {
     const r = await runVmlab([
       "run",
       "--tlb-refill",

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type CliIo, openUserFile, readUserFile, writeUserFile } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
-import { COUNTER_UNITS, formatSize } from "../../cli/stats.js";
+import { COUNTER_UNITS, formatSize } from "../../session/stats.js";
 import { runVmlab } from "../helpers/vmlab.js";
 
 /** The counters docs/stats.md lists: first-column names of its tables, with their unit column. */

@@ -151,7 +151,11 @@ export const runCommand: SubcommandFactory = (io, result) =>
       "--trace-json <file>",
       "write every event of the --trace categories (all if none) as JSON lines to a file",
     )
-    .option("--stats", "print hardware and kernel counters to stderr at exit (docs/stats.md)", false)
+    .option(
+      "--stats",
+      "print hardware and kernel counters to stderr at exit (docs/stats.md)",
+      false,
+    )
     .option("--json", "with --stats: print the counters as one JSON object", false)
     .option("--memmap", "print the physical memory map to stderr as each process exits", false)
     .option("--check", "verify kernel invariants after every trap (slow)", false)

@@ -1,6 +1,9 @@
 // Colour in `vmlab run --memmap` and `--trace`: forced with --color always (the escapes checked),
 // never without a terminal by default, and NO_COLOR or --color never turns it off on one.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type CliIo, openUserFile, readUserFile, writeUserFile } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
@@ -52,6 +55,26 @@ describe("--color always", () => {
     expect(r.stderr).toContain(`[trace]   ${RED}-> instruction page fault (not mapped)${RESET}\n`);
     expect(r.stderr).toContain(`[trace] ${RED}pid 1 instruction page fault at 0x00010074`);
     expect(r.stderr).toContain(`[trace] \x1b[36mpid 1 write(1, 0x10098, 18) = 18${RESET}\n`);
+  });
+
+  it("2b. leaves files plain: --trace-json and --stats carry no escape", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "vmlab-colour-")), "t.jsonl");
+    const r = await runVmlab([
+      "run",
+      "--color",
+      "always",
+      "--trace",
+      "fault",
+      "--trace-json",
+      out,
+      "--stats",
+      "programs/hello.s",
+    ]);
+    expect(r.stderr).toContain(RED);
+    expect(readFileSync(out, "utf8")).not.toContain(ESC);
+    expect(r.stderr.split("\n").filter((l) => l.startsWith("[stats]") && l.includes(ESC))).toEqual(
+      [],
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 // The panes drawn from the engine's own data and the events view: Registers, Disassembly, Events
 // and Console.
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { machine } from "../client.js";
 import { hex32 } from "../format.js";
 import { move } from "../store.js";
@@ -74,8 +74,13 @@ export function DisassemblyPane() {
   );
 }
 
+/** Steps the Events pane lists unless asked for all the session keeps. */
+const EVENT_STEPS_SHOWN = 8;
+
 export function EventsPane() {
-  const steps = machine.value?.panes?.events.steps ?? [];
+  const all = machine.value?.panes?.events.steps ?? [];
+  const [showAll, setShowAll] = useState(false);
+  const steps = showAll ? all : all.slice(-EVENT_STEPS_SHOWN);
   const ref = useRef<HTMLOListElement>(null);
   useEffect(() => {
     const el = ref.current;
@@ -86,28 +91,35 @@ export function EventsPane() {
       {steps.length === 0 ? (
         <Empty>step to see what the MMU and the kernel do (a run is untraced)</Empty>
       ) : (
-        <ol class="events" ref={ref}>
-          {steps.map((s) => (
-            <li key={s.position}>
-              <button
-                type="button"
-                title="go to this step"
-                onClick={() => move({ type: "goto", position: s.position })}
-              >
-                step {s.position}
-                {s.pid !== null && ` · pid ${s.pid}`}
-                {s.pc !== null && ` · ${hex32(s.pc)}`}
-              </button>
-              <ul>
-                {s.lines.map((l, i) => (
-                  <li key={i} class={`${l.kind} ${l.alarm ? "alarm" : ""}`}>
-                    {l.text}
-                  </li>
-                ))}
-              </ul>
-            </li>
-          ))}
-        </ol>
+        <>
+          {all.length > EVENT_STEPS_SHOWN && (
+            <button type="button" class="more" onClick={() => setShowAll(!showAll)}>
+              {showAll ? `only the last ${EVENT_STEPS_SHOWN} steps` : `all ${all.length} steps`}
+            </button>
+          )}
+          <ol class="events" ref={ref}>
+            {steps.map((s) => (
+              <li key={s.position}>
+                <button
+                  type="button"
+                  title="go to this step"
+                  onClick={() => move({ type: "goto", position: s.position })}
+                >
+                  step {s.position}
+                  {s.pid !== null && ` · pid ${s.pid}`}
+                  {s.pc !== null && ` · ${hex32(s.pc)}`}
+                </button>
+                <ul>
+                  {s.lines.map((l, i) => (
+                    <li key={i} class={`${l.kind} ${l.alarm ? "alarm" : ""}`}>
+                      {l.text}
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ol>
+        </>
       )}
     </Pane>
   );

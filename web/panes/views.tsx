@@ -152,6 +152,11 @@ export function TlbPane() {
             {l.victim && `, victim vpn ${hex(l.victim.vpn)} (asid ${l.victim.asid}) evicted`}
           </li>
         ))}
+        {t.flushed.map((f) => (
+          <li key={`flushed ${f.index}`} class="flushed">
+            entry {f.index} flushed: vpn {hex(f.vpn)} (asid {f.asid}) → ppn {hex(f.ppn)}
+          </li>
+        ))}
       </ul>
       <div class="scroll">
         <table class="tlb">
@@ -223,6 +228,7 @@ function Walk(props: { t: Translation; position: number }) {
       <p>
         {t.access} {hex32(t.va)}: {t.tlbHit === null ? "" : t.tlbHit ? "TLB hit" : "TLB miss"}
         {t.rootPpn !== null && ` → root table at ppn ${hex(t.rootPpn)}`}
+        {t.walker === "kernel" && " (walked by the kernel's refill handler)"}
       </p>
       <ol class="levels">
         {t.levels.map((l) => (

@@ -199,5 +199,25 @@ describeIfTools(
       await atStep(restored, 40);
       expect(await paneTexts(restored)).toEqual(before);
     });
+
+    it("6: an edited program's assembler error is shown at its line", async () => {
+      const page = await open("#p=programs/hello.s");
+      await page.getByRole("button", { name: "Edit source" }).click();
+      const editor = page.getByRole("textbox", { name: "Assembly source" });
+      await expect.poll(() => editor.inputValue(), SETTLE).toContain("_start:");
+      await editor.fill("  .text\n  .globl _start\n_start:\n  addi a0, a0\n");
+      await page.getByRole("button", { name: "Assemble and load" }).click();
+      const alert = pane(page, "Program").getByRole("alert");
+      await expect
+        .poll(() => alert.textContent(), SETTLE)
+        .toContain("edited.s: 1 error, nothing run");
+      const error = alert.getByRole("button", { name: /^edited\.s:4:\d+: error: / });
+      await error.click();
+      const selected = await editor.evaluate(
+        (t: { value: string; selectionStart: number; selectionEnd: number }) =>
+          t.value.slice(t.selectionStart, t.selectionEnd),
+      );
+      expect(selected).toBe("  addi a0, a0");
+    });
   },
 );

@@ -7,12 +7,13 @@ import { MmuMode } from "../../hw/mmu.js";
 import { makeSatp, pteFlagString } from "../../hw/sv32.js";
 import { renderMemoryMap } from "../../kernel/memmap.js";
 import { type Proc, ProcState } from "../../kernel/proc.js";
-import { collectStats } from "../../session/stats.js";
+import { collectStats, fixedCounters } from "../../session/stats.js";
 import { StepError } from "../../session/step/errors.js";
 import { lookupFor, peekWords } from "../../session/step/inspect.js";
 import type { Session } from "../../session/step/session.js";
+import { paintMemoryMap } from "../paint.js";
 import { printStats } from "../stats.js";
-import { type Paint, PID_COLOURS } from "./colour.js";
+import type { Paint } from "./colour.js";
 
 /** All 32 registers of `p` by ABI name, four to a line, after its pc. */
 export function regsLines(s: Session, p: Proc): string[] {
@@ -213,24 +214,9 @@ export function tlbLines(s: Session): string[] {
   return lines;
 }
 
-/** The physical memory map; owners in colour when `paint` is on. */
+/** The physical memory map; owners in colour when `paint` is on (as vmlab run --memmap). */
 export function memmapLines(s: Session, paint: Paint): string[] {
-  const lines = renderMemoryMap(s.world.kernel.frames).trimEnd().split("\n");
-  if (!paint.on) return lines;
-  return lines.map((l) =>
-    /^0x[0-9a-f]{8} {2}/.test(l) ? l.slice(0, 12) + colourRow(l.slice(12), paint) : l,
-  );
-}
-
-function colourRow(row: string, paint: Paint): string {
-  return row.replace(/(.)\1*/g, (run, c: string) => {
-    if (c === ".") return paint("dim", run);
-    if (c === "K") return paint("bold", run);
-    if (c === "P") return paint("yellow", run);
-    if (c === "S" || c === "C") return paint("red", run);
-    const pid = Number.parseInt(c, 36);
-    return paint(PID_COLOURS[pid % PID_COLOURS.length]!, run);
-  });
+  return paintMemoryMap(renderMemoryMap(s.world.kernel.frames), paint).trimEnd().split("\n");
 }
 
 /** The process table: live processes (the one on the CPU marked *) and how ended ones ended. */
@@ -265,6 +251,7 @@ export function statsLines(s: Session): string[] {
     stderr: (d: string | Uint8Array) =>
       void (text += typeof d === "string" ? d : new TextDecoder().decode(d)),
   };
-  printStats(capture, collectStats(s.world.machine, s.world.kernel), false);
+  const { machine, kernel } = s.world;
+  printStats(capture, collectStats(machine, kernel), false, fixedCounters(machine, kernel));
   return text.trimEnd().split("\n");
 }

@@ -6,6 +6,7 @@ import { TlbPolicy } from "../hw/tlb.js";
 import { FitName } from "../kernel/contiguous/fits.js";
 import { defaultKernelOptions } from "../kernel/kernel.js";
 import type { MachineOptions } from "../session/boot.js";
+import { parseSize, sizeText } from "./format.js";
 
 /** What the Program pane lets the user choose; everything else is `vmlab run`'s default. */
 export interface Settings {
@@ -77,7 +78,9 @@ export interface LinkState {
 /** The name an edited program gets (the assembler names it in errors). */
 export const SOURCE_NAME = "edited.s";
 
-const NUMBER_KEYS = ["ram", "tlb", "tlbWays", "swap", "seed"] as const;
+const NUMBER_KEYS = ["tlb", "tlbWays", "seed"] as const;
+/** Sizes, written in links as the CLI writes them (512k, 16m). */
+const SIZE_KEYS = ["ram", "swap"] as const;
 const WORD_KEYS = ["mm", "tlbPolicy", "tlbRefill", "ad", "policy", "fit"] as const;
 /** The words each setting may take (the replacement policy is checked when the program loads). */
 const WORDS: Record<Exclude<(typeof WORD_KEYS)[number], "policy">, readonly string[]> = {
@@ -95,6 +98,8 @@ export async function encodeLink(state: LinkState): Promise<string> {
   else q.set("src", await compress(state.program.text));
   for (const k of [...NUMBER_KEYS, ...WORD_KEYS])
     if (state.settings[k] !== defaultSettings[k]) q.set(k, String(state.settings[k]));
+  for (const k of SIZE_KEYS)
+    if (state.settings[k] !== defaultSettings[k]) q.set(k, sizeText(state.settings[k]));
   if (state.position > 0) q.set("at", String(state.position));
   return `#${q.toString()}`;
 }
@@ -112,6 +117,10 @@ export async function decodeLink(hash: string, fallback: string): Promise<LinkSt
   for (const k of NUMBER_KEYS) {
     const v = Number(q.get(k));
     if (q.has(k) && Number.isSafeInteger(v) && v >= 0) settings[k] = v;
+  }
+  for (const k of SIZE_KEYS) {
+    const v = parseSize(q.get(k) ?? "");
+    if (v !== undefined) settings[k] = v;
   }
   for (const k of WORD_KEYS) {
     const v = q.get(k);

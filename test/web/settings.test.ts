@@ -14,11 +14,11 @@ describe("web links", () => {
   it("1: a bundled program with a 4-entry TLB at step 1234", async () => {
     const state: LinkState = {
       program: { kind: "bundled", path: "programs/sieve.s" },
-      settings: { ...defaultSettings, tlb: 4, seed: 9, mm: "segmented" },
+      settings: { ...defaultSettings, tlb: 4, seed: 9, mm: "segmented", ram: 512 * 1024 },
       position: 1234,
     };
     const hash = await encodeLink(state);
-    expect(hash).toBe("#p=programs%2Fsieve.s&tlb=4&seed=9&mm=segmented&at=1234");
+    expect(hash).toBe("#p=programs%2Fsieve.s&tlb=4&seed=9&mm=segmented&ram=512k&at=1234");
     expect(await decodeLink(hash, "programs/hello.s")).toEqual(state);
   });
 

@@ -2,7 +2,7 @@
 // replaces a worker that stops answering (a runaway batch) by a fresh one, replaying the session
 // to its last known position.
 import { signal } from "@preact/signals";
-import type { AddressView } from "../session/view/types.js";
+import type { AddressView, FrameDetail } from "../session/view/types.js";
 import type { Command, MachineState, QuizGrade, QuizQuestion, Reply, Request } from "./protocol.js";
 import type { LinkState } from "./settings.js";
 import type { Diagnostic, ProgramGroup } from "./view.js";
@@ -20,6 +20,8 @@ export const quiz = signal<{ text: string; error: string; questions: QuizQuestio
 export const grades = signal<QuizGrade[] | null>(null);
 /** The translation of an address the user typed into the Address pane. */
 export const typedAddress = signal<AddressView | null>(null);
+/** The frame the user clicked in the memory map, in detail (as it was when clicked). */
+export const frameDetail = signal<FrameDetail | null>(null);
 /** True while a command has no answer yet (the controls wait rather than queue). */
 export const busy = signal(false);
 
@@ -104,6 +106,9 @@ export class MachineClient {
         return;
       case "address":
         typedAddress.value = r.view;
+        return;
+      case "frame":
+        frameDetail.value = r.detail;
         return;
       case "failed":
         failure.value = r.error;

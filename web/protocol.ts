@@ -1,6 +1,6 @@
 // The messages between the page and the machine's worker. Every command carries a number; the
 // worker's answer to it repeats it (`ack`), so the page knows the worker is alive (see client.ts).
-import type { AccessName, AddressView, Snapshot } from "../session/view/types.js";
+import type { AccessName, AddressView, FrameDetail, Snapshot } from "../session/view/types.js";
 import type { ProgramChoice, Settings } from "./settings.js";
 import type { ConsoleLine, Diagnostic, DisasmLine, ProgramGroup, RegisterView } from "./view.js";
 
@@ -15,7 +15,8 @@ export type Command =
   | { type: "source"; path: string }
   | { type: "quiz"; kind: string; seed: number; flags: string }
   | { type: "check"; answers: string[] }
-  | { type: "address"; va: number; access: AccessName };
+  | { type: "address"; va: number; access: AccessName }
+  | { type: "frame"; ppn: number };
 
 /** A command as sent: with its number. */
 export type Request = Command & { id: number };
@@ -68,4 +69,5 @@ export type Reply =
   | { type: "quiz"; ack: number; text: string; error: string; questions: QuizQuestion[] }
   | { type: "graded"; ack: number; grades: QuizGrade[] }
   | { type: "address"; ack: number; view: AddressView }
+  | { type: "frame"; ack: number; detail: FrameDetail }
   | { type: "failed"; ack: number; error: string };

@@ -4,7 +4,7 @@
 // second.
 import type { QuizProblem } from "../quiz/kind.js";
 import { KERNEL_POLICIES } from "../session/boot.js";
-import { addressOf } from "../session/view/index.js";
+import { addressOf, frameDetail } from "../session/view/index.js";
 import { Engine } from "./engine.js";
 import { panesOf } from "./panes.js";
 import { bundledReader, programGroups, sourceText } from "./programs.js";
@@ -135,6 +135,10 @@ function handle(req: Request): void {
   }
   if (cmd.type === "address") {
     post({ type: "address", ack: id, view: addressOf(engine.session, cmd.va, cmd.access) });
+    return;
+  }
+  if (cmd.type === "frame") {
+    post({ type: "frame", ack: id, detail: frameDetail(engine.session, cmd.ppn) });
     return;
   }
   if (running) {

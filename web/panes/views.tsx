@@ -5,12 +5,13 @@ import { frameAt } from "../../session/view/runs.js";
 import type {
   AccessName,
   AddressView,
+  FrameDetail,
   MemoryView,
   PteBits,
   Snapshot,
   Translation,
 } from "../../session/view/types.js";
-import { machine, typedAddress } from "../client.js";
+import { frameDetail, machine, typedAddress } from "../client.js";
 import { hex, hex32 } from "../format.js";
 import { client } from "../store.js";
 import { Empty, Pane } from "./pane.js";
@@ -405,7 +406,8 @@ export function MemoryPane() {
   return (
     <Pane name="Physical memory" class="wide">
       <p class="caption">
-        {m.count} frames of {m.frameSize / 1024} KiB, {m.free} free; hover a frame for details
+        {m.count} frames of {m.frameSize / 1024} KiB, {m.free} free; hover a frame for details,
+        click it for its mappings
       </p>
       <ul class="legend">
         {Object.entries(USE_CLASS).map(([name, cls]) => (
@@ -422,11 +424,37 @@ export function MemoryPane() {
         aria-label={`memory map: ${m.count - m.free} of ${m.count} frames in use`}
         onMouseMove={(e) => setHover(frameAt(e))}
         onMouseLeave={() => setHover(null)}
+        onClick={(e) => {
+          const ppn = frameAt(e);
+          if (ppn !== null) client.send({ type: "frame", ppn });
+        }}
       />
       <p class="detail">
         {shown === null ? "" : `${hover === null ? "current access: " : ""}${frameTitle(m, shown)}`}
       </p>
+      {frameDetail.value && <FrameMappings d={frameDetail.value} />}
     </Pane>
+  );
+}
+
+/** A clicked frame: its use, owner, pins and every mapping of it. */
+function FrameMappings(props: { d: FrameDetail }) {
+  const d = props.d;
+  return (
+    <div class="mappings">
+      <p>
+        frame {hex(d.ppn)} @ {hex32(d.pa)}: {d.use}
+        {d.pid ? `, pid ${d.pid}` : ""}, {d.refs} reference{d.refs === 1 ? "" : "s"}
+        {d.pins ? `, pinned ${d.pins}` : ""} (when clicked; click another frame to look)
+      </p>
+      <ul>
+        {d.mappings.map((m) => (
+          <li key={`${m.pid} ${m.va}`}>
+            pid {m.pid} maps it at {hex32(m.va)} [{m.flags}]
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

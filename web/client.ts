@@ -34,8 +34,9 @@ export class MachineClient {
   private owed = 0;
   private lastHeard = 0;
   private readonly sourceWaiters = new Map<number, SourceWaiter>();
-  /** The last load, replayed into a replacement worker. */
+  /** The last load and the breakpoints since, replayed into a replacement worker. */
   private loaded: LinkState | null = null;
+  private readonly breaks = new Set<number>();
   onState: (s: MachineState) => void = () => {};
 
   constructor() {
@@ -60,8 +61,12 @@ export class MachineClient {
     if (this.owed === 0) this.lastHeard = performance.now();
     if (owes) this.owed++;
     busy.value = this.owed > 0;
-    if (cmd.type === "load")
+    if (cmd.type === "load") {
+      failure.value = "";
       this.loaded = { program: cmd.program, settings: cmd.settings, position: cmd.position };
+      this.breaks.clear();
+    }
+    if (cmd.type === "break" && !this.breaks.delete(cmd.addr)) this.breaks.add(cmd.addr);
     this.worker.postMessage({ ...cmd, id } satisfies Request);
     return id;
   }
@@ -84,7 +89,7 @@ export class MachineClient {
         return;
       case "state":
         if (this.loaded) this.loaded = { ...this.loaded, position: r.state.position };
-        failure.value = r.state.error;
+        if (r.state.error) failure.value = r.state.error;
         loadError.value = null;
         machine.value = r.state;
         this.onState(r.state);
@@ -129,8 +134,10 @@ export class MachineClient {
     this.worker.terminate();
     this.owed = 0;
     this.worker = this.spawn();
-    failure.value = "the machine stopped answering; it was restarted at its last known position";
+    const breaks = [...this.breaks];
     if (this.loaded) this.send({ type: "load", ...this.loaded });
     else busy.value = false;
+    for (const addr of breaks) this.send({ type: "break", addr });
+    failure.value = "the machine stopped answering; it was restarted at its last known position";
   }
 }

@@ -7,8 +7,11 @@ import type { Command, MachineState, QuizGrade, QuizQuestion, Reply, Request } f
 import type { LinkState } from "./settings.js";
 import type { Diagnostic, ProgramGroup } from "./view.js";
 
-/** A worker silent this long while it owes an answer is replaced. */
-const WATCHDOG_MS = 5000;
+/**
+ * A worker silent this long while it owes an answer is replaced (a run answers ~10 times a
+ * second; a long jump replays without answering, at tens of millions of instructions a second).
+ */
+const WATCHDOG_MS = 15_000;
 
 export const groups = signal<ProgramGroup[]>([]);
 export const quizKinds = signal<{ name: string; summary: string }[]>([]);
@@ -63,7 +66,9 @@ export class MachineClient {
     busy.value = this.owed > 0;
     if (cmd.type === "load") {
       failure.value = "";
-      this.loaded = { program: cmd.program, settings: cmd.settings, position: cmd.position };
+      // Until the worker confirms a position, a replacement starts from the beginning (the
+      // position asked for may be what made the worker stop answering).
+      this.loaded = { program: cmd.program, settings: cmd.settings, position: 0 };
       this.breaks.clear();
     }
     if (cmd.type === "break" && !this.breaks.delete(cmd.addr)) this.breaks.add(cmd.addr);

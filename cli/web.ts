@@ -2,7 +2,7 @@
 // 127.0.0.1 and prints its URL as the first line of stdout; Ctrl-C stops it. A tiny static file
 // server: GET and HEAD of files inside the app's folder, nothing else.
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -44,8 +44,12 @@ export function webRoot(): string | undefined {
   return candidates.find((d) => existsSync(join(d, "index.html")) && existsSync(join(d, "assets")));
 }
 
-/** Serves the files under `root` on 127.0.0.1:`port` (0: any free port). */
-export function serveStatic(root: string, port: number): Promise<WebServer> {
+/**
+ * Serves the files under `root` on 127.0.0.1:`port` (0: any free port). node:http is loaded
+ * here, not at start-up, so the other commands do not pay for it.
+ */
+export async function serveStatic(root: string, port: number): Promise<WebServer> {
+  const { createServer } = await import("node:http");
   const server = createServer((req, res) => answer(root, req, res));
   return new Promise((resolve, reject) => {
     server.once("error", (e: NodeJS.ErrnoException) =>

@@ -10,6 +10,7 @@ import { Engine, EVENT_STEPS } from "../../web/engine.js";
 import { defaultSettings, type ProgramChoice, type Settings } from "../../web/settings.js";
 
 const read = (p: string) => readRegularFile(p);
+const MiB = 1024 * 1024;
 
 function load(path: string, settings: Settings = defaultSettings, interval?: number): Engine {
   const program: ProgramChoice = { kind: "bundled", path };
@@ -110,6 +111,27 @@ describe("web engine", () => {
       fresh.goto(at);
       expect(e.position).toBe(at);
       expect(panes(e), `at ${at}`).toEqual(panes(fresh));
+    }
+  });
+
+  it("10: checkpoints are exact under segmentation and under software refill with A/D traps", () => {
+    const cases: [string, Settings][] = [
+      ["programs/sort.s", { ...defaultSettings, ram: 4 * MiB, mm: "segmented", fit: "best" }],
+      [
+        "programs/usertests/cow.s",
+        { ...defaultSettings, ram: MiB, tlb: 4, tlbWays: 2, tlbRefill: "software", ad: "trap" },
+      ],
+    ];
+    for (const [path, settings] of cases) {
+      const e = load(path, settings, 3_000);
+      e.run(20_000);
+      expect(e.timeline.positions.length).toBeGreaterThan(3);
+      for (const at of [17_777, 4_321]) {
+        e.goto(at);
+        const fresh = load(path, settings);
+        fresh.goto(at);
+        expect(panes(e), `${path} at ${at}`).toEqual(panes(fresh));
+      }
     }
   });
 

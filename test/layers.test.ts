@@ -1,6 +1,6 @@
 // The layers, as design.md draws them: hw/ at the bottom, then kernel/ and asm/, quiz/, session/
-// (UI-free, Node-free), host/ (the Node file reader), and the front ends cli/, labs/, bench/ on
-// top. Every .ts file's import specifiers are read (with TypeScript's own pre-processor, so
+// (UI-free, Node-free), host/ (the Node file reader), and the front ends cli/, labs/, bench/ and
+// web/ (the browser's, on session/ like the others) on top; nothing but tests imports cli/ or web/. Every .ts file's import specifiers are read (with TypeScript's own pre-processor, so
 // comments and strings do not count) and checked against the table of forbidden imports.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, sep } from "node:path";
@@ -9,9 +9,23 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "..");
 /** The folders holding vmlab's TypeScript. */
-const LAYERS = ["hw", "kernel", "asm", "quiz", "session", "host", "cli", "labs", "bench", "test"];
+const LAYERS = [
+  "hw",
+  "kernel",
+  "asm",
+  "quiz",
+  "session",
+  "host",
+  "cli",
+  "labs",
+  "bench",
+  "web",
+  "test",
+];
+/** Layers nothing but their own files and the tests may import. */
+const FRONT_ENDS = ["cli", "web"];
 
-/** What each layer must not import (beyond the rule that only cli/ and test/ import cli/). */
+/** What each layer must not import (beyond the rule that only tests import cli/ and web/). */
 const FORBIDDEN: Record<string, readonly string[]> = {
   hw: LAYERS.filter((l) => l !== "hw"),
   kernel: ["cli", "session", "host", "labs", "bench", "quiz", "asm", "test"],
@@ -22,6 +36,7 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   labs: ["cli", "bench", "test"],
   bench: ["cli", "labs", "test"],
   cli: ["bench", "test"],
+  web: ["host", "labs", "bench", "test"],
   test: [],
 };
 
@@ -42,16 +57,16 @@ function forbiddenImports(file: string, text: string): string[] {
     .filter((spec) => {
       const target = targetLayer(file, spec);
       if (target === undefined || target === layer) return false;
-      return banned.includes(target) || (target === "cli" && layer !== "test");
+      return banned.includes(target) || (FRONT_ENDS.includes(target) && layer !== "test");
     })
     .map((spec) => `${file} -> ${spec}`);
 }
 
-/** Every .ts file under the layer folders, relative to the root. */
+/** Every .ts and .tsx file under the layer folders, relative to the root. */
 function sourceFiles(): string[] {
   return LAYERS.flatMap((layer) =>
     readdirSync(join(ROOT, layer), { recursive: true, encoding: "utf8" })
-      .filter((f) => f.endsWith(".ts") && !f.split(sep).includes("node_modules"))
+      .filter((f) => /\.tsx?$/.test(f) && !f.split(sep).includes("node_modules"))
       .map((f) => join(layer, f)),
   );
 }
@@ -75,6 +90,13 @@ describe("layers", () => {
       [join("bench", "main.ts"), 'import { loadProgram } from "../cli/program.js";'],
       [join("labs", "grader", "harness.ts"), 'import { bootKernel } from "../../cli/boot.js";'],
       [join("labs", "grader", "kit.ts"), 'export * from "vmlab/cli/io";'],
+      [join("web", "worker.ts"), 'import { processIo } from "../cli/io.js";'],
+      [join("web", "engine.ts"), 'import { readRegularFile } from "../host/files.js";'],
+      [join("cli", "web.ts"), 'import { Engine } from "../web/engine.js";'],
+      [
+        join("session", "view", "index.ts"),
+        'import type { Snapshot } from "../../web/protocol.js";',
+      ],
     ];
     for (const [file, line] of cases) expect(forbiddenImports(file, line)).toHaveLength(1);
   });
@@ -85,6 +107,9 @@ describe("layers", () => {
       [join("session", "boot.ts"), 'import { Kernel } from "../kernel/kernel.js";'],
       [join("cli", "run.ts"), 'import { bootKernel } from "../session/boot.js";'],
       [join("test", "x.test.ts"), 'import { processIo } from "../cli/io.js";'],
+      [join("web", "worker.ts"), 'import { Session } from "../session/step/session.js";'],
+      [join("web", "panes", "views.tsx"), 'import { hex32 } from "../../hw/hex.js";'],
+      [join("test", "web", "x.test.ts"), 'import { Engine } from "../../web/engine.js";'],
       [join("hw", "cpu.ts"), '// import { Kernel } from "../kernel/kernel.js";'],
     ];
     for (const [file, line] of cases) expect(forbiddenImports(file, line)).toEqual([]);

@@ -23,11 +23,15 @@ export class Checkpoint {
 
   private reuse: Map<ArrayBufferLike, Uint8Array>;
 
+  /** Objects (and typed arrays) left out: caches the caller empties itself after a restore. */
+  private readonly skip: ReadonlySet<object>;
+
   /**
-   * Records everything reachable from `root`. The byte copies of `recycle` (a checkpoint no
-   * longer wanted) are reused where they fit, which saves allocating them afresh.
+   * Records everything reachable from `root` except `skip`. The byte copies of `recycle` (a
+   * checkpoint no longer wanted) are reused where they fit, which saves allocating them afresh.
    */
-  constructor(root: object, recycle?: Checkpoint) {
+  constructor(root: object, recycle?: Checkpoint, skip: ReadonlySet<object> = new Set()) {
+    this.skip = skip;
     this.reuse = recycle?.buffers ?? new Map();
     const pending: unknown[] = [root];
     while (pending.length > 0) this.save(pending.pop(), pending);
@@ -36,6 +40,7 @@ export class Checkpoint {
 
   private save(value: unknown, pending: unknown[]): void {
     if (value === null || typeof value !== "object" || this.objects.has(value)) return;
+    if (this.skip.has(value)) return;
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
       this.saveBuffer(ArrayBuffer.isView(value) ? value.buffer : value);
       return;

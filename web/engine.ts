@@ -18,7 +18,7 @@ import { Stops } from "../session/step/stops.js";
 import { labelsOf } from "../session/step/symbols.js";
 import { GuestConsole } from "./console.js";
 import { machineOptions, type ProgramChoice, type Settings, SOURCE_NAME } from "./settings.js";
-import { Timeline } from "./timeline.js";
+import { restoreMark, Timeline } from "./timeline.js";
 import type { ConsoleLine, Diagnostic, DisasmLine, RegisterView } from "./view.js";
 
 /** How many traced steps the Events pane (and the last-step panes) look back over. */
@@ -117,7 +117,7 @@ export class Engine {
   goto(position: number): void {
     const quiet = Math.max(0, position - EVENT_STEPS);
     const mark = this.timeline.before(quiet)!;
-    mark.checkpoint.restore();
+    restoreMark(this.session, mark);
     this.guest.restore(mark.console);
     this.session.history.length = 0;
     this.advance(quiet - this.session.position);

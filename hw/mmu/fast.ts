@@ -81,6 +81,19 @@ export class FastTables {
     // fetchSlot stays: the entry still holds the last fetch, whose stamp must catch up.
   }
 
+  /**
+   * Zeroes every word, wherever it is: for when the tables' bookkeeping cannot be trusted to name
+   * them (a checkpoint put the rest of the machine back but left these caches out). The fetch
+   * page's slot stays, as in clear().
+   */
+  wipe(): void {
+    this.fetch.fill(0);
+    this.load.fill(0);
+    this.store.fill(0);
+    this.installed = [];
+    for (const pages of this.entryPages) pages.length = 0;
+  }
+
   /** Clears the words of TLB entry `i` (it is being replaced or invalidated). */
   dropEntry(i: number): void {
     const slot = i + 1;

@@ -2,7 +2,15 @@
 // it means. Page faults (and limit faults) go to the memory model's fault handler, ecalls to the
 // syscall table, TLB misses to the refill handler; everything else ends the process with a signal.
 import { hex32 } from "../hw/hex.js";
-import { Cause, causeAccess, causeName, FaultReason, isPageFault, type Trap } from "../hw/trap.js";
+import {
+  Access,
+  Cause,
+  causeAccess,
+  causeName,
+  FaultReason,
+  isPageFault,
+  type Trap,
+} from "../hw/trap.js";
 import { Signal as Sig } from "./abi.js";
 import type { MemoryModel } from "./memory.js";
 import { emulateMisaligned, MisalignedMode } from "./misaligned.js";
@@ -51,7 +59,7 @@ export function handleTrap(k: TrapContext, p: Proc, trap: Trap): void {
       k.options.plugins.tlbRefill(k, p, trap);
       return;
     case Cause.IllegalInstruction:
-      k.kill(p, Sig.SIGILL, `illegal instruction ${hex32(trap.tval)} at pc ${hex32(trap.epc)}`);
+      k.kill(p, Sig.SIGILL, illegalInstruction(k, p, trap));
       return;
     case Cause.Breakpoint:
       k.kill(p, Sig.SIGTRAP, `breakpoint (ebreak) at pc ${hex32(trap.epc)}`);
@@ -121,4 +129,33 @@ function fault(k: TrapContext, p: Proc, trap: Trap): void {
       Sig.SIGSEGV,
       `${causeName(trap.cause)} at ${hex32(trap.tval)} (${r.reason}), pc ${hex32(trap.epc)}`,
     );
+}
+
+/** Bytes of one instruction, and of the page the code that ran off its end was in. */
+const INSTRUCTION_BYTES = 4;
+const PAGE_BYTES = 4096;
+
+/**
+ * Why `p` dies of an illegal instruction; for the all-zero word just past the last instruction
+ * (a real instruction before it, nothing but zeros after it to the end of its page: the program
+ * ran off the end of its code), with a question for the beginner who forgot `exit`.
+ */
+function illegalInstruction(k: TrapContext, p: Proc, trap: Trap): string {
+  const what = `illegal instruction ${hex32(trap.tval)} at pc ${hex32(trap.epc)}`;
+  return ranOffTheEnd(k, p, trap)
+    ? `${what}, just past the last instruction: did the program forget to call exit?`
+    : what;
+}
+
+/** True if `trap` is a zero word after an instruction with only zeros after it in its page. */
+function ranOffTheEnd(k: TrapContext, p: Proc, trap: Trap): boolean {
+  if (trap.tval !== 0 || trap.epc < INSTRUCTION_BYTES) return false;
+  const before = k.memory.userPa(p, trap.epc - INSTRUCTION_BYTES, Access.Fetch);
+  const at = k.memory.userPa(p, trap.epc, Access.Fetch);
+  if (before < 0 || at < 0 || k.machine.ram.peek32(before) === 0) return false;
+  const pageEnd = at - (at % PAGE_BYTES) + PAGE_BYTES;
+  for (let pa = at; pa < pageEnd; pa += INSTRUCTION_BYTES) {
+    if (k.machine.ram.peek32(pa) !== 0) return false;
+  }
+  return true;
 }

@@ -117,8 +117,12 @@ function describeLoadError(e: unknown, dir: string): string {
   const text =
     e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e);
   const short = shortPaths(text, dir);
-  const syntax = /^(\S+:\d+:\d+): ERROR: (.*)$/m.exec(short);
-  if (syntax) return `syntax error at ${syntax[1]}: ${syntax[2]}`;
+  // esbuild (under tsx) counts columns from 0; vmlab, editors and the assembler count from 1.
+  const syntax = /^(\S+):(\d+):(\d+): ERROR: (.*)$/m.exec(short);
+  if (syntax) {
+    const [, file, line, column, message] = syntax;
+    return `syntax error at ${file}:${line}:${Number(column) + 1}: ${message}`;
+  }
   return short.split("\n").slice(0, 6).join("\n");
 }
 

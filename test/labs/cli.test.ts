@@ -223,7 +223,7 @@ describe("vmlab lab grade", () => {
     const r = await runVmlab(["lab", "grade", "contiguous", dir]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(
-      '! allocator.ts does not load: syntax error at allocator.ts:2:21: Expected ")" but found "{"',
+      '! allocator.ts does not load: syntax error at allocator.ts:2:22: Expected ")" but found "{"',
     );
     expect(r.stdout).toMatch(/PASS +6\/6 +first fit/);
     expect(r.stdout).toMatch(/FAIL +0\/12 +free: coalesces[^\n]*\n +allocator\.ts does not load/);

@@ -169,7 +169,7 @@ function ask(
   text: string,
   problems: readonly QuizProblem[],
   host: QuizCommandHost,
-) {
+): number {
   const term = host.terminal;
   if (!term) throw new QuizUsageError(`quiz ${kind.name}: --ask needs a terminal or a pipe`);
   term.write(text);

@@ -1,6 +1,7 @@
-// Messages that tell a beginner what went wrong: a program that runs off the end of its code, and
-// a lab file with a syntax error (columns counted from 1, as the assembler counts them).
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+// Messages that tell a beginner what went wrong: a program that runs off the end of its code.
+// (The lab loader's syntax errors, with columns counted from 1, are checked in
+// test/labs/cli.test.ts: `syntax error at allocator.ts:2:22`.)
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -46,20 +47,5 @@ describe("running off the end of _start", () => {
     const r = await runVmlab(["run", ok]);
     expect(r.status).toBe(3);
     expect(r.stderr).toBe("");
-  });
-});
-
-describe("the lab loader counts columns from 1", () => {
-  it("a syntax error names line and column as an editor shows them", async () => {
-    const work = join(dir, "contiguous");
-    await runVmlab(["lab", "start", "contiguous", work]);
-    cpSync("test/labs/broken/contiguous/fit.ts", join(work, "fit.ts"));
-    // The '(' that is never closed is at column 8; the '{' esbuild stops at is at column 22.
-    writeFileSync(
-      join(work, "allocator.ts"),
-      "export class Allocator {\n  alloc(size: number {\n}\n",
-    );
-    const r = await runVmlab(["lab", "grade", "contiguous", work, "--in-process"]);
-    expect(r.stdout).toContain('syntax error at allocator.ts:2:22: Expected ")" but found "{"');
   });
 });

@@ -1,8 +1,9 @@
 // Where a session has been: checkpoints along the run (web/checkpoint.ts), so that reaching an
 // earlier or later position replays from the nearest checkpoint before it, not from the boot.
 // Checkpoints are taken as the run goes, about every `interval` instructions, the interval chosen
-// so that taking them costs at most a tenth of the running time; when they hold more than
-// BUDGET_BYTES, every other one is dropped (never the boot's) and the interval doubles.
+// so that taking them costs at most a fifth of the running time; when they hold more than
+// BUDGET_BYTES, every other one is dropped (never the boot's), its copies kept for reuse, and the
+// interval doubles.
 import type { Session } from "../session/step/session.js";
 import { Checkpoint } from "./checkpoint.js";
 import type { ConsoleState } from "./console.js";
@@ -11,8 +12,12 @@ import type { ConsoleState } from "./console.js";
 const BUDGET_BYTES = 256 * 1024 * 1024;
 /** Fewest instructions between two checkpoints. */
 export const MIN_INTERVAL = 1_000_000;
-/** Running time per unit of checkpointing time. */
-const RUN_PER_CHECKPOINT = 10;
+/**
+ * Running time per unit of checkpointing time. 4 keeps Back from the far end of a run within
+ * about 4 checkpoint-copies of replay (a fifth of a second where copying 16 MiB takes 50 ms) at
+ * a fifth of Run's speed.
+ */
+const RUN_PER_CHECKPOINT = 4;
 
 /** A checkpoint and what the page showed then. */
 export interface Mark {
@@ -24,7 +29,8 @@ export interface Mark {
 export class Timeline {
   /** In position order; the first is the boot's. */
   private readonly marks: Mark[] = [];
-  private spare: Checkpoint | undefined;
+  /** Checkpoints dropped by trim, whose byte copies the next ones reuse (already paged in). */
+  private readonly spares: Checkpoint[] = [];
   /** Instructions between checkpoints (fixed when given, else adapted to their cost). */
   interval: number;
   private readonly fixed: boolean;
@@ -50,8 +56,7 @@ export class Timeline {
    */
   take(session: Session, console: ConsoleState, instructionsPerMs: number): void {
     const start = performance.now();
-    const checkpoint = new Checkpoint(session, this.spare, caches(session));
-    this.spare = undefined;
+    const checkpoint = new Checkpoint(session, this.spares.pop(), caches(session));
     const cost = performance.now() - start;
     const mark = { position: session.position, checkpoint, console };
     const at = this.marks.findIndex((m) => m.position >= mark.position);
@@ -79,7 +84,7 @@ export class Timeline {
     const total = () => this.marks.reduce((n, m) => n + m.checkpoint.bytes, 0);
     while (this.marks.length > 2 && total() > BUDGET_BYTES) {
       for (let i = this.marks.length - 1; i >= 1; i -= 2)
-        this.spare = this.marks.splice(i, 1)[0]!.checkpoint;
+        this.spares.push(this.marks.splice(i, 1)[0]!.checkpoint);
       if (!this.fixed) this.interval *= 2;
     }
   }

@@ -79,7 +79,11 @@ async function stepPrograms(
   const stdoutIsTerminal = io.isTerminal?.("stdout") === true;
   const interactive = script === undefined && io.isTerminal?.("stdin") === true;
   const paint = makePaint(interactive && stdoutIsTerminal && !process.env.NO_COLOR);
-  const pacer = new Pacer(progressWriter(io, stdoutIsTerminal));
+  // At a terminal readline reports Ctrl-C itself; in a script the pacer listens while it paces.
+  const pacer = new Pacer(
+    progressWriter(io, stdoutIsTerminal),
+    interactive ? null : (io.onInterrupt?.bind(io) ?? null),
+  );
   const out = (line: string) => {
     pacer.clearProgress();
     io.stdout(`${line}\n`);

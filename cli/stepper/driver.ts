@@ -60,14 +60,28 @@ export class Pacer {
   private turn = 0;
   private shown = false;
   private readonly progress: ((text: string) => void) | null;
+  /** Installs a Ctrl-C handler, returning its removal; null where Ctrl-C reaches us otherwise. */
+  private readonly listen: ((handler: () => void) => () => void) | null;
+  /** Removes the handler installed for the running command, if one was. */
+  private unlisten: (() => void) | null = null;
 
-  /** `progress` writes to the terminal (null when output is not a terminal: no progress shown). */
-  constructor(progress: ((text: string) => void) | null) {
+  /**
+   * `progress` writes to the terminal (null when output is not a terminal: no progress shown).
+   * `listen` installs a Ctrl-C handler; it is installed only while a command that paces itself
+   * runs, so a Ctrl-C during any other command still ends the process as it always did.
+   */
+  constructor(
+    progress: ((text: string) => void) | null,
+    listen: ((handler: () => void) => () => void) | null = null,
+  ) {
     this.progress = progress;
+    this.listen = listen;
   }
 
   /** For StepContext.pace. */
   readonly pace = async (done: number): Promise<boolean> => {
+    if (this.busy && this.unlisten === null && this.listen !== null)
+      this.unlisten = this.listen(() => this.interrupt());
     if (performance.now() < this.turn + PACE_MS) return this.interrupted;
     await new Promise((resolve) => setImmediate(resolve));
     this.turn = performance.now();
@@ -87,6 +101,8 @@ export class Pacer {
       return await work();
     } finally {
       this.busy = false;
+      this.unlisten?.();
+      this.unlisten = null;
       this.clearProgress();
     }
   }
@@ -113,7 +129,8 @@ export class Pacer {
 /**
  * Runs `text` line by line as commands, echoing each after the prompt. Returns 1 if any command
  * failed (each failure reported on stderr as `name:line: message`), else 0; a Ctrl-C stops the
- * command running and ends the script (130, as a shell reports SIGINT).
+ * command running and ends the script (130, as a shell reports SIGINT): a command that paces
+ * itself stops at an instruction boundary and says where (`pacer` listens for Ctrl-C only then).
  */
 export async function runScript(
   ctx: StepContext,
@@ -125,21 +142,16 @@ export async function runScript(
   let status = 0;
   const lines = text.split(/\r?\n/);
   if (lines.at(-1) === "") lines.pop();
-  const release = io.onInterrupt?.(() => pacer.interrupt());
-  try {
-    for (const [i, line] of lines.entries()) {
-      if (splitLine(line)) ctx.out(`${promptText(ctx)}${line.trim()}`);
-      const go = await pacer.around(() =>
-        runLine(ctx, line, (message) => {
-          status = 1;
-          io.stderr(`vmlab step: ${name}:${i + 1}: ${message}\n`);
-        }),
-      );
-      if (pacer.wasInterrupted) return INTERRUPTED_STATUS;
-      if (!go) break;
-    }
-  } finally {
-    release?.();
+  for (const [i, line] of lines.entries()) {
+    if (splitLine(line)) ctx.out(`${promptText(ctx)}${line.trim()}`);
+    const go = await pacer.around(() =>
+      runLine(ctx, line, (message) => {
+        status = 1;
+        io.stderr(`vmlab step: ${name}:${i + 1}: ${message}\n`);
+      }),
+    );
+    if (pacer.wasInterrupted) return INTERRUPTED_STATUS;
+    if (!go) break;
   }
   return status;
 }

@@ -104,6 +104,8 @@ export interface ExamineFormat {
 }
 
 const UNITS: Record<string, 1 | 2 | 4> = { b: 1, h: 2, w: 4 };
+/** Most units (or instructions, or strings) one x or xp shows. */
+export const MAX_EXAMINE = 65536;
 
 /**
  * Parses "4w", "16b", "w", "8", "5i", "2s" (gdb's x/Nu: words, halves, bytes, instructions or
@@ -117,6 +119,8 @@ export function parseExamineFormat(format: string | undefined): ExamineFormat {
   if (!m || letters.length > 1)
     throw new StepError(`bad format '/${format}' (expected /Nw, /Nh, /Nb, /Ni or /Ns, e.g. x/4w)`);
   const count = m[1] === "" ? 1 : parseNumber(m[1]!, "count");
+  if (count > MAX_EXAMINE)
+    throw new StepError(`at most ${MAX_EXAMINE} units at a time (asked for ${m[1]})`);
   const strings = letters === "s";
   return {
     count,

@@ -141,8 +141,12 @@ export function examinePhysicalLines(
   size: 1 | 2 | 4,
 ): string[] {
   const ram = s.world.machine.ram;
-  if (pa + count * size > ram.size)
+  if (pa >= ram.size)
     throw new StepError(`bad physical address ${hex32(pa)}: RAM ends at ${hex32(ram.size)}`);
+  if (pa + count * size > ram.size)
+    throw new StepError(
+      `${count} units from ${hex32(pa)} run past the end of RAM at ${hex32(ram.size)}`,
+    );
   const values = Array.from({ length: count }, (_, i) => {
     let v = 0;
     for (let b = size - 1; b >= 0; b--) v = v * 256 + ram.u8[pa + i * size + b]!;

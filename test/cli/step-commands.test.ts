@@ -131,3 +131,16 @@ describe("segments are named, and pt and the trace agree", () => {
     );
   });
 });
+
+describe("x and xp refuse what would not end", () => {
+  it("a count above 65536 is refused, not a host crash; xp says which end leaves RAM", async () => {
+    const r = await step(
+      ["programs/hello.s"],
+      "x/99999999999999999999b 0\nxp/2w 0xfffffc\nx/4w msg\n",
+    );
+    expect(r.stderr).toContain("at most 65536 units at a time (asked for 99999999999999999999)");
+    expect(r.stderr).toContain("2 units from 0x00fffffc run past the end of RAM at 0x01000000");
+    expect(r.stderr).not.toContain("internal error");
+    expect(r.stdout).toContain("<msg>:");
+  });
+});

@@ -141,4 +141,22 @@ describe("the terminal's view", () => {
     expect(shown.some((t) => t === "\r12345 instructions so far (Ctrl-C stops)")).toBe(true);
     expect(shown.at(-1)).toBe("\r\x1b[K");
   });
+
+  it("listens for Ctrl-C only while a command paces itself (any other still ends the process)", async () => {
+    const events: string[] = [];
+    const pacer = new Pacer(null, () => {
+      events.push("listen");
+      return () => events.push("release");
+    });
+    await pacer.around(async () => {
+      events.push("quick command");
+    });
+    expect(events).toEqual(["quick command"]);
+    await pacer.around(async () => {
+      await pacer.pace(1);
+      await pacer.pace(2);
+      events.push("paced");
+    });
+    expect(events).toEqual(["quick command", "listen", "paced", "release"]);
+  });
 });

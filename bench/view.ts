@@ -4,7 +4,7 @@
 // frame (aim: < 2 ms). Prints one line per machine: median and 90th percentile of each. A
 // benchmark, never a test.
 import { readRegularFile } from "../host/files.js";
-import type { MachineOptions } from "../session/boot.js";
+import { DEFAULT_MACHINE_OPTIONS, type MachineOptions } from "../session/boot.js";
 import { bytesSource } from "../session/step/guest-io.js";
 import { Session } from "../session/step/session.js";
 import { prepareSetup } from "../session/step/setup.js";
@@ -15,23 +15,7 @@ const RUNS = 300;
 /** Traced steps before measuring, as the browser's Events pane keeps them. */
 const DEPTH = 16;
 
-const machine: MachineOptions = {
-  ram: 64 * MiB,
-  mm: "paged",
-  tlb: 64,
-  tlbPolicy: "lru",
-  tlbRefill: "hardware",
-  ad: "hardware",
-  maxSteps: 0,
-  quantum: 10_000,
-  maxProcs: 64,
-  forkCopy: false,
-  fit: "first",
-  swap: 0,
-  policy: "clock",
-  seed: 1,
-  check: false,
-};
+const machine: MachineOptions = { ...DEFAULT_MACHINE_OPTIONS, ram: 64 * MiB };
 
 const CASES: { name: string; file: string; at: number; opts?: Partial<MachineOptions> }[] = [
   { name: "sieve.s", file: "programs/sieve.s", at: 50_000 },

@@ -43,6 +43,25 @@ export interface MachineOptions {
   misaligned?: MisalignedMode;
 }
 
+/** `vmlab run`'s defaults: 16 MiB of RAM, paged, a 64-entry LRU TLB, no swap, seed 1. */
+export const DEFAULT_MACHINE_OPTIONS: Readonly<MachineOptions> = {
+  ram: 16 * 1024 * 1024,
+  mm: "paged",
+  tlb: 64,
+  tlbPolicy: "lru",
+  tlbRefill: "hardware",
+  ad: "hardware",
+  maxSteps: 0,
+  quantum: 10_000,
+  maxProcs: 64,
+  forkCopy: false,
+  fit: "first",
+  swap: 0,
+  policy: "clock",
+  seed: 1,
+  check: false,
+};
+
 const GiB = 1024 ** 3;
 /** Largest --ram: the hardware model's physical memory (hw/ram.ts checkRamSize). */
 export const MAX_RAM = 2 * GiB;

@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { prepareSetup } from "../../cli/boot.js";
 import { type CliIo, processIo } from "../../cli/io.js";
-import type { MachineOptions } from "../../session/boot.js";
+import { DEFAULT_MACHINE_OPTIONS, type MachineOptions } from "../../session/boot.js";
 import { bytesSource } from "../../session/step/guest-io.js";
 import { Session } from "../../session/step/session.js";
 
@@ -15,23 +15,7 @@ const quietIo: CliIo = {
 };
 
 /** `vmlab run`'s defaults (16 MiB of RAM, paged, a 64-entry LRU TLB, no swap). */
-export const defaults: MachineOptions = {
-  ram: 16 * 1024 * 1024,
-  mm: "paged",
-  tlb: 64,
-  tlbPolicy: "lru",
-  tlbRefill: "hardware",
-  ad: "hardware",
-  maxSteps: 0,
-  quantum: 10_000,
-  maxProcs: 64,
-  forkCopy: false,
-  fit: "first",
-  swap: 0,
-  policy: "clock",
-  seed: 1,
-  check: false,
-};
+export const defaults: MachineOptions = { ...DEFAULT_MACHINE_OPTIONS };
 
 /** A stepping session on `files` with `opts` changed from the defaults; `stdin` is the guest's. */
 export function session(files: string[], opts: Partial<MachineOptions> = {}, stdin = ""): Session {

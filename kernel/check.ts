@@ -90,11 +90,12 @@ function checkPtes(k: CheckContext, p: Proc, census: Census): string | undefined
     }
     const ppn = ptePpn(pte);
     const use = frames.use[ppn];
-    const at = `pid ${p.pid}: va 0x${va.toString(16)}`;
-    if (ppn >= frames.count) problem = `${at} maps frame ${ppn}, outside RAM`;
-    else if ((pte & PTE_U) === 0) problem = `${at} is mapped without the U bit`;
+    // The place is spelled out only for a problem: this runs for every PTE after every trap.
+    const at = () => `pid ${p.pid}: va 0x${va.toString(16)}`;
+    if (ppn >= frames.count) problem = `${at()} maps frame ${ppn}, outside RAM`;
+    else if ((pte & PTE_U) === 0) problem = `${at()} is mapped without the U bit`;
     else if (use !== FrameUse.User && use !== FrameUse.Shared)
-      problem = `${at} maps frame ${ppn}, which is ${useName(use)}`;
+      problem = `${at()} maps frame ${ppn}, which is ${useName(use)}`;
     else census.mappings[ppn]!++;
     resident++;
   });

@@ -8,7 +8,7 @@
 // have ended), and the kernel must explain on stderr each process it killed, in order. The
 // programs that use only the ABI and print no addresses also run under qemu-riscv32, built by
 // GNU as + ld, and must print the same and exit the same there.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describePeers, gnuBuild, type QemuResult, runQemu } from "../helpers/gnu.js";
 import { runVmlab, type VmlabResult } from "../helpers/vmlab.js";
@@ -284,13 +284,13 @@ describePeers("usertests that use only the ABI, under qemu-riscv32 and vmlab", (
         expect(qemu.status).toBe(0);
       });
 
-      it("vmlab runs the source as qemu runs the GNU-built ELF", {
-        timeout: TIMEOUT_MS,
-      }, async () => {
-        const r = await runCase(c, sourceOf(c));
-        expect({ stdout: r.stdout, status: r.status }, r.stderr).toEqual({
-          stdout: qemu.stdout,
-          status: qemu.status,
+      it("qemu prints what vmlab prints for the source (its expected output above)", () => {
+        // The --check run above matched vmlab's stdout for the source against this file and saw
+        // status 0; comparing qemu with the file closes the loop without running vmlab again.
+        const expected = readFileSync(`${EXPECTED_DIR}/${c.name}.out`, "utf8");
+        expect({ stdout: qemu.stdout, status: qemu.status }).toEqual({
+          stdout: expected,
+          status: 0,
         });
       });
 

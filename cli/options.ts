@@ -89,6 +89,11 @@ export function ineffectiveOptionWarnings(setup: OptionSetup, typed: TypedOption
   } else if (setup.swap === 0 && typed.has("policy")) {
     warnings.push(`${as("policy")} does nothing without --swap: no page is ever evicted`);
   }
+  if (typed.has("json") && !typed.has("stats")) {
+    warnings.push(
+      "--json does nothing without --stats: it is the form --stats prints the counters in",
+    );
+  }
   if (!CONTIGUOUS_SCHEMES.includes(setup.mm) && typed.has("fit")) {
     warnings.push(
       `${as("fit")} does nothing under --mm ${setup.mm}: it places base-limit partitions and segments`,

@@ -43,6 +43,10 @@ describe("an option that does nothing says so", () => {
       ["--fit", "best"],
       ["--fit best does nothing under --mm paged: it places base-limit partitions and segments"],
     ],
+    [
+      ["--json"],
+      ["--json does nothing without --stats: it is the form --stats prints the counters in"],
+    ],
   ];
   for (const [args, expected] of cases) {
     it(`vmlab run ${args.join(" ")}`, async () => {
@@ -58,6 +62,7 @@ describe("an option that does nothing says so", () => {
       ["--swap", "1m", "--policy", "lru", "--tlb", "8", "--fork-copy"],
       ["--mm", "segmented", "--fit", "best", "--swap", "0"],
       ["--mm", "bare"],
+      ["--stats", "--json"],
     ]) {
       const r = await runVmlab(["run", ...args, HELLO]);
       expect(warnings(r.stderr)).toEqual([]);

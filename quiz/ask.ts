@@ -51,15 +51,35 @@ export function askProblems(
       term.write("\n(end of input)\n");
       break;
     }
-    if (term.echo) term.write(`${line}\n`);
+    if (term.echo) term.write(`${shown(line)}\n`);
     asked++;
-    const wrong = line === "" ? "no answer" : p.grade(line);
+    // A valid answer is short and plain: a long one is not graded (nor echoed in full), and
+    // control characters are shown escaped (graded so, they still cannot parse).
+    const wrong =
+      line === ""
+        ? "no answer"
+        : line.length > MAX_ECHO
+          ? `an answer of ${line.length} characters`
+          : p.grade(shown(line));
     if (wrong === undefined) right++;
     term.write(`${verdict(p, wrong)}\n`);
   }
   if (asked < problems.length) term.write(`${problems.length - asked} question(s) unanswered\n`);
   term.write(`\nScore: ${right} of ${problems.length} right\n`);
   return right === problems.length ? 0 : 1;
+}
+
+/** Most characters of an answer echoed back. */
+const MAX_ECHO = 80;
+
+/** An answer as it is echoed: control characters as \xNN, long ones cut to MAX_ECHO. */
+function shown(line: string): string {
+  let text = "";
+  for (const c of line.slice(0, MAX_ECHO)) {
+    const code = c.charCodeAt(0);
+    text += code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, "0")}` : c;
+  }
+  return line.length > MAX_ECHO ? `${text}... (${line.length} characters)` : text;
 }
 
 /** The next answer line, trimmed, skipping comment lines; undefined at end of input. */

@@ -53,6 +53,17 @@ describe("--ask", () => {
     expect(r.status).toBe(1);
   });
 
+  it("a huge or binary answer is echoed escaped and cut, and graded wrong", async () => {
+    const huge = "7".repeat(5000);
+    const r = await runVmlab(["quiz", "relocation", "-s", "0", "--ask"], `\x1b[31m1\n${huge}\n`);
+    expect(r.stdout).not.toContain("\x1b");
+    expect(r.stdout).toContain("your answer> \\x1b[31m1\n");
+    expect(r.stdout).toContain(`your answer> ${"7".repeat(80)}... (5000 characters)\n`);
+    expect(r.stdout).toContain("wrong (an answer of 5000 characters)");
+    expect(r.stdout.length).toBeLessThan(5000);
+    expect(r.status).toBe(1);
+  });
+
   it("refuses -c (the answers) and --check or --json with it: status 2", async () => {
     for (const extra of [["-c"], ["--check", "-"], ["--json"]]) {
       const r = await runVmlab(["quiz", "relocation", "--ask", ...extra], RELOCATION_RIGHT);

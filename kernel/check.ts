@@ -81,20 +81,24 @@ function checkPtes(k: CheckContext, p: Proc, census: Census): string | undefined
   const { frames } = k;
   let problem: string | undefined;
   let resident = 0;
+  // This visits every PTE after every trap: the bits and uses it tests are read once, here, and
+  // the place is spelled out only for a problem.
+  const [valid, user, swapped] = [PTE_V, PTE_U, PTE_SWAP];
+  const [userPage, sharedPage] = [FrameUse.User, FrameUse.Shared];
+  const ppnOf = ptePpn;
   forEachPte(referencePageTable, k.machine.ram, frames, p.root, 0, USER_TOP, (va, _addr, pte) => {
     if (problem) return;
-    if ((pte & PTE_V) === 0) {
-      if (pte & PTE_SWAP)
+    if ((pte & valid) === 0) {
+      if (pte & swapped)
         census.slotRefs.set(swapSlot(pte), (census.slotRefs.get(swapSlot(pte)) ?? 0) + 1);
       return;
     }
-    const ppn = ptePpn(pte);
+    const ppn = ppnOf(pte);
     const use = frames.use[ppn];
-    // The place is spelled out only for a problem: this runs for every PTE after every trap.
     const at = () => `pid ${p.pid}: va 0x${va.toString(16)}`;
     if (ppn >= frames.count) problem = `${at()} maps frame ${ppn}, outside RAM`;
-    else if ((pte & PTE_U) === 0) problem = `${at()} is mapped without the U bit`;
-    else if (use !== FrameUse.User && use !== FrameUse.Shared)
+    else if ((pte & user) === 0) problem = `${at()} is mapped without the U bit`;
+    else if (use !== userPage && use !== sharedPage)
       problem = `${at()} maps frame ${ppn}, which is ${useName(use)}`;
     else census.mappings[ppn]!++;
     resident++;
@@ -108,10 +112,11 @@ function checkPtes(k: CheckContext, p: Proc, census: Census): string | undefined
 /** Reference counts equal mappings, every user frame is mapped, and no frame is left pinned. */
 function checkFrames(k: CheckContext, mappings: Int32Array): string | undefined {
   const { frames } = k;
+  const userPage = FrameUse.User; // read once: the loop visits every frame after every trap
   for (let ppn = 0; ppn < frames.count; ppn++) {
     if (frames.pins[ppn] !== 0)
       return `frame ${ppn} is still pinned (${frames.pins[ppn]}) after the trap was served`;
-    if (frames.use[ppn] !== FrameUse.User) continue;
+    if (frames.use[ppn] !== userPage) continue;
     if (frames.refs[ppn] !== mappings[ppn])
       return `frame ${ppn}: reference count ${frames.refs[ppn]} but ${mappings[ppn]} mappings`;
     if (mappings[ppn] === 0) return `frame ${ppn} is a user page that nothing maps (a leak)`;
@@ -128,14 +133,15 @@ function checkPolicy(k: CheckContext): string | undefined {
   if (!swapper || options.plugins.replacement || options.plugins.pageFault !== handlePageFault)
     return undefined;
   const known = new Set<number>();
+  const userPage = FrameUse.User; // read once: the loops visit every frame after every trap
   for (const ppn of swapper.policy.order()) {
     if (known.has(ppn)) return `policy ${swapper.policy.name} holds frame ${ppn} twice`;
-    if (frames.use[ppn] !== FrameUse.User)
+    if (frames.use[ppn] !== userPage)
       return `policy ${swapper.policy.name} holds frame ${ppn}, which is ${useName(frames.use[ppn])}`;
     known.add(ppn);
   }
   for (let ppn = frames.reserved; ppn < frames.count; ppn++) {
-    if (frames.use[ppn] === FrameUse.User && !known.has(ppn))
+    if (frames.use[ppn] === userPage && !known.has(ppn))
       return `user frame ${ppn} is unknown to policy ${swapper.policy.name}`;
   }
   return undefined;
@@ -158,7 +164,8 @@ function checkSwapSlots(k: CheckContext, seen: Map<number, number>): string | un
 function checkFreeCount(k: CheckContext): string | undefined {
   const { frames } = k;
   let free = 0;
-  for (let ppn = 0; ppn < frames.count; ppn++) if (frames.use[ppn] === FrameUse.Free) free++;
+  const freeFrame = FrameUse.Free; // read once: the loop visits every frame after every trap
+  for (let ppn = 0; ppn < frames.count; ppn++) if (frames.use[ppn] === freeFrame) free++;
   return free === frames.free
     ? undefined
     : `free-frame count ${frames.free} but ${free} frames are free`;

@@ -2,7 +2,12 @@
 // browser front end would pass. Loading problems come back as values; options and starts that
 // cannot work are SessionErrors.
 import { describe, expect, it } from "vitest";
-import { bootKernel, type MachineOptions, machineConfig } from "../../session/boot.js";
+import {
+  bootKernel,
+  DEFAULT_MACHINE_OPTIONS,
+  type MachineOptions,
+  machineConfig,
+} from "../../session/boot.js";
 import { SessionError } from "../../session/errors.js";
 import { type FileReader, loadProgram } from "../../session/program.js";
 
@@ -31,21 +36,13 @@ function memoryReader(files: Record<string, string>, unreadable: string[] = []):
   };
 }
 
+/** vmlab run's defaults on a small machine, checked after every trap. */
 const defaults: MachineOptions = {
+  ...DEFAULT_MACHINE_OPTIONS,
   ram: 1024 * 1024,
-  mm: "paged",
   tlb: 16,
-  tlbPolicy: "lru",
-  tlbRefill: "hardware",
-  ad: "hardware",
   maxSteps: 100_000,
-  quantum: 10_000,
   maxProcs: 8,
-  forkCopy: false,
-  fit: "first",
-  swap: 0,
-  policy: "clock",
-  seed: 1,
   check: true,
 };
 

@@ -6,6 +6,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readRegularFile } from "../host/files.js";
+import { ENGINES } from "../hw/cpu.js";
 import type { ElfImage } from "../hw/elf.js";
 import { defaultMachineConfig, type MachineConfig } from "../hw/machine.js";
 import { MmuMode } from "../hw/mmu.js";
@@ -102,21 +103,24 @@ function cpuSection(only: string[], print: (s: string) => void) {
   const rows = [];
   for (const file of files) {
     const image = program(join(dir, file));
-    for (const config of CPU_CONFIGS) {
-      const r = best(file, image, config);
-      const mips = r.instructions / r.seconds / 1e6;
-      rows.push({
-        program: file,
-        mode: config.name,
-        instructions: r.instructions,
-        seconds: r.seconds,
-        mips,
-        status: r.status,
-      });
-      print(
-        `${file.padEnd(11)} ${config.name.padEnd(19)} ${String(r.instructions).padStart(10)} instr ${r.seconds.toFixed(3).padStart(7)} s ${mips.toFixed(1).padStart(7)} MIPS  exit ${r.status}`,
-      );
-    }
+    for (const base of CPU_CONFIGS)
+      for (const engine of ENGINES) {
+        const config = { ...base, machine: { ...base.machine, engine } };
+        const r = best(file, image, config);
+        const mips = r.instructions / r.seconds / 1e6;
+        rows.push({
+          program: file,
+          mode: config.name,
+          engine,
+          instructions: r.instructions,
+          seconds: r.seconds,
+          mips,
+          status: r.status,
+        });
+        print(
+          `${file.padEnd(11)} ${config.name.padEnd(19)} ${engine.padEnd(9)} ${String(r.instructions).padStart(10)} instr ${r.seconds.toFixed(3).padStart(7)} s ${mips.toFixed(1).padStart(7)} MIPS  exit ${r.status}`,
+        );
+      }
   }
   return rows;
 }

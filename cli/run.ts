@@ -2,6 +2,7 @@
 // stdout; vmlab's own reports (kernel messages, traces, stats, the memory map) go to stderr.
 
 import { Command, Option } from "commander";
+import { ENGINES } from "../hw/cpu.js";
 import { hex } from "../hw/hex.js";
 import { defaultMachineConfig, type Machine } from "../hw/machine.js";
 import { AdMode, MmuMode, RefillMode } from "../hw/mmu.js";
@@ -132,6 +133,14 @@ export const runCommand: SubcommandFactory = (io, result) =>
       )
         .default(MisalignedMode.Emulate)
         .argParser(parseChoice(Object.values(MisalignedMode))),
+    )
+    .addOption(
+      new Option(
+        "--engine <engine>",
+        "run guest code by: compile (to JavaScript, the fast way) | interpret (one instruction at a time); both give the same results, and traced runs interpret",
+      )
+        .default("compile")
+        .argParser(parseChoice(ENGINES)),
     )
     .option(
       "--record <file>",

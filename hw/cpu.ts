@@ -6,6 +6,7 @@
 // instruction writes no register or memory; run() returns the trap and leaves pc at it.
 
 import * as alu from "./alu.js";
+import { CodeCache, runCompiled } from "./compile/engine.js";
 import * as isa from "./isa.js";
 import * as clock from "./mmu/fast.js";
 import type { Mmu } from "./mmu.js";
@@ -31,6 +32,10 @@ const AMO_FUNCT5_VALID = Object.values(AmoFunct5).reduce((m: number, f) => m | (
  */
 export const NO_RESERVATION = -1;
 
+/** How the CPU runs guest code: the interpreter below, or compiled (compile/engine.ts). */
+export type Engine = "interpret" | "compile";
+export const ENGINES: readonly Engine[] = ["interpret", "compile"];
+
 export class Cpu {
   /** x0..x31; x0 is never written. */
   readonly x = new Int32Array(32);
@@ -48,10 +53,25 @@ export class Cpu {
   reservation = NO_RESERVATION;
   readonly mmu: Mmu;
   readonly ram: Ram;
+  /** run()'s engine. Both give the same results; compile is faster on long runs. */
+  engine: Engine = "interpret";
+  /** Per physical page: 1 while compiled code was made from it (its stores drop that code). */
+  readonly codePages: Uint8Array;
+  private code: CodeCache | null = null;
 
   constructor(mmu: Mmu) {
     this.mmu = mmu;
     this.ram = mmu.ram;
+    this.codePages = new Uint8Array(this.ram.size >>> 12);
+  }
+
+  /**
+   * Forgets compiled code whose words may have changed behind the CPU's back: the next use
+   * compares it with memory first. Run does this after every trap (the kernel runs then); call it
+   * after writing guest memory at any other time.
+   */
+  memoryChanged(): void {
+    if (this.code !== null) this.code.epoch++;
   }
 
   /** Drops the lr.w reservation, so that the next sc.w fails (traps and context switches). */
@@ -71,9 +91,22 @@ export class Cpu {
 
   /**
    * Runs until an instruction traps (returned, with pc left at it) or `budget` instructions have
-   * completed (returns null).
+   * completed (returns null), with the engine chosen (single steps and traced runs interpret).
    */
   run(budget: number): Trap | null {
+    let trap: Trap | null;
+    if (this.engine === "interpret" || budget < 2 || this.mmu.tracing)
+      trap = this.interpret(budget);
+    else {
+      this.code ??= new CodeCache(this);
+      trap = runCompiled(this, this.code, budget);
+    }
+    if (trap !== null) this.memoryChanged(); // the kernel runs next
+    return trap;
+  }
+
+  /** run() by the interpreter alone: one instruction at a time. */
+  interpret(budget: number): Trap | null {
     const x = this.x;
     const mmu = this.mmu;
     const fast = mmu.fast;
@@ -81,6 +114,7 @@ export class Cpu {
     const fastR = fast.load;
     const fastW = fast.store;
     const { u8, i8, u16, i16, i32 } = this.ram;
+    const codePages = this.codePages;
     const k0 = this.ticks;
     let pc = this.pc | 0;
     let fetchPage = -1;
@@ -198,6 +232,7 @@ export class Cpu {
             // that could hit the reservation comes this way: the fast path checks nothing.
             if (this.reservation !== NO_RESERVATION) this.storeNearReservation(va, pa);
           }
+          if (codePages[pa >>> 12] !== 0) this.code?.dropPage(pa >>> 12);
           stores++;
           const v = x[rs2]!;
           if (f3 === 2) i32[pa >>> 2] = v;
@@ -342,6 +377,7 @@ export class Cpu {
       pa = this.translateData(va, isLr ? Access.Load : Access.Store, k, 4);
       if (pa < 0) return this.translationFault(va, pc);
     }
+    if (!isLr && this.codePages[pa >>> 12] !== 0) this.code?.dropPage(pa >>> 12);
     const i32 = this.ram.i32;
     const old = i32[pa >>> 2]!;
     const src = x[rs2]!;

@@ -1,6 +1,6 @@
 // The whole machine: RAM, MMU (with its TLB) and CPU, built from one configuration, with one
 // seeded PRNG. This is the surface the kernel drives.
-import { Cpu } from "./cpu.js";
+import { Cpu, type Engine } from "./cpu.js";
 import { Disk } from "./disk.js";
 import { AdMode, accessCycles, checkMmuConfig, Mmu, type MmuConfig, RefillMode } from "./mmu.js";
 import { Prng } from "./prng.js";
@@ -25,6 +25,8 @@ export interface MachineConfig {
   costs: CycleCosts;
   /** Size of the swap disk in bytes (0: no disk). */
   swapSize: number;
+  /** How the CPU runs guest code (default: interpret). Both engines give the same results. */
+  engine?: Engine;
 }
 
 export const defaultMachineConfig: MachineConfig = {
@@ -85,6 +87,7 @@ export class Machine {
     this.ram = new Ram(config.ramSize);
     this.mmu = new Mmu(this.ram, config.mmu, this.rng);
     this.cpu = new Cpu(this.mmu);
+    this.cpu.engine = config.engine ?? "interpret";
     this.disk = new Disk(config.swapSize);
   }
 

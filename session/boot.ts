@@ -1,6 +1,7 @@
 // Building a machine and its kernel: from the command line's options (`vmlab run` and `vmlab step`
 // share them: the same options give the same machine, instruction for instruction), or from a
 // machine configuration and kernel options directly (the grader, the benchmarks).
+import type { Engine } from "../hw/cpu.js";
 import type { ElfImage } from "../hw/elf.js";
 import {
   checkMachineConfig,
@@ -41,6 +42,8 @@ export interface MachineOptions {
   check: boolean;
   /** What the kernel does with misaligned loads and stores (default: emulate). */
   misaligned?: MisalignedMode;
+  /** How the CPU runs guest code (default: compile; traced runs interpret either way). */
+  engine?: Engine;
 }
 
 /** `vmlab run`'s defaults: 16 MiB of RAM, paged, a 64-entry LRU TLB, no swap, seed 1. */
@@ -60,6 +63,7 @@ export const DEFAULT_MACHINE_OPTIONS: Readonly<MachineOptions> = {
   policy: "clock",
   seed: 1,
   check: false,
+  engine: "compile",
 };
 
 const GiB = 1024 ** 3;
@@ -82,6 +86,7 @@ export function machineConfig(opts: MachineOptions): MachineConfig {
     ramSize: opts.ram,
     seed: opts.seed,
     swapSize: opts.swap,
+    engine: opts.engine ?? "compile",
     mmu: {
       ...defaultMachineConfig.mmu,
       tlb: { entries: opts.tlb, ways: opts.tlbWays ?? opts.tlb, policy: opts.tlbPolicy },

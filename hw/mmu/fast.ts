@@ -57,6 +57,11 @@ export class FastTables {
     this.entryPages = Array.from({ length: entries }, () => []);
   }
 
+  /** The LRU stamps, by slot (compiled code writes a data access's stamp directly, as stampData). */
+  get lruStamps(): Float64Array {
+    return this.stamps;
+  }
+
   /** Records a word for 4 KiB page `vpn` -> `ppn` for one access kind, backed by TLB `slot`. */
   install(vpn: number, ppn: number, access: Access, slot: number): void {
     const table =

@@ -1,0 +1,406 @@
+// The compiling engine's code generator: one chunk of guest code (CHUNK_WORDS aligned words of one
+// physical page) becomes the source of one JavaScript function, whose basic blocks are the cases of
+// a switch on the word index inside a loop, so jumps within the chunk never leave the function.
+//
+// The function does only what the interpreter's fast path does: ALU work, branches and jumps, and
+// loads and stores whose fast-table word is there (stamping the TLB entry's LRU time exactly as the
+// interpreter would). Anything else (a fast-table miss, a misaligned access, a store into a page
+// that holds compiled code, ecall, ebreak, atomics, an illegal or unusual encoding, a jump to a
+// misaligned target) ends the run *before* that instruction, and the dispatcher (engine.ts) has the
+// interpreter execute it. So every trap and every slow-path translation is the interpreter's own.
+//
+// Counting: every block adds its length to n (instructions completed, which are also ticks) and
+// its loads and stores once; a mid-block exit adds just the part before it. A block runs only if
+// the budget left covers all of it; otherwise the function stops at the block's start and the
+// interpreter runs the rest of the budget, so preemption lands on exactly the same instruction.
+//
+// The generated function is (w, base, K, left) => exit code, with `w` the word index to start at
+// (a block's start), `base` the virtual address of word 0, `K` the tick of the first instruction
+// and `left` the budget; it writes n, loads, stores and the next pc into `out`. Guest registers are
+// JavaScript locals inside it, loaded on entry and written back on exit.
+
+import * as isa from "../isa.js";
+
+const { Funct7, Opcode } = isa;
+
+/** Words in a chunk (a power of two dividing the 1024 words of a 4 KiB page). */
+export const CHUNK_WORDS = 1024;
+export const CHUNK_BYTES = CHUNK_WORDS * 4;
+
+/** Exit codes: pc is somewhere else (a jump left the chunk, or to a word that starts no block). */
+export const EXIT_JUMP = 0;
+/** The interpreter must execute the instruction at pc. */
+export const EXIT_INTERP = 1;
+/** The block at pc is longer than the budget left: the interpreter runs what is left of it. */
+export const EXIT_BUDGET = 2;
+
+/** What a word is to the compiler. */
+const enumKind = { Plain: 0, Branch: 1, Jal: 2, Jalr: 3, Special: 4 } as const;
+type Kind = (typeof enumKind)[keyof typeof enumKind];
+const { Plain, Branch, Jal, Jalr, Special } = enumKind;
+
+/** A chunk's blocks: where they start, and how far each word is from the end of its block. */
+export interface ChunkPlan {
+  /** 1 where a block starts (the function can be entered there). */
+  labels: Uint8Array;
+  /** For each word, the words from it to the end of its block (at least 1). */
+  runTo: Uint16Array;
+}
+
+/** The B- and J-type immediates (as hw/alu.ts computes them). */
+function branchOffset(inst: number): number {
+  return (
+    ((inst >> 19) & -4096) | ((inst << 4) & 0x800) | ((inst >>> 20) & 0x7e0) | ((inst >>> 7) & 0x1e)
+  );
+}
+
+function jumpOffset(inst: number): number {
+  return (
+    ((inst >> 11) & -1048576) | (inst & 0xff000) | ((inst >>> 9) & 0x800) | ((inst >>> 20) & 0x7fe)
+  );
+}
+
+/**
+ * How the compiler treats `inst`: only encodings the interpreter executes without a trap on every
+ * path are compiled; anything doubtful is Special (the interpreter decides).
+ */
+function kindOf(inst: number): Kind {
+  const f3 = (inst >> 12) & 7;
+  const f7 = inst >>> 25;
+  switch (inst & 0x7f) {
+    case Opcode.OpImm:
+      if (f3 === 1 && f7 !== Funct7.Base) return Special;
+      if (f3 === 5 && f7 !== Funct7.Base && f7 !== Funct7.Alt) return Special;
+      return Plain;
+    case Opcode.Op:
+      if (f7 === Funct7.Base || f7 === Funct7.MulDiv) return Plain;
+      if (f7 === Funct7.Alt && (f3 === 0 || f3 === 5)) return Plain;
+      return Special;
+    case Opcode.Load:
+      return f3 === 3 || f3 > 5 ? Special : Plain;
+    case Opcode.Store:
+      return f3 > 2 ? Special : Plain;
+    case Opcode.Branch:
+      return f3 === 2 || f3 === 3 || branchOffset(inst) & 3 ? Special : Branch;
+    case Opcode.Jal:
+      return jumpOffset(inst) & 3 ? Special : Jal;
+    case Opcode.Jalr:
+      return f3 === 0 ? Jalr : Special;
+    case Opcode.Lui:
+    case Opcode.Auipc:
+      return Plain;
+    case Opcode.MiscMem:
+      return f3 > 1 ? Special : Plain;
+    default:
+      return Special;
+  }
+}
+
+/** The word a branch or jal at word `w` goes to, if inside the chunk; -1 if not. */
+function targetWord(inst: number, kind: Kind, w: number): number {
+  const off = kind === Branch ? branchOffset(inst) : jumpOffset(inst);
+  const t = w + (off >> 2);
+  return t >= 0 && t < CHUNK_WORDS ? t : -1;
+}
+
+/**
+ * Finds the blocks of `words`: a block starts at word 0, after every branch, jump or special
+ * instruction, at every target of a branch or jal inside the chunk, and at each of `entries`.
+ */
+export function planChunk(words: Int32Array, entries: Iterable<number> = []): ChunkPlan {
+  const labels = new Uint8Array(CHUNK_WORDS);
+  labels[0] = 1;
+  for (const w of entries) labels[w] = 1;
+  for (let w = 0; w < CHUNK_WORDS; w++) {
+    const inst = words[w]!;
+    const kind = kindOf(inst);
+    if (kind === Plain) continue;
+    if (w + 1 < CHUNK_WORDS) labels[w + 1] = 1;
+    if (kind === Branch || kind === Jal) {
+      const t = targetWord(inst, kind, w);
+      if (t >= 0) labels[t] = 1;
+    }
+  }
+  const runTo = new Uint16Array(CHUNK_WORDS);
+  let end = CHUNK_WORDS;
+  for (let w = CHUNK_WORDS - 1; w >= 0; w--) {
+    runTo[w] = end - w;
+    if (labels[w]) end = w;
+  }
+  return { labels, runTo };
+}
+
+/** A register as a JavaScript expression (x0 reads as 0). */
+const reg = (r: number): string => (r === 0 ? "0" : `r${r}`);
+
+/** The block being generated: its counts so far, for the exits it writes. */
+interface Emit {
+  lines: string[];
+  /** Registers read or written, and those written. */
+  used: Set<number>;
+  written: Set<number>;
+  /** Instructions, loads and stores of the block before the current instruction. */
+  i: number;
+  loads: number;
+  stores: number;
+  /** Whether the block has set t, the LRU time of its first data access (2 × tick + 1). */
+  timed: boolean;
+}
+
+/** Ends the run before the current instruction (at word `w`) with exit `code`. */
+function exitBefore(e: Emit, w: number, code: number): string {
+  const counts = [
+    e.i ? `n += ${e.i};` : "",
+    e.loads ? `ld += ${e.loads};` : "",
+    e.stores ? `st += ${e.stores};` : "",
+  ].join("");
+  return `{ ${counts} pc = (base + ${w * 4}) | 0; code = ${code}; break run; }`;
+}
+
+/** Adds the whole block's counts (before its last instruction's jump). */
+function countBlock(e: Emit, length: number): string {
+  return [
+    `n += ${length};`,
+    e.loads ? ` ld += ${e.loads};` : "",
+    e.stores ? ` st += ${e.stores};` : "",
+  ].join("");
+}
+
+/** Writes register `rd` (x0: nothing) with `value`. */
+function assign(e: Emit, rd: number, value: string): void {
+  if (rd === 0) return;
+  e.used.add(rd);
+  e.written.add(rd);
+  e.lines.push(`r${rd} = ${value};`);
+}
+
+function read(e: Emit, r: number): string {
+  if (r !== 0) e.used.add(r);
+  return reg(r);
+}
+
+/** The value of OP-IMM `f3` on `a` with immediate `imm` (shift encodings already checked). */
+function opImmExpr(f3: number, a: string, imm: number): string {
+  switch (f3) {
+    case 0:
+      return `(${a} + ${imm}) | 0`;
+    case 1:
+      return `${a} << ${imm & 31}`;
+    case 2:
+      return `${a} < ${imm} ? 1 : 0`;
+    case 3:
+      return `${a} >>> 0 < ${imm >>> 0} ? 1 : 0`;
+    case 4:
+      return `${a} ^ ${imm}`;
+    case 5:
+      return imm & 0x400 ? `${a} >> ${imm & 31}` : `(${a} >>> ${imm & 31}) | 0`;
+    case 6:
+      return `${a} | ${imm}`;
+    default:
+      return `${a} & ${imm}`;
+  }
+}
+
+/** The value of OP `f7`/`f3` on `a` and `b` (encoding already checked). */
+function opExpr(f7: number, f3: number, a: string, b: string): string {
+  if (f7 === Funct7.MulDiv) {
+    if (f3 === 0) return `Math.imul(${a}, ${b})`;
+    return `opReg(${f7}, ${f3}, ${a}, ${b})`;
+  }
+  if (f7 === Funct7.Alt) return f3 === 0 ? `(${a} - ${b}) | 0` : `${a} >> (${b} & 31)`;
+  switch (f3) {
+    case 0:
+      return `(${a} + ${b}) | 0`;
+    case 1:
+      return `${a} << (${b} & 31)`;
+    case 2:
+      return `${a} < ${b} ? 1 : 0`;
+    case 3:
+      return `${a} >>> 0 < ${b} >>> 0 ? 1 : 0`;
+    case 4:
+      return `${a} ^ ${b}`;
+    case 5:
+      return `(${a} >>> (${b} & 31)) | 0`;
+    case 6:
+      return `${a} | ${b}`;
+    default:
+      return `${a} & ${b}`;
+  }
+}
+
+const BRANCH_CONDITIONS: Record<number, (a: string, b: string) => string> = {
+  0: (a, b) => `${a} === ${b}`,
+  1: (a, b) => `${a} !== ${b}`,
+  4: (a, b) => `${a} < ${b}`,
+  5: (a, b) => `${a} >= ${b}`,
+  6: (a, b) => `${a} >>> 0 < ${b} >>> 0`,
+  7: (a, b) => `${a} >>> 0 >= ${b} >>> 0`,
+};
+
+/** Typed-array view and index shift of each load funct3 (lb lh lw lbu lhu). */
+const LOAD_VIEWS: Record<number, [string, number]> = {
+  0: ["i8", 0],
+  1: ["i16", 1],
+  2: ["i32", 2],
+  4: ["u8", 0],
+  5: ["u16", 1],
+};
+const STORE_VIEWS: Record<number, [string, number]> = {
+  0: ["u8", 0],
+  1: ["u16", 1],
+  2: ["i32", 2],
+};
+
+/** Goes to word `t` of this chunk, or leaves it for the dispatcher with pc = base + offset. */
+function goTo(t: number, wordOffset: number): string {
+  if (t >= 0) return `{ w = ${t}; continue run; }`;
+  return `{ pc = (base + ${wordOffset * 4}) | 0; code = ${EXIT_JUMP}; break run; }`;
+}
+
+/** A load or store at word `w` through the fast table; a miss or misalignment exits before it. */
+function memory(e: Emit, inst: number, w: number, store: boolean): void {
+  const f3 = (inst >> 12) & 7;
+  const rs1 = (inst >> 15) & 31;
+  const imm = store ? ((inst >> 20) & -32) | ((inst >> 7) & 31) : inst >> 20;
+  const [view, shift] = (store ? STORE_VIEWS : LOAD_VIEWS)[f3]!;
+  const out = exitBefore(e, w, EXIT_INTERP);
+  const L = e.lines;
+  if (!e.timed) L.push("t = 2 * (K + n) + 1;");
+  e.timed = true;
+  L.push(`va = (${read(e, rs1)} + ${imm}) | 0;`);
+  if (shift > 0) L.push(`if ((va & ${(1 << shift) - 1}) !== 0) ${out}`);
+  L.push(`e = ${store ? "fW" : "fR"}[va >>> 12];`, `if (e === 0) ${out}`);
+  L.push("pa = (e & -4096) ^ va;");
+  if (store) L.push(`if (cm[pa >>> 12] !== 0) ${out}`);
+  L.push(`stamps[e & 4095] = t + ${2 * e.i};`);
+  if (store) {
+    L.push(`${view}[pa >>> ${shift}] = ${read(e, (inst >> 20) & 31)};`);
+    e.stores++;
+  } else {
+    if (((inst >> 7) & 31) !== 0) assign(e, (inst >> 7) & 31, `${view}[pa >>> ${shift}]`);
+    e.loads++;
+  }
+}
+
+/** One straight-line instruction at word `w`. */
+function plain(e: Emit, inst: number, w: number): void {
+  const rd = (inst >> 7) & 31;
+  const f3 = (inst >> 12) & 7;
+  const rs1 = (inst >> 15) & 31;
+  const rs2 = (inst >> 20) & 31;
+  switch (inst & 0x7f) {
+    case Opcode.OpImm:
+      if (rd !== 0) assign(e, rd, opImmExpr(f3, read(e, rs1), inst >> 20));
+      return;
+    case Opcode.Op:
+      if (rd !== 0) assign(e, rd, opExpr(inst >>> 25, f3, read(e, rs1), read(e, rs2)));
+      return;
+    case Opcode.Load:
+      memory(e, inst, w, false);
+      return;
+    case Opcode.Store:
+      memory(e, inst, w, true);
+      return;
+    case Opcode.Lui:
+      assign(e, rd, String(inst & -4096));
+      return;
+    case Opcode.Auipc:
+      assign(e, rd, `(base + ${w * 4 + (inst & -4096)}) | 0`);
+      return;
+    default:
+      return; // fence, fence.i: memory is coherent and in order here
+  }
+}
+
+/** The source of one block, starting at word `start`: its case, its budget check, its code. */
+function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void {
+  const L = e.lines;
+  const end = start + plan.runTo[start]!;
+  // The instructions the block completes in compiled code (a trailing special is not one).
+  const last = words[end - 1]!;
+  const length = end - start - (kindOf(last) === Special ? 1 : 0);
+  e.i = 0;
+  e.loads = 0;
+  e.stores = 0;
+  e.timed = false;
+  L.push(`case ${start}:`);
+  if (length > 0) L.push(`if (n + ${length} > left) ${exitBefore(e, start, EXIT_BUDGET)}`);
+  for (let w = start; w < end; w++, e.i++) {
+    const inst = words[w]!;
+    const kind = kindOf(inst);
+    if (kind === Plain) {
+      plain(e, inst, w);
+      continue;
+    }
+    if (kind === Special) {
+      L.push(exitBefore(e, w, EXIT_INTERP));
+      return;
+    }
+    const rd = (inst >> 7) & 31;
+    if (kind === Jalr) {
+      // The target first: rd may be rs1.
+      L.push(`va = (${read(e, (inst >> 15) & 31)} + ${inst >> 20}) & -2;`);
+      L.push(`if ((va & 3) !== 0) ${exitBefore(e, w, EXIT_INTERP)}`);
+      assign(e, rd, `(base + ${w * 4 + 4}) | 0`);
+      L.push(countBlock(e, length));
+      L.push(`if ((va - base) >>> 0 < ${CHUNK_BYTES}) { w = (va - base) >> 2; continue run; }`);
+      L.push(`pc = va; code = ${EXIT_JUMP}; break run;`);
+      return;
+    }
+    const t = targetWord(inst, kind, w);
+    const off = kind === Branch ? branchOffset(inst) : jumpOffset(inst);
+    const away = w + (off >> 2);
+    if (kind === Jal) {
+      assign(e, rd, `(base + ${w * 4 + 4}) | 0`);
+      L.push(countBlock(e, length), goTo(t, away));
+      return;
+    }
+    const cond = BRANCH_CONDITIONS[(inst >> 12) & 7]!(
+      read(e, (inst >> 15) & 31),
+      read(e, (inst >> 20) & 31),
+    );
+    L.push(countBlock(e, length), `if (${cond}) ${goTo(t, away)}`);
+    return; // not taken: fall into the next case, the word after
+  }
+  L.push(countBlock(e, length));
+}
+
+/**
+ * The JavaScript source of the function for a chunk of `words` with blocks `plan` (see the top of
+ * this file), to be wrapped by engine.ts in a function of the machine's arrays.
+ */
+export function generateChunk(words: Int32Array, plan: ChunkPlan): string {
+  const e: Emit = {
+    lines: [],
+    used: new Set(),
+    written: new Set(),
+    i: 0,
+    loads: 0,
+    stores: 0,
+    timed: false,
+  };
+  for (let w = 0; w < CHUNK_WORDS; w++) if (plan.labels[w]) block(words, plan, w, e);
+  const regs = [...e.used].sort((a, b) => a - b);
+  const load = regs.map((r) => `let r${r} = x[${r}] | 0;`).join(" ");
+  const save = [...e.written]
+    .sort((a, b) => a - b)
+    .map((r) => `x[${r}] = r${r};`)
+    .join(" ");
+  return [
+    "return function chunk(w, base, K, left) {",
+    load,
+    "let n = 0, ld = 0, st = 0, pc = 0, code = 0, t = 0, va = 0, e = 0, pa = 0;",
+    "run: for (;;) {",
+    "switch (w) {",
+    ...e.lines,
+    // Falling off the last block: the next chunk.
+    `pc = (base + ${CHUNK_BYTES}) | 0; code = ${EXIT_JUMP}; break run;`,
+    `default: pc = (base + (w << 2)) | 0; code = ${EXIT_JUMP}; break run;`,
+    "}",
+    "}",
+    save,
+    "out[0] = n; out[1] = ld; out[2] = st; out[3] = pc;",
+    "return code;",
+    "};",
+  ].join("\n");
+}

@@ -134,9 +134,7 @@ export class CodeCache {
     const first = (key * CHUNK_BYTES) >>> 2;
     const words = this.cpu.ram.i32.slice(first, first + CHUNK_WORDS);
     const plan = planChunk(words, entries);
-    const source = generateChunk(words, plan);
-    if ((globalThis as any).process?.env?.VMLAB_DUMP) console.error(source);
-    const fn = this.make(source);
+    const fn = this.make(generateChunk(words, plan));
     const chunk: Chunk = { fn, plan, words, epoch: this.epoch, entries, misses: new Map() };
     this.chunks.set(key, chunk);
     this.codePages[(key * CHUNK_BYTES) >>> PAGE_SHIFT] = 1;

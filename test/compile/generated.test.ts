@@ -1,0 +1,70 @@
+// Generated programs under both engines (issue 16): the random straight-line RV32IM cases of the
+// qemu fuzz test (test/peers/fuzzgen.ts) and the pressure stress programs (test/stress/gen.ts:
+// fork, copy-on-write, MAP_SHARED, munmap, mprotect, brk, execve, swapping), each run under
+// `--engine interpret` and `--engine compile`; stdout, stderr with the `--stats --json` counters,
+// and the exit status must be identical. The generators' own oracles are checked too where they
+// are cheap (the stress model's expected output). DIFF_SEEDS=n runs more seeds of each.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { makeCases, renderProgram } from "../peers/fuzzgen.js";
+import { seedCase } from "../stress/cases.js";
+import { flagsOf, type RunConfig } from "../stress/harness.js";
+import { expectSameRuns, scratchDir } from "./both.js";
+
+const SEEDS = Number(process.env.DIFF_SEEDS ?? 12);
+const FUZZ_SEED = 20260416;
+/** Cases per fuzz program, and their length in random instructions. */
+const FUZZ_CASES = 20;
+const FUZZ_LENGTH = 60;
+/** Pressured configurations of each stress seed run here (of the 28 the stress test runs). */
+const STRESS_CONFIGS = 5;
+/** Options the fuzz programs take turns with: tiny quanta preempt inside straight-line blocks. */
+const FUZZ_OPTIONS: readonly string[][] = [
+  [],
+  ["--quantum", "7"],
+  ["--quantum", "13", "--tlb", "4", "--tlb-refill", "software", "--ad", "trap"],
+];
+
+const dir = scratchDir("generated");
+
+function writeProgram(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("random RV32IM cases (test/peers/fuzzgen.ts)", () => {
+  for (let i = 0; i < SEEDS; i++) {
+    const seed = FUZZ_SEED + i;
+    const options = FUZZ_OPTIONS[i % FUZZ_OPTIONS.length]!;
+    it(`seed ${seed}: ${FUZZ_CASES} cases of ${FUZZ_LENGTH} instructions ${options.join(" ")}`, async () => {
+      const source = renderProgram(makeCases(seed, FUZZ_CASES, FUZZ_LENGTH), true);
+      const r = await expectSameRuns([...options, writeProgram(`fuzz-${seed}.s`, source)]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.split("\n").filter((l) => l.startsWith("case "))).toHaveLength(FUZZ_CASES);
+    });
+  }
+});
+
+/** `vmlab run` flags for a stress configuration, without --check (it does not touch the CPU). */
+function flagsWithoutCheck(c: RunConfig): string[] {
+  return flagsOf(c).filter((f) => f !== "--check");
+}
+
+describe("pressure stress programs (test/stress/gen.ts)", () => {
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    const { program, configs } = seedCase(seed, "small");
+    // The reference (16 MiB) and a few pressured runs, spread over the list.
+    const step = Math.floor((configs.length - 1) / STRESS_CONFIGS);
+    const picked = [0, ...Array.from({ length: STRESS_CONFIGS }, (_, k) => 1 + k * step)];
+    for (const i of picked) {
+      const flags = flagsWithoutCheck(configs[i]!);
+      it(`seed ${seed}${program.crowd ? " (a crowd)" : ""}: ${flags.join(" ")}`, async () => {
+        const path = writeProgram(program.name, program.source);
+        const r = await expectSameRuns([...flags, path]);
+        if (i === 0 && !program.crowd) expect(r.stdout).toBe(program.expectedStdout);
+      });
+    }
+  }
+});

@@ -17,7 +17,6 @@ interface AsmOptions {
 
 export const asmCommand: SubcommandFactory = (io, result) =>
   new Command("asm")
-    .description("assemble an RV32IMA source file (GNU as syntax) into an ELF executable")
     .argument("<source>", "assembly source file")
     .option(
       "-o, --output <file>",

@@ -16,9 +16,6 @@ interface DisasmOptions {
 
 export const disasmCommand: SubcommandFactory = (io, result) =>
   new Command("disasm")
-    .description(
-      "list a RISC-V ELF executable: code disassembled with labels, data in hex (like objdump -d)",
-    )
     .argument("<program>", "an ELF file, or an assembly source ending in .s to assemble first")
     .option("--no-aliases", "print every instruction by its real name (like objdump -M no-aliases)")
     .action((program: string, opts: DisasmOptions) => {

@@ -24,7 +24,6 @@ const DEFAULT_TIMEOUT = 20;
 
 export const labCommand: SubcommandFactory = (io, result) =>
   new Command("lab")
-    .description("course labs: list them, start one in a folder, grade a folder")
     .addCommand(
       new Command("list").description("the labs, with their points").action(async () => {
         io.stdout(await listLabs());

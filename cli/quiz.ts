@@ -9,9 +9,6 @@ import type { CommandResult } from "./main.js";
 /** Builds the `quiz` subcommand; its exit status is the simulator's (or 2 for a bad flag). */
 export function quizCommand(io: CliIo, result: CommandResult): Command {
   return new Command("quiz")
-    .description(
-      "seeded practice problems, byte-identical to the OSTEP homework simulators (and two of vmlab's own)",
-    )
     .argument("[kind]", quizKinds.map((k) => k.name).join(", "))
     .argument("[flags...]", "the OSTEP simulator's flags (vmlab quiz <kind> -h lists them)")
     .helpOption(false)

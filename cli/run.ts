@@ -52,7 +52,6 @@ const count = (min: number) => (s: string) => parseCount(s, min);
 
 export const runCommand: SubcommandFactory = (io, result) =>
   new Command("run")
-    .description("run programs (.s assembly or RISC-V ELF32 executables) as processes")
     .argument("<program...>", "program files, each started as a process; guest arguments follow --")
     .addOption(
       new Option("--ram <size>", "physical memory (k/m/g suffixes; at most 2g)")

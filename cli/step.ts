@@ -36,7 +36,6 @@ interface StepOptions extends MachineOptions {
 /** The `step` subcommand; its action resolves when the session ends (status 1 if a script command failed). */
 export const stepCommand: SubcommandFactory = (io, result) => {
   const cmd = new Command("step")
-    .description("single-step programs: instructions, translations, page tables, memory map")
     .argument("<program...>", "program files, each started as a process; guest arguments follow --")
     .option("--script <file>", "run the commands in a file (no terminal needed) and exit")
     .option("--stdin <file>", "the guest's standard input (default: none; with --script, ours)")

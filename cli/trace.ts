@@ -68,7 +68,6 @@ Example traces (programs/traces/ in the vmlab folder; docs/replacement.md says w
 
 export const traceCommand: SubcommandFactory = (io, result) =>
   new Command("trace")
-    .description("replay a page-reference trace through page-replacement policies")
     .argument(
       "<file>",
       "the trace ('-' for stdin): page numbers one per line, an OSTEP comma-separated list, " +

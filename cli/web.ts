@@ -111,7 +111,6 @@ function fileFor(root: string, url: string): string | undefined {
 /** The `web` subcommand; it resolves when the server stops (Ctrl-C). */
 export const webCommand: SubcommandFactory = (io) =>
   new Command("web")
-    .description("serve the browser visualiser on 127.0.0.1 and print its URL (Ctrl-C stops it)")
     .addOption(
       new Option("--port <n>", "the port (0: any free port)")
         .default(DEFAULT_WEB_PORT)

@@ -337,7 +337,7 @@ export class Cpu {
    * the reserved word ends it; one elsewhere on its page drops the fast store entry the slow
    * path just made, so later stores to the page keep coming here (see NO_RESERVATION).
    */
-  private storeNearReservation(va: number, pa: number): void {
+  storeNearReservation(va: number, pa: number): void {
     if (((pa ^ this.reservation) & -4096) !== 0) return;
     if ((pa & -4) === this.reservation) this.reservation = NO_RESERVATION;
     else this.mmu.fast.store[va >>> 12] = 0;

@@ -20,6 +20,7 @@
 // JavaScript locals inside it, loaded on entry and written back on exit.
 
 import * as isa from "../isa.js";
+import { Access } from "../trap.js";
 
 const { Funct7, Opcode } = isa;
 
@@ -33,6 +34,8 @@ export const EXIT_JUMP = 0;
 export const EXIT_INTERP = 1;
 /** The block at pc is longer than the budget left: the interpreter runs what is left of it. */
 export const EXIT_BUDGET = 2;
+/** The load or store at pc faulted (out[4] holds its address): the run ends with that trap. */
+export const EXIT_FAULT = 3;
 
 /** What a word is to the compiler. */
 const enumKind = { Plain: 0, Branch: 1, Jal: 2, Jalr: 3, Special: 4 } as const;
@@ -143,18 +146,33 @@ interface Emit {
   i: number;
   loads: number;
   stores: number;
+  /** The exit table: EXIT_FIELDS numbers an exit (word, instructions, loads, stores, code). */
+  exits: number[];
   /** Whether the block has set t, the LRU time of its first data access (2 × tick + 1). */
   timed: boolean;
 }
 
+/**
+ * An exit: a constant index into the function's exit table (what to add to the counts, where pc
+ * is, which exit code), so that the exit's own code does no arithmetic. V8 would have no type
+ * feedback for arithmetic on a path that has never run, and would deoptimise the whole function
+ * the first time it did (a budget exit, for one, is taken once per quantum at a new place).
+ */
+function exitTo(
+  e: Emit,
+  w: number,
+  code: number,
+  i: number,
+  loads: number,
+  stores: number,
+): string {
+  e.exits.push(w, i, loads, stores, code);
+  return `{ xid = ${e.exits.length / EXIT_FIELDS - 1}; break run; }`;
+}
+
 /** Ends the run before the current instruction (at word `w`) with exit `code`. */
 function exitBefore(e: Emit, w: number, code: number): string {
-  const counts = [
-    e.i ? `n += ${e.i};` : "",
-    e.loads ? `ld += ${e.loads};` : "",
-    e.stores ? `st += ${e.stores};` : "",
-  ].join("");
-  return `{ ${counts} pc = (base + ${w * 4}) | 0; code = ${code}; break run; }`;
+  return exitTo(e, w, code, e.i, e.loads, e.stores);
 }
 
 /** Adds the whole block's counts (before its last instruction's jump). */
@@ -228,6 +246,9 @@ function opExpr(f7: number, f3: number, a: string, b: string): string {
   }
 }
 
+/** Numbers per exit in the exit table. */
+const EXIT_FIELDS = 5;
+
 const BRANCH_CONDITIONS: Record<number, (a: string, b: string) => string> = {
   0: (a, b) => `${a} === ${b}`,
   1: (a, b) => `${a} !== ${b}`,
@@ -251,35 +272,62 @@ const STORE_VIEWS: Record<number, [string, number]> = {
   2: ["i32", 2],
 };
 
-/** Goes to word `t` of this chunk, or leaves it for the dispatcher with pc = base + offset. */
-function goTo(t: number, wordOffset: number): string {
+/**
+ * Goes to word `t` of this chunk, or (t = -1) leaves it for the dispatcher with pc at word
+ * `wordOffset` from the chunk's start.
+ */
+function goTo(e: Emit, t: number, wordOffset: number): string {
   if (t >= 0) return `{ w = ${t}; continue run; }`;
-  return `{ pc = (base + ${wordOffset * 4}) | 0; code = ${EXIT_JUMP}; break run; }`;
+  return exitTo(e, wordOffset, EXIT_JUMP, 0, 0, 0);
 }
 
 /** A load or store at word `w` through the fast table; a miss or misalignment exits before it. */
 function memory(e: Emit, inst: number, w: number, store: boolean): void {
   const f3 = (inst >> 12) & 7;
   const rs1 = (inst >> 15) & 31;
+  const rd = (inst >> 7) & 31;
   const imm = store ? ((inst >> 20) & -32) | ((inst >> 7) & 31) : inst >> 20;
   const [view, shift] = (store ? STORE_VIEWS : LOAD_VIEWS)[f3]!;
-  const out = exitBefore(e, w, EXIT_INTERP);
+  const before = exitBefore(e, w, EXIT_INTERP);
+  const fault = exitBefore(e, w, EXIT_FAULT);
   const L = e.lines;
   if (!e.timed) L.push("t = 2 * (K + n) + 1;");
   e.timed = true;
   L.push(`va = (${read(e, rs1)} + ${imm}) | 0;`);
-  if (shift > 0) L.push(`if ((va & ${(1 << shift) - 1}) !== 0) ${out}`);
-  L.push(`e = ${store ? "fW" : "fR"}[va >>> 12];`, `if (e === 0) ${out}`);
-  L.push("pa = (e & -4096) ^ va;");
-  if (store) L.push(`if (cm[pa >>> 12] !== 0) ${out}`);
+  if (shift > 0) L.push(`if ((va & ${(1 << shift) - 1}) !== 0) ${before}`);
+  L.push(`e = ${store ? "fW" : "fR"}[va >>> 12];`);
+  L.push("if (e !== 0) {", "pa = (e & -4096) ^ va;");
+  // A store into a page with compiled code: the interpreter does it (and drops the code).
+  if (store) L.push(`if (cm[pa >>> 12] !== 0) ${before}`);
   L.push(`stamps[e & 4095] = t + ${2 * e.i};`);
-  if (store) {
-    L.push(`${view}[pa >>> ${shift}] = ${read(e, (inst >> 20) & 31)};`);
-    e.stores++;
-  } else {
-    if (((inst >> 7) & 31) !== 0) assign(e, (inst >> 7) & 31, `${view}[pa >>> ${shift}]`);
-    e.loads++;
+  // The slow path: the MMU's own translation (a TLB miss, a walk, maybe a fault), as the
+  // interpreter's. If it evicted the fetch page's entry, or the store hit compiled code, the run
+  // ends after this instruction.
+  L.push(
+    `} else {`,
+    `pa = tr(va, ${store ? Access.Store : Access.Load}, t + ${2 * e.i}, ${1 << shift});`,
+  );
+  L.push(`if (pa < 0) ${fault}`);
+  const access = store
+    ? `${view}[pa >>> ${shift}] = ${read(e, (inst >> 20) & 31)};`
+    : rd !== 0
+      ? `r${rd} = ${view}[pa >>> ${shift}];`
+      : "";
+  if (rd !== 0 && !store) {
+    e.used.add(rd);
+    e.written.add(rd);
   }
+  const after = exitTo(
+    e,
+    w + 1,
+    EXIT_JUMP,
+    e.i + 1,
+    e.loads + (store ? 0 : 1),
+    e.stores + (store ? 1 : 0),
+  );
+  L.push(`if (ev[0] !== 0) { ev[0] = 0; ${access} ${after} }`, "}", access);
+  if (store) e.stores++;
+  else e.loads++;
 }
 
 /** One straight-line instruction at word `w`. */
@@ -312,6 +360,11 @@ function plain(e: Emit, inst: number, w: number): void {
   }
 }
 
+/** Whether `inst`, the last word (`w`) of the block at `start`, is a branch back to `start`. */
+function isSelfLoop(inst: number, w: number, start: number): boolean {
+  return kindOf(inst) === Branch && targetWord(inst, Branch, w) === start;
+}
+
 /** The source of one block, starting at word `start`: its case, its budget check, its code. */
 function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void {
   const L = e.lines;
@@ -324,6 +377,9 @@ function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void
   e.stores = 0;
   e.timed = false;
   L.push(`case ${start}:`);
+  // A block that branches back to its own start runs as a JavaScript loop (no switch per turn).
+  const loops = isSelfLoop(last, end - 1, start);
+  if (loops) L.push("for (;;) {");
   if (length > 0) L.push(`if (n + ${length} > left) ${exitBefore(e, start, EXIT_BUDGET)}`);
   for (let w = start; w < end; w++, e.i++) {
     const inst = words[w]!;
@@ -352,14 +408,15 @@ function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void
     const away = w + (off >> 2);
     if (kind === Jal) {
       assign(e, rd, `(base + ${w * 4 + 4}) | 0`);
-      L.push(countBlock(e, length), goTo(t, away));
+      L.push(countBlock(e, length), goTo(e, t, away));
       return;
     }
     const cond = BRANCH_CONDITIONS[(inst >> 12) & 7]!(
       read(e, (inst >> 15) & 31),
       read(e, (inst >> 20) & 31),
     );
-    L.push(countBlock(e, length), `if (${cond}) ${goTo(t, away)}`);
+    if (loops) L.push(countBlock(e, length), `if (!(${cond})) break; }`);
+    else L.push(countBlock(e, length), `if (${cond}) ${goTo(e, t, away)}`);
     return; // not taken: fall into the next case, the word after
   }
   L.push(countBlock(e, length));
@@ -369,7 +426,7 @@ function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void
  * The JavaScript source of the function for a chunk of `words` with blocks `plan` (see the top of
  * this file), to be wrapped by engine.ts in a function of the machine's arrays.
  */
-export function generateChunk(words: Int32Array, plan: ChunkPlan): string {
+export function generateChunk(words: Int32Array, plan: ChunkPlan, include: Uint8Array): string {
   const e: Emit = {
     lines: [],
     used: new Set(),
@@ -378,8 +435,15 @@ export function generateChunk(words: Int32Array, plan: ChunkPlan): string {
     loads: 0,
     stores: 0,
     timed: false,
+    exits: [],
   };
-  for (let w = 0; w < CHUNK_WORDS; w++) if (plan.labels[w]) block(words, plan, w, e);
+  for (let w = 0; w < CHUNK_WORDS; w++) {
+    if (!plan.labels[w] || !include[w]) continue;
+    block(words, plan, w, e);
+    // A block that can fall through to one left out ends the run there.
+    const next = w + plan.runTo[w]!;
+    if (next < CHUNK_WORDS && !include[next]) e.lines.push(goTo(e, -1, next));
+  }
   const regs = [...e.used].sort((a, b) => a - b);
   const load = regs.map((r) => `let r${r} = x[${r}] | 0;`).join(" ");
   const save = [...e.written]
@@ -387,19 +451,24 @@ export function generateChunk(words: Int32Array, plan: ChunkPlan): string {
     .map((r) => `x[${r}] = r${r};`)
     .join(" ");
   return [
+    `const X = new Int32Array([${e.exits.join(",")}]);`,
     "return function chunk(w, base, K, left) {",
     load,
-    "let n = 0, ld = 0, st = 0, pc = 0, code = 0, t = 0, va = 0, e = 0, pa = 0;",
+    "let n = 0, ld = 0, st = 0, pc = 0, code = 0, t = 0, va = 0, e = 0, pa = 0, xid = -1;",
     "run: for (;;) {",
     "switch (w) {",
     ...e.lines,
     // Falling off the last block: the next chunk.
-    `pc = (base + ${CHUNK_BYTES}) | 0; code = ${EXIT_JUMP}; break run;`,
-    `default: pc = (base + (w << 2)) | 0; code = ${EXIT_JUMP}; break run;`,
+    goTo(e, -1, CHUNK_WORDS),
+    "default: xid = -2; break run;",
     "}",
     "}",
     save,
-    "out[0] = n; out[1] = ld; out[2] = st; out[3] = pc;",
+    // Every exit but a jalr's comes here, so this code always has its type feedback.
+    `if (xid >= 0) { xid *= ${EXIT_FIELDS}; n += X[xid + 1]; ld += X[xid + 2]; st += X[xid + 3];`,
+    "  pc = (base + 4 * X[xid]) | 0; code = X[xid + 4]; }",
+    `else if (xid === -2) { pc = (base + 4 * w) | 0; code = ${EXIT_JUMP}; }`,
+    "out[0] = n; out[1] = ld; out[2] = st; out[3] = pc; out[4] = va;",
     "return code;",
     "};",
   ].join("\n");

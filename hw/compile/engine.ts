@@ -19,14 +19,16 @@
 //   with memory before it runs again.
 
 import * as alu from "../alu.js";
-import type { Cpu } from "../cpu.js";
+import { type Cpu, NO_RESERVATION } from "../cpu.js";
+import { NO_TLB_SLOT } from "../mmu/fast.js";
 import { PAGE_SHIFT } from "../ram.js";
-import type { Trap } from "../trap.js";
+import { Access, type Trap } from "../trap.js";
 import {
   CHUNK_BYTES,
   CHUNK_WORDS,
   type ChunkPlan,
   EXIT_BUDGET,
+  EXIT_FAULT,
   EXIT_INTERP,
   generateChunk,
   planChunk,
@@ -34,14 +36,25 @@ import {
 
 /** After this many chunks the cache is emptied rather than grown (a chunk holds one function). */
 const MAX_CHUNKS = 8192;
-/** Entering a chunk between its blocks this often makes the word a block start (a recompile). */
+/** A block joins its chunk's function when the interpreter has run it this many times. */
+const WARM_RUNS = 64;
+/** Entering a chunk between its blocks this often makes the word a block start. */
 const HOT_ENTRY = 8;
 
 type ChunkFunction = (w: number, base: number, K: number, left: number) => number;
 
-interface Chunk {
-  fn: ChunkFunction;
+/**
+ * One chunk of a physical page: its words, its blocks, and the function compiled from those blocks
+ * that have run often enough (code that has never run stays out: it would only make the function
+ * bigger, slower for V8 to optimise, and deoptimise it when first reached).
+ */
+export interface Chunk {
+  /** The function of the blocks in `include`; null until one has warmed up. */
+  fn: ChunkFunction | null;
   plan: ChunkPlan;
+  include: Uint8Array;
+  /** How often the interpreter has run each block (up to WARM_RUNS). */
+  runs: Uint8Array;
   /** The words compiled, to compare with memory after the kernel has run. */
   words: Int32Array;
   /** The epoch it was last known to match memory. */
@@ -52,14 +65,16 @@ interface Chunk {
 }
 
 export class CodeCache {
-  /** Per physical page: 1 if any chunk was compiled from it (stores there take the slow check);
-   * the CPU's array, which its interpreter checks too. */
+  /**
+   * Per physical page: 1 if a chunk was made from it (stores there take the slow check); the
+   * CPU's array, which its interpreter checks too.
+   */
   readonly codePages: Uint8Array;
-  /** The function's results: instructions, loads, stores, next pc. */
-  readonly out = new Float64Array(4);
+  /** The function's results: instructions, loads, stores, next pc, the address of a fault. */
+  readonly out = new Float64Array(5);
   /** Moves on after every trap (the kernel may have written memory). */
   epoch = 0;
-  /** Chunks compiled, and compiles that found changed words (for the benchmark). */
+  /** Functions compiled (for the benchmark). */
   compiled = 0;
   private readonly chunks = new Map<number, Chunk>();
   private readonly cpu: Cpu;
@@ -67,10 +82,25 @@ export class CodeCache {
 
   constructor(cpu: Cpu) {
     this.cpu = cpu;
-    const ram = cpu.ram;
     this.codePages = cpu.codePages;
-    const { u8, i8, u16, i16, i32 } = ram;
-    const fast = cpu.mmu.fast;
+    const { u8, i8, u16, i16, i32 } = cpu.ram;
+    const mmu = cpu.mmu;
+    const fast = mmu.fast;
+    const codePages = this.codePages;
+    /** Set by tr when the run must end after the access (see codegen.ts memory()). */
+    const ev = new Int32Array(1);
+    /** A load or store's slow path, as the interpreter's (Cpu.interpret). */
+    const tr = (va: number, access: Access, time: number, size: number): number => {
+      const pa = mmu.translate(va, access, time, size);
+      if (fast.fetchSlot === NO_TLB_SLOT) ev[0] = 1;
+      if (pa < 0 || access !== Access.Store) return pa;
+      if (cpu.reservation !== NO_RESERVATION) cpu.storeNearReservation(va, pa);
+      if (codePages[pa >>> PAGE_SHIFT] !== 0) {
+        this.dropPage(pa >>> PAGE_SHIFT);
+        ev[0] = 1;
+      }
+      return pa;
+    };
     const env = {
       x: cpu.x,
       u8,
@@ -84,6 +114,8 @@ export class CodeCache {
       cm: this.codePages,
       out: this.out,
       opReg: alu.opReg,
+      tr,
+      ev,
     };
     const names = Object.keys(env);
     const values = Object.values(env);
@@ -103,7 +135,7 @@ export class CodeCache {
     this.codePages.fill(0);
   }
 
-  /** The chunk holding physical address `pa`, compiled now if it is new or its words changed. */
+  /** The chunk holding physical address `pa`, made anew if it is new or its words changed. */
   chunkAt(pa: number): Chunk {
     const key = (pa / CHUNK_BYTES) | 0;
     const chunk = this.chunks.get(key);
@@ -114,32 +146,51 @@ export class CodeCache {
         return chunk;
       }
     }
-    return this.compile(key, new Set());
-  }
-
-  /**
-   * Chunk `chunk` (at `pa`) was entered at word `w`, which starts no block: counts it, and after
-   * HOT_ENTRY such entries recompiles with a block starting there. Returns the chunk to use.
-   */
-  enteredMidBlock(chunk: Chunk, pa: number, w: number): Chunk {
-    const seen = (chunk.misses.get(w) ?? 0) + 1;
-    chunk.misses.set(w, seen);
-    if (seen < HOT_ENTRY) return chunk;
-    chunk.entries.add(w);
-    return this.compile((pa / CHUNK_BYTES) | 0, chunk.entries);
-  }
-
-  private compile(key: number, entries: Set<number>): Chunk {
     if (this.chunks.size >= MAX_CHUNKS) this.clear();
     const first = (key * CHUNK_BYTES) >>> 2;
     const words = this.cpu.ram.i32.slice(first, first + CHUNK_WORDS);
-    const plan = planChunk(words, entries);
-    const fn = this.make(generateChunk(words, plan));
-    const chunk: Chunk = { fn, plan, words, epoch: this.epoch, entries, misses: new Map() };
-    this.chunks.set(key, chunk);
+    const fresh: Chunk = {
+      fn: null,
+      plan: planChunk(words),
+      include: new Uint8Array(CHUNK_WORDS),
+      runs: new Uint8Array(CHUNK_WORDS),
+      words,
+      epoch: this.epoch,
+      entries: new Set(),
+      misses: new Map(),
+    };
+    this.chunks.set(key, fresh);
     this.codePages[(key * CHUNK_BYTES) >>> PAGE_SHIFT] = 1;
+    return fresh;
+  }
+
+  /**
+   * The interpreter is about to run the block at word `w` of `chunk`, which the function leaves
+   * out: after WARM_RUNS runs it joins the function.
+   */
+  ranBlock(chunk: Chunk, w: number): void {
+    if (++chunk.runs[w]! < WARM_RUNS) return;
+    chunk.include[w] = 1;
+    this.compile(chunk);
+  }
+
+  /**
+   * Word `w` of `chunk`, which starts no block, is being entered: after HOT_ENTRY such entries a
+   * block starts there (the blocks are planned again).
+   */
+  enteredMidBlock(chunk: Chunk, w: number): void {
+    const seen = (chunk.misses.get(w) ?? 0) + 1;
+    chunk.misses.set(w, seen);
+    if (seen < HOT_ENTRY) return;
+    chunk.entries.add(w);
+    chunk.plan = planChunk(chunk.words, chunk.entries);
+    chunk.include[w] = 1;
+    this.compile(chunk);
+  }
+
+  private compile(chunk: Chunk): void {
+    chunk.fn = this.make(generateChunk(chunk.words, chunk.plan, chunk.include));
     this.compiled++;
-    return chunk;
   }
 }
 
@@ -157,24 +208,31 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
   const fetch = fast.fetch;
   const out = cache.out;
   let done = 0;
+  let afterOne = false;
   while (done < budget) {
     const pc = cpu.pc;
     const word = (pc & 3) === 0 ? fetch[pc >>> 12]! : 0;
     let steps = 1;
     if (word !== 0) {
       const pa = (word & -4096) ^ pc;
-      let chunk = cache.chunkAt(pa);
+      const chunk = cache.chunkAt(pa);
       const w = (pa >>> 2) & (CHUNK_WORDS - 1);
       const left = budget - done;
-      if (chunk.plan.labels[w] === 0) chunk = cache.enteredMidBlock(chunk, pa, w);
-      if (chunk.plan.labels[w] === 0) {
+      // A word that starts no block is entered after the interpreter stopped inside one: the
+      // budget ran out (a quantum: once in a while) or it ran one instruction the compiled code
+      // left to it (the same one each time round a loop: worth a block of its own).
+      if (chunk.plan.labels[w] === 0 && afterOne) cache.enteredMidBlock(chunk, w);
+      afterOne = false;
+      const fn = chunk.fn;
+      if (chunk.plan.labels[w] === 0 || fn === null || chunk.include[w] === 0) {
+        if (chunk.plan.labels[w] !== 0) cache.ranBlock(chunk, w);
         steps = Math.min(left, chunk.plan.runTo[w]!);
       } else {
         // Enter the fetch page as the interpreter's run() does, and leave it the same way.
         const k0 = cpu.ticks;
         fast.stampFetch(k0 - 1);
         fast.enterFetchPage(word, k0);
-        const exit = chunk.fn(w, (pc - (w << 2)) | 0, k0, left);
+        const exit = fn(w, (pc - (w << 2)) | 0, k0, left);
         const n = out[0]!;
         if (n > 0) {
           cpu.instret += n;
@@ -185,8 +243,10 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
           done += n;
         }
         cpu.pc = out[3]!;
+        if (exit === EXIT_FAULT) return dataFault(cpu, k0 + n, out[4]!);
         if (exit === EXIT_BUDGET) steps = left - n;
-        else if (exit !== EXIT_INTERP) continue;
+        else if (exit === EXIT_INTERP) afterOne = true;
+        else continue;
       }
     }
     // The interpreter runs `steps` instructions: a slow fetch, an instruction the compiled code
@@ -199,4 +259,15 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
     done += cpu.instret - before;
   }
   return null;
+}
+
+/**
+ * A compiled load or store at cpu.pc faulted at address `va` on tick `k`: as the interpreter ends
+ * its run on such a trap (the instruction used its tick, and it was the last fetch).
+ */
+function dataFault(cpu: Cpu, k: number, va: number): Trap {
+  cpu.ticks = k + 1;
+  cpu.mmu.fast.stampFetch(k);
+  const { faultCause, faultReason } = cpu.mmu;
+  return { cause: faultCause, tval: va >>> 0, epc: cpu.pc >>> 0, reason: faultReason };
 }

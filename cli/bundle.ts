@@ -5,11 +5,27 @@
 // The rest of dist/ stays as tsc wrote it (the package's exports, the labs, the benchmarks).
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 const OUT = "dist/cli";
 /** Every chunk's name starts with this, so the previous build's chunks can be told apart. */
 const CHUNK_PREFIX = "bin-";
+
+/**
+ * commander requires node:child_process, with net and dgram behind it, only to run subcommands
+ * that are separate executables; vmlab has none, so its bundle gets an empty module instead.
+ */
+const noChildProcess: Plugin = {
+  name: "no-child-process",
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes("/node_modules/commander/")
+        ? { path: "child_process", namespace: "unused" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "unused" }, () => ({ contents: "module.exports = {};" }));
+  },
+};
 
 for (const file of readdirSync(OUT)) {
   if (file.startsWith(CHUNK_PREFIX) && file.endsWith(".js")) rmSync(join(OUT, file));
@@ -34,5 +50,6 @@ await build({
   // Less text to compile at every start; names are kept, so stack traces still read.
   minifyWhitespace: true,
   minifySyntax: true,
+  plugins: [noChildProcess],
   logLevel: "warning",
 });

@@ -1,13 +1,18 @@
 // Issue 16, "Fast start": `vmlab --help` loads no subcommand's file and none of the emulator's
 // layers (hw, kernel, asm, session, quiz, labs); only the subcommand the command line names is
 // loaded. Checked by the modules a real `vmlab` process loads (a module-loading hook reports each
-// one), not by timing. And `vmlab --help` lists every subcommand as its own file defines it.
+// one), not by timing. And `vmlab --help` lists every subcommand as its own file defines it; and
+// the bundle `npm run build` makes (cli/bundle.ts) works as the sources do.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Help } from "commander";
 import { describe, expect, it } from "vitest";
 import { processIo } from "../../cli/io.js";
 import { vmlabCommand } from "../../cli/main.js";
 import { subcommands } from "../../cli/subcommands.js";
+import { runVmlab } from "../helpers/vmlab.js";
 
 /** A hook that prints `loaded: <url>` on stderr for every module the process loads. */
 const HOOKS = `export async function load(url, context, next) {
@@ -71,6 +76,26 @@ describe("vmlab loads only what the command line needs", () => {
       expect(term, `${sub.name}'s usage in cli/subcommands.ts`).toBe(
         `${sub.name} ${sub.usage}`.trim(),
       );
+    }
+  });
+});
+
+describe("the bundle npm run build makes", () => {
+  it("prints the sources' help, and runs and quizzes as they do", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmlab-bundle-"));
+    const built = spawnSync(process.execPath, ["--import", "tsx", "cli/bundle.ts", dir], {
+      encoding: "utf8",
+    });
+    expect(built.status, built.stderr).toBe(0);
+    for (const args of [["--help"], ["run", "programs/hello.s"], ["quiz", "tlb", "-s", "3"]]) {
+      const bundled = spawnSync(process.execPath, [join(dir, "bin.js"), ...args], {
+        encoding: "utf8",
+      });
+      const sources = await runVmlab(args);
+      expect(sources.stdout).not.toBe("");
+      expect(bundled.stdout, `vmlab ${args.join(" ")}`).toBe(sources.stdout);
+      expect(bundled.stderr).toBe(sources.stderr);
+      expect(bundled.status).toBe(sources.status);
     }
   });
 });

@@ -55,14 +55,17 @@ export class Cpu {
   readonly ram: Ram;
   /** run()'s engine. Both give the same results; compile is faster on long runs. */
   engine: Engine = "interpret";
-  /** Per physical page: 1 while compiled code was made from it (its stores drop that code). */
-  readonly codePages: Uint8Array;
+  /**
+   * One bit per physical word, set while compiled code was made from it: a store there drops that
+   * code (self-modifying code; compile/engine.ts). Bit (pa >>> 2) & 31 of codeWords[pa >>> 7].
+   */
+  readonly codeWords: Int32Array;
   private code: CodeCache | null = null;
 
   constructor(mmu: Mmu) {
     this.mmu = mmu;
     this.ram = mmu.ram;
-    this.codePages = new Uint8Array(this.ram.size >>> 12);
+    this.codeWords = new Int32Array(Math.ceil(this.ram.size / 128));
   }
 
   /**
@@ -114,7 +117,7 @@ export class Cpu {
     const fastR = fast.load;
     const fastW = fast.store;
     const { u8, i8, u16, i16, i32 } = this.ram;
-    const codePages = this.codePages;
+    const codeWords = this.codeWords;
     const k0 = this.ticks;
     let pc = this.pc | 0;
     let fetchPage = -1;
@@ -232,7 +235,7 @@ export class Cpu {
             // that could hit the reservation comes this way: the fast path checks nothing.
             if (this.reservation !== NO_RESERVATION) this.storeNearReservation(va, pa);
           }
-          if (codePages[pa >>> 12] !== 0) this.code?.dropPage(pa >>> 12);
+          if ((codeWords[pa >>> 7]! >>> (pa >>> 2)) & 1) this.code?.storeToCode(pa);
           stores++;
           const v = x[rs2]!;
           if (f3 === 2) i32[pa >>> 2] = v;
@@ -377,7 +380,7 @@ export class Cpu {
       pa = this.translateData(va, isLr ? Access.Load : Access.Store, k, 4);
       if (pa < 0) return this.translationFault(va, pc);
     }
-    if (!isLr && this.codePages[pa >>> 12] !== 0) this.code?.dropPage(pa >>> 12);
+    if (!isLr && (this.codeWords[pa >>> 7]! >>> (pa >>> 2)) & 1) this.code?.storeToCode(pa);
     const i32 = this.ram.i32;
     const old = i32[pa >>> 2]!;
     const src = x[rs2]!;

@@ -25,7 +25,7 @@ import { Access } from "../trap.js";
 const { Funct7, Opcode } = isa;
 
 /** Words in a chunk (a power of two dividing the 1024 words of a 4 KiB page). */
-export const CHUNK_WORDS = 1024;
+export const CHUNK_WORDS = 64;
 export const CHUNK_BYTES = CHUNK_WORDS * 4;
 
 /** Exit codes: pc is somewhere else (a jump left the chunk, or to a word that starts no block). */
@@ -298,7 +298,7 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
   L.push(`e = ${store ? "fW" : "fR"}[va >>> 12];`);
   L.push("if (e !== 0) {", "pa = (e & -4096) ^ va;");
   // A store into a page with compiled code: the interpreter does it (and drops the code).
-  if (store) L.push(`if (cm[pa >>> 12] !== 0) ${before}`);
+  if (store) L.push(`if ((cw[pa >>> 7] >>> (pa >>> 2)) & 1) ${before}`);
   L.push(`stamps[e & 4095] = t + ${2 * e.i};`);
   // The slow path: the MMU's own translation (a TLB miss, a walk, maybe a fault), as the
   // interpreter's. If it evicted the fetch page's entry, or the store hit compiled code, the run
@@ -450,6 +450,8 @@ export function generateChunk(words: Int32Array, plan: ChunkPlan, include: Uint8
     .sort((a, b) => a - b)
     .map((r) => `x[${r}] = r${r};`)
     .join(" ");
+  // Falling off the last block: the next chunk (an exit, so before the table is written).
+  const fallOff = goTo(e, -1, CHUNK_WORDS);
   return [
     `const X = new Int32Array([${e.exits.join(",")}]);`,
     "return function chunk(w, base, K, left) {",
@@ -458,8 +460,7 @@ export function generateChunk(words: Int32Array, plan: ChunkPlan, include: Uint8
     "run: for (;;) {",
     "switch (w) {",
     ...e.lines,
-    // Falling off the last block: the next chunk.
-    goTo(e, -1, CHUNK_WORDS),
+    fallOff,
     "default: xid = -2; break run;",
     "}",
     "}",

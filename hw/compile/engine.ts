@@ -13,7 +13,8 @@
 // execve, a swapped page back in another frame, another address space or ASID) simply finds other
 // code or none. What must not happen is running a chunk whose words have changed:
 // - the CPU's own stores (compiled or interpreted) to a page holding compiled code go through
-//   the slow check in codePages and drop that page's chunks (self-modifying code, a JIT);
+//   the slow check in codeWords (a bit per compiled word) and drop that chunk (self-modifying code,
+//   a JIT);
 // - anything else that writes memory is the kernel, which runs only between runs after a trap:
 //   after every trap the epoch moves on, and a chunk from an older epoch is compared word by word
 //   with memory before it runs again.
@@ -36,8 +37,14 @@ import {
 
 /** After this many chunks the cache is emptied rather than grown (a chunk holds one function). */
 const MAX_CHUNKS = 8192;
+/** Instructions the interpreter runs from a chunk before its blocks are considered for compiling. */
+const HOT_CHUNK = 1 << 16;
+/** The interpreter's piece of a run from a chunk still cold. */
+const COLD_PIECE = 512;
 /** A block joins its chunk's function when the interpreter has run it this many times. */
 const WARM_RUNS = 64;
+/** Interpreted runs of warm blocks a chunk's function leaves out before it is compiled again. */
+const RECOMPILE_DEBT = 256;
 /** Entering a chunk between its blocks this often makes the word a block start. */
 const HOT_ENTRY = 8;
 
@@ -52,10 +59,17 @@ export interface Chunk {
   /** The function of the blocks in `include`; null until one has warmed up. */
   fn: ChunkFunction | null;
   plan: ChunkPlan;
+  /** The blocks to compile next time, and those the function has now. */
   include: Uint8Array;
+  inFn: Uint8Array;
   /** How often the interpreter has run each block (up to WARM_RUNS). */
   runs: Uint8Array;
-  /** The words compiled, to compare with memory after the kernel has run. */
+  /** Interpreted runs of warm blocks since the function was last compiled. */
+  debt: number;
+  /** Instructions (roughly) the interpreter has run from here: compiling starts at HOT_CHUNK. */
+  heat: number;
+  /** Its physical address, and its words, to compare with memory after the kernel has run. */
+  base: number;
   words: Int32Array;
   /** The epoch it was last known to match memory. */
   epoch: number;
@@ -65,11 +79,8 @@ export interface Chunk {
 }
 
 export class CodeCache {
-  /**
-   * Per physical page: 1 if a chunk was made from it (stores there take the slow check); the
-   * CPU's array, which its interpreter checks too.
-   */
-  readonly codePages: Uint8Array;
+  /** The CPU's bit per physical word compiled (Cpu.codeWords), which its interpreter checks too. */
+  readonly codeWords: Int32Array;
   /** The function's results: instructions, loads, stores, next pc, the address of a fault. */
   readonly out = new Float64Array(5);
   /** Moves on after every trap (the kernel may have written memory). */
@@ -82,11 +93,11 @@ export class CodeCache {
 
   constructor(cpu: Cpu) {
     this.cpu = cpu;
-    this.codePages = cpu.codePages;
+    this.codeWords = cpu.codeWords;
     const { u8, i8, u16, i16, i32 } = cpu.ram;
     const mmu = cpu.mmu;
     const fast = mmu.fast;
-    const codePages = this.codePages;
+    const codeWords = this.codeWords;
     /** Set by tr when the run must end after the access (see codegen.ts memory()). */
     const ev = new Int32Array(1);
     /** A load or store's slow path, as the interpreter's (Cpu.interpret). */
@@ -95,8 +106,8 @@ export class CodeCache {
       if (fast.fetchSlot === NO_TLB_SLOT) ev[0] = 1;
       if (pa < 0 || access !== Access.Store) return pa;
       if (cpu.reservation !== NO_RESERVATION) cpu.storeNearReservation(va, pa);
-      if (codePages[pa >>> PAGE_SHIFT] !== 0) {
-        this.dropPage(pa >>> PAGE_SHIFT);
+      if ((codeWords[pa >>> 7]! >>> (pa >>> 2)) & 1) {
+        this.storeToCode(pa);
         ev[0] = 1;
       }
       return pa;
@@ -111,7 +122,7 @@ export class CodeCache {
       fR: fast.load,
       fW: fast.store,
       stamps: fast.lruStamps,
-      cm: this.codePages,
+      cw: this.codeWords,
       out: this.out,
       opReg: alu.opReg,
       tr,
@@ -122,17 +133,17 @@ export class CodeCache {
     this.make = (source) => new Function(...names, source)(...values) as ChunkFunction;
   }
 
-  /** Forgets the chunks of physical page `ppn` (a store is about to change it). */
-  dropPage(ppn: number): void {
-    this.codePages[ppn] = 0;
-    const first = (ppn << PAGE_SHIFT) / CHUNK_BYTES;
-    for (let c = first; c < first + (1 << PAGE_SHIFT) / CHUNK_BYTES; c++) this.chunks.delete(c);
+  /** A store to physical address `pa` is about to change a compiled word: forgets its chunk. */
+  storeToCode(pa: number): void {
+    const key = (pa / CHUNK_BYTES) | 0;
+    this.chunks.delete(key);
+    this.codeWords.fill(0, (key * CHUNK_BYTES) >>> 7, ((key + 1) * CHUNK_BYTES) >>> 7);
   }
 
   /** Forgets every chunk. */
   clear(): void {
     this.chunks.clear();
-    this.codePages.fill(0);
+    this.codeWords.fill(0);
   }
 
   /** The chunk holding physical address `pa`, made anew if it is new or its words changed. */
@@ -153,14 +164,17 @@ export class CodeCache {
       fn: null,
       plan: planChunk(words),
       include: new Uint8Array(CHUNK_WORDS),
+      inFn: new Uint8Array(CHUNK_WORDS),
       runs: new Uint8Array(CHUNK_WORDS),
+      debt: 0,
+      heat: 0,
+      base: key * CHUNK_BYTES,
       words,
       epoch: this.epoch,
       entries: new Set(),
       misses: new Map(),
     };
     this.chunks.set(key, fresh);
-    this.codePages[(key * CHUNK_BYTES) >>> PAGE_SHIFT] = 1;
     return fresh;
   }
 
@@ -169,9 +183,14 @@ export class CodeCache {
    * out: after WARM_RUNS runs it joins the function.
    */
   ranBlock(chunk: Chunk, w: number): void {
-    if (++chunk.runs[w]! < WARM_RUNS) return;
+    if (chunk.runs[w]! < WARM_RUNS) {
+      chunk.runs[w]!++;
+      return;
+    }
+    // Warm: the function will include it. Recompiling costs V8 about as much as the interpreter
+    // takes for a few hundred blocks, so recompile once the warm blocks left out have cost that.
     chunk.include[w] = 1;
-    this.compile(chunk);
+    if (++chunk.debt >= RECOMPILE_DEBT) this.compile(chunk);
   }
 
   /**
@@ -189,8 +208,22 @@ export class CodeCache {
   }
 
   private compile(chunk: Chunk): void {
-    chunk.fn = this.make(generateChunk(chunk.words, chunk.plan, chunk.include));
+    chunk.debt = 0;
+    chunk.inFn.set(chunk.include);
+    markCompiled(this.codeWords, chunk);
+    chunk.fn = this.make(generateChunk(chunk.words, chunk.plan, chunk.inFn));
     this.compiled++;
+  }
+}
+
+/** Sets the bits of every word in a block of `chunk`'s function. */
+function markCompiled(codeWords: Int32Array, chunk: Chunk): void {
+  const first = chunk.base >>> 2;
+  const { labels, runTo } = chunk.plan;
+  for (let w = 0; w < CHUNK_WORDS; w++) {
+    if (!labels[w] || !chunk.inFn[w]) continue;
+    for (let i = w; i < w + runTo[w]!; i++)
+      codeWords[(first + i) >>> 5]! |= 1 << ((first + i) & 31);
   }
 }
 
@@ -224,7 +257,11 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
       if (chunk.plan.labels[w] === 0 && afterOne) cache.enteredMidBlock(chunk, w);
       afterOne = false;
       const fn = chunk.fn;
-      if (chunk.plan.labels[w] === 0 || fn === null || chunk.include[w] === 0) {
+      if (chunk.heat < HOT_CHUNK) {
+        // Cold code runs in the interpreter, in long pieces: compiling it would cost more.
+        chunk.heat += COLD_PIECE;
+        steps = COLD_PIECE;
+      } else if (chunk.plan.labels[w] === 0 || fn === null || chunk.inFn[w] === 0) {
         if (chunk.plan.labels[w] !== 0) cache.ranBlock(chunk, w);
         steps = Math.min(left, chunk.plan.runTo[w]!);
       } else {

@@ -6,31 +6,30 @@
 // instruction writes no register or memory; run() returns the trap and leaves pc at it.
 
 import * as alu from "./alu.js";
+import { atomic, NO_RESERVATION } from "./atomic.js";
 import { CodeCache, runCompiled } from "./compile/engine.js";
 import * as isa from "./isa.js";
 import * as clock from "./mmu/fast.js";
 import type { Mmu } from "./mmu.js";
 import type { Ram } from "./ram.js";
-import { Access, Cause, FaultReason, type Trap } from "./trap.js";
+import {
+  Access,
+  Cause,
+  FaultReason,
+  illegalTrap,
+  misalignedTrap,
+  systemTrap,
+  type Trap,
+} from "./trap.js";
 
 // The encodings, bound once here: the decode switch reads module constants, never an import
 // binding (vitest turns each use of an imported name into a getter call: several times slower).
 // The same for the ALU and the LRU clock's helpers.
-const { AMO_FUNCT3_WORD, AmoFunct5, EBREAK, ECALL, Funct7, Opcode } = isa;
+const { Funct7, Opcode } = isa;
 const { dataTime, fetchTime, NO_TLB_SLOT } = clock;
-const { amo, branchOffset, branchTaken, jumpOffset, opImm, opReg } = alu;
+const { branchOffset, branchTaken, jumpOffset, opImm, opReg } = alu;
 
-/** Bit f of this mask is set when funct5 = f is an RV32A instruction. */
-const AMO_FUNCT5_VALID = Object.values(AmoFunct5).reduce((m: number, f) => m | (1 << f), 0);
-
-/**
- * The reservation register's "none" value. A reservation is the physical address of the word an
- * lr.w loaded (the reservation granule is that aligned word); physical addresses are never
- * negative, so no store can match it. While one is held, the reserved page has no fast store
- * entry, so the fast store path needs no check; the slow path compares (a writable frame is
- * mapped at one virtual page per address space, so no store can reach it another way).
- */
-export const NO_RESERVATION = -1;
+export { NO_RESERVATION } from "./atomic.js";
 
 /** How the CPU runs guest code: the interpreter below, or compiled (compile/engine.ts). */
 export type Engine = "interpret" | "compile";
@@ -75,6 +74,17 @@ export class Cpu {
    */
   memoryChanged(): void {
     if (this.code !== null) this.code.epoch++;
+  }
+
+  /** The compiled code (a cache: null until the compiling engine first runs, or after forgetting). */
+  get compiledCode(): CodeCache | null {
+    return this.code;
+  }
+
+  /** Drops all compiled code (after memory was put back from a checkpoint, say). */
+  forgetCompiledCode(): void {
+    this.code = null;
+    this.codeWords.fill(0);
   }
 
   /** Drops the lr.w reservation, so that the next sc.w fails (traps and context switches). */
@@ -132,7 +142,7 @@ export class Cpu {
       // Fetch: the current page's translation is kept in fetchXor until pc leaves the page.
       if (pc >>> 12 !== fetchPage) {
         if (pc & 3) {
-          trap = misaligned(Cause.InstructionMisaligned, pc, pc);
+          trap = misalignedTrap(Cause.InstructionMisaligned, pc, pc);
           fetchFailed = true;
           break;
         }
@@ -184,7 +194,7 @@ export class Cpu {
           const va = (x[rs1]! + (inst >> 20)) | 0;
           const size = 1 << (f3 & 3);
           if (va & (size - 1)) {
-            trap = misaligned(Cause.LoadMisaligned, va, pc);
+            trap = misalignedTrap(Cause.LoadMisaligned, va, pc);
             break outer;
           }
           const e = fastR[va >>> 12]!;
@@ -216,7 +226,7 @@ export class Cpu {
           const va = (x[rs1]! + (((inst >> 20) & -32) | rd)) | 0;
           const size = 1 << f3;
           if (va & (size - 1)) {
-            trap = misaligned(Cause.StoreMisaligned, va, pc);
+            trap = misalignedTrap(Cause.StoreMisaligned, va, pc);
             break outer;
           }
           const e = fastW[va >>> 12]!;
@@ -246,7 +256,7 @@ export class Cpu {
         }
         case Opcode.Amo:
           // lr.w, sc.w and amo*.w, rare enough to live outside the loop.
-          trap = this.atomic(inst, pc, k0 + n);
+          trap = atomic(this, inst, pc, k0 + n);
           if (fast.fetchSlot === NO_TLB_SLOT) fetchPage = -1;
           if (trap !== null) break outer;
           pc = (pc + 4) | 0;
@@ -255,7 +265,7 @@ export class Cpu {
           if (f3 === 2 || f3 === 3) break;
           const target = branchTaken(f3, x[rs1]!, x[rs2]!) ? (pc + branchOffset(inst)) | 0 : pc + 4;
           if (target & 3) {
-            trap = misaligned(Cause.InstructionMisaligned, target, pc);
+            trap = misalignedTrap(Cause.InstructionMisaligned, target, pc);
             break outer;
           }
           pc = target | 0;
@@ -269,7 +279,7 @@ export class Cpu {
               ? (pc + jumpOffset(inst)) | 0
               : ((x[rs1]! + (inst >> 20)) & ~1) | 0;
           if (target & 3) {
-            trap = misaligned(Cause.InstructionMisaligned, target, pc);
+            trap = misalignedTrap(Cause.InstructionMisaligned, target, pc);
             break outer;
           }
           if (rd !== 0) x[rd] = (pc + 4) | 0;
@@ -290,10 +300,10 @@ export class Cpu {
           pc = (pc + 4) | 0;
           continue;
         case Opcode.System:
-          trap = system(inst, pc);
+          trap = systemTrap(inst, pc);
           break outer;
       }
-      trap = illegal(inst, pc);
+      trap = illegalTrap(inst, pc);
       break;
     }
     this.pc = pc;
@@ -325,12 +335,12 @@ export class Cpu {
    * fault in the MMU (translationFault builds the trap). It may evict the fetch page's entry
    * (fast.fetchSlot is then NO_TLB_SLOT, and the caller must translate the next fetch again).
    */
-  private translateData(va: number, access: Access, k: number, size: number): number {
+  translateData(va: number, access: Access, k: number, size: number): number {
     return this.mmu.translate(va, access, dataTime(k), size);
   }
 
   /** The trap of an access at `va` by the instruction at `pc` whose translation failed. */
-  private translationFault(va: number, pc: number): Trap {
+  translationFault(va: number, pc: number): Trap {
     const { faultCause, faultReason } = this.mmu;
     return { cause: faultCause, tval: va >>> 0, epc: pc >>> 0, reason: faultReason };
   }
@@ -345,84 +355,4 @@ export class Cpu {
     if ((pa & -4) === this.reservation) this.reservation = NO_RESERVATION;
     else this.mmu.fast.store[va >>> 12] = 0;
   }
-
-  /**
-   * Executes lr.w, sc.w or an amo*.w (`inst` at `pc`, its data access at LRU time `t`): rd,
-   * rs2, (rs1), no offset. lr.w translates as a load; sc.w and the AMOs as a store (an AMO is a
-   * store for permission, A/D and copy-on-write). Returns the trap, or null if it completed (the
-   * caller moves pc on). A trapping instruction writes nothing.
-   */
-  private atomic(inst: number, pc: number, k: number): Trap | null {
-    const x = this.x;
-    const f5 = inst >>> 27;
-    const rd = (inst >> 7) & 31;
-    const rs2 = (inst >> 20) & 31;
-    const isLr = f5 === AmoFunct5.Lr;
-    const valid = ((inst >> 12) & 7) === AMO_FUNCT3_WORD && ((AMO_FUNCT5_VALID >>> f5) & 1) !== 0;
-    if (!valid || (isLr && rs2 !== 0)) return illegal(inst, pc);
-    const va = x[(inst >> 15) & 31]!;
-    if (va & 3) {
-      // The spec lets a misaligned AMO raise an access fault instead of the misaligned cause.
-      const cause = isLr ? Cause.LoadAccessFault : Cause.StoreAccessFault;
-      return { cause, tval: va >>> 0, epc: pc >>> 0, reason: FaultReason.Misaligned };
-    }
-    if (f5 === AmoFunct5.Sc && this.reservation === NO_RESERVATION) {
-      if (rd !== 0) x[rd] = 1; // no reservation: fail without touching memory, as qemu does
-      return null;
-    }
-    const fast = this.mmu.fast;
-    const e = (isLr ? fast.load : fast.store)[va >>> 12]!;
-    let pa: number;
-    if (e !== 0) {
-      pa = (e & -4096) ^ va;
-      fast.stampData(e, k);
-    } else {
-      pa = this.translateData(va, isLr ? Access.Load : Access.Store, k, 4);
-      if (pa < 0) return this.translationFault(va, pc);
-    }
-    if (!isLr && (this.codeWords[pa >>> 7]! >>> (pa >>> 2)) & 1) this.code?.storeToCode(pa);
-    const i32 = this.ram.i32;
-    const old = i32[pa >>> 2]!;
-    const src = x[rs2]!;
-    let v = old;
-    if (isLr) {
-      this.loads++;
-      this.reservation = pa;
-      fast.store[va >>> 12] = 0; // stores to this page now take the checking slow path
-    } else if (f5 === AmoFunct5.Sc) {
-      this.stores++;
-      v = this.reservation === pa ? 0 : 1;
-      if (v === 0) i32[pa >>> 2] = src;
-      this.reservation = NO_RESERVATION;
-    } else {
-      this.stores++;
-      i32[pa >>> 2] = amo(f5, old, src);
-      if (pa === this.reservation) this.reservation = NO_RESERVATION;
-    }
-    if (rd !== 0) x[rd] = v;
-    return null;
-  }
-}
-
-/** A misaligned fetch target, load or store address `addr` of the instruction at `pc`. */
-function misaligned(cause: Cause, addr: number, pc: number): Trap {
-  return { cause, tval: addr >>> 0, epc: pc >>> 0, reason: FaultReason.Misaligned };
-}
-
-function illegal(inst: number, pc: number): Trap {
-  return {
-    cause: Cause.IllegalInstruction,
-    tval: inst >>> 0,
-    epc: pc >>> 0,
-    reason: FaultReason.None,
-  };
-}
-
-/** ecall and ebreak; any other SYSTEM encoding is illegal in U-mode. */
-function system(inst: number, pc: number): Trap {
-  if (inst === ECALL)
-    return { cause: Cause.EcallFromU, tval: 0, epc: pc >>> 0, reason: FaultReason.None };
-  if (inst === EBREAK)
-    return { cause: Cause.Breakpoint, tval: pc >>> 0, epc: pc >>> 0, reason: FaultReason.None };
-  return illegal(inst, pc);
 }

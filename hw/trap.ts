@@ -1,6 +1,7 @@
 // Traps: how the hardware tells the kernel that an instruction could not complete. A trap is a
 // value returned by the CPU, never a thrown exception; the trapping instruction has written nothing
 // and is restarted (or skipped, for ecall) by the kernel.
+import { EBREAK, ECALL } from "./isa.js";
 
 /** mcause/scause exception codes from the RISC-V privileged spec, plus one custom code. */
 export const Cause = {
@@ -140,4 +141,28 @@ export function causeAccess(cause: Cause): Access | undefined {
     default:
       return undefined;
   }
+}
+
+/** A misaligned fetch target, load or store address `addr` of the instruction at `pc`. */
+export function misalignedTrap(cause: Cause, addr: number, pc: number): Trap {
+  return { cause, tval: addr >>> 0, epc: pc >>> 0, reason: FaultReason.Misaligned };
+}
+
+/** An illegal instruction `inst` at `pc`. */
+export function illegalTrap(inst: number, pc: number): Trap {
+  return {
+    cause: Cause.IllegalInstruction,
+    tval: inst >>> 0,
+    epc: pc >>> 0,
+    reason: FaultReason.None,
+  };
+}
+
+/** ecall and ebreak; any other SYSTEM encoding is illegal in U-mode. */
+export function systemTrap(inst: number, pc: number): Trap {
+  if (inst === ECALL)
+    return { cause: Cause.EcallFromU, tval: 0, epc: pc >>> 0, reason: FaultReason.None };
+  if (inst === EBREAK)
+    return { cause: Cause.Breakpoint, tval: pc >>> 0, epc: pc >>> 0, reason: FaultReason.None };
+  return illegalTrap(inst, pc);
 }

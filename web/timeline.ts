@@ -92,15 +92,20 @@ export class Timeline {
 
 /**
  * What a checkpoint leaves out: the MMU's fast tables (12 MiB that only cache what the TLB
- * allows; restoring a checkpoint wipes them instead, which changes no count: see hw/mmu/fast.ts).
+ * allows; restoring a checkpoint wipes them instead, which changes no count: see hw/mmu/fast.ts),
+ * and the compiled code (forgotten on a restore: hw/compile/engine.ts).
  */
 function caches(session: Session): ReadonlySet<object> {
-  const fast = session.world.machine.mmu.fast;
-  return new Set([fast.fetch, fast.load, fast.store]);
+  const { cpu, mmu } = session.world.machine;
+  const fast = mmu.fast;
+  const cached: object[] = [fast.fetch, fast.load, fast.store, cpu.codeWords];
+  if (cpu.compiledCode !== null) cached.push(cpu.compiledCode);
+  return new Set(cached);
 }
 
 /** Puts `mark`'s state back into `session` (the caches left out start empty). */
 export function restoreMark(session: Session, mark: Mark): void {
   mark.checkpoint.restore();
   session.world.machine.mmu.fast.wipe();
+  session.world.machine.cpu.forgetCompiledCode();
 }

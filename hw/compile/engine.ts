@@ -20,9 +20,9 @@
 //   with memory before it runs again.
 
 import * as alu from "../alu.js";
-import { type Cpu, NO_RESERVATION } from "../cpu.js";
+import { NO_RESERVATION } from "../atomic.js";
+import type { Cpu } from "../cpu.js";
 import { NO_TLB_SLOT } from "../mmu/fast.js";
-import { PAGE_SHIFT } from "../ram.js";
 import { Access, type Trap } from "../trap.js";
 import {
   CHUNK_BYTES,

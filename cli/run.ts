@@ -141,6 +141,14 @@ export const runCommand: SubcommandFactory = (io, result) =>
         .default("compile")
         .argParser(parseChoice(ENGINES)),
     )
+    .addOption(
+      new Option(
+        "--compile-after <n>",
+        "with --engine compile: instructions a chunk of code runs interpreted before it is compiled (tests use 0)",
+      )
+        .argParser(count(0))
+        .hideHelp(),
+    )
     .option(
       "--record <file>",
       "write the run's page-reference trace for vmlab trace (I fetch, R load, W store lines)",

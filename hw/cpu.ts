@@ -7,7 +7,7 @@
 
 import * as alu from "./alu.js";
 import { atomic, NO_RESERVATION } from "./atomic.js";
-import { CodeCache, runCompiled } from "./compile/engine.js";
+import { CodeCache, HOT_CHUNK, runCompiled } from "./compile/engine.js";
 import * as isa from "./isa.js";
 import * as clock from "./mmu/fast.js";
 import type { Mmu } from "./mmu.js";
@@ -54,6 +54,8 @@ export class Cpu {
   readonly ram: Ram;
   /** run()'s engine. Both give the same results; compile is faster on long runs. */
   engine: Engine = "interpret";
+  /** Compiling engine: instructions a chunk of code runs interpreted before it is compiled. */
+  compileAfter = HOT_CHUNK;
   /**
    * One bit per physical word, set while compiled code was made from it: a store there drops that
    * code (self-modifying code; compile/engine.ts). Bit (pa >>> 2) & 31 of codeWords[pa >>> 7].

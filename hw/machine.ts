@@ -27,6 +27,8 @@ export interface MachineConfig {
   swapSize: number;
   /** How the CPU runs guest code (default: interpret). Both engines give the same results. */
   engine?: Engine;
+  /** Compiling engine: instructions a chunk of code runs interpreted before it is compiled. */
+  compileAfter?: number;
 }
 
 export const defaultMachineConfig: MachineConfig = {
@@ -88,6 +90,7 @@ export class Machine {
     this.mmu = new Mmu(this.ram, config.mmu, this.rng);
     this.cpu = new Cpu(this.mmu);
     this.cpu.engine = config.engine ?? "interpret";
+    if (config.compileAfter !== undefined) this.cpu.compileAfter = config.compileAfter;
     this.disk = new Disk(config.swapSize);
   }
 

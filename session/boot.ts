@@ -44,6 +44,8 @@ export interface MachineOptions {
   misaligned?: MisalignedMode;
   /** How the CPU runs guest code (default: compile; traced runs interpret either way). */
   engine?: Engine;
+  /** Compiling engine: how long code stays interpreted (hw/cpu.ts compileAfter; tests use 0). */
+  compileAfter?: number;
 }
 
 /** `vmlab run`'s defaults: 16 MiB of RAM, paged, a 64-entry LRU TLB, no swap, seed 1. */
@@ -87,6 +89,7 @@ export function machineConfig(opts: MachineOptions): MachineConfig {
     seed: opts.seed,
     swapSize: opts.swap,
     engine: opts.engine ?? "compile",
+    ...(opts.compileAfter === undefined ? {} : { compileAfter: opts.compileAfter }),
     mmu: {
       ...defaultMachineConfig.mmu,
       tlb: { entries: opts.tlb, ways: opts.tlbWays ?? opts.tlb, policy: opts.tlbPolicy },

@@ -37,8 +37,11 @@ import {
 
 /** After this many chunks the cache is emptied rather than grown (a chunk holds one function). */
 const MAX_CHUNKS = 8192;
-/** Instructions the interpreter runs from a chunk before its blocks are considered for compiling. */
-const HOT_CHUNK = 1 << 16;
+/**
+ * Instructions the interpreter runs from a chunk before its blocks are considered for compiling
+ * (the default of Cpu.compileAfter: short programs and code run once are not worth compiling).
+ */
+export const HOT_CHUNK = 1 << 16;
 /** The interpreter's piece of a run from a chunk still cold. */
 const COLD_PIECE = 512;
 /** A block joins its chunk's function when the interpreter has run it this many times. */
@@ -66,7 +69,7 @@ export interface Chunk {
   runs: Uint8Array;
   /** Interpreted runs of warm blocks since the function was last compiled. */
   debt: number;
-  /** Instructions (roughly) the interpreter has run from here: compiling starts at HOT_CHUNK. */
+  /** Instructions (roughly) the interpreter has run from here: compiling starts at compileAfter. */
   heat: number;
   /** Its physical address, and its words, to compare with memory after the kernel has run. */
   base: number;
@@ -257,7 +260,7 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
       if (chunk.plan.labels[w] === 0 && afterOne) cache.enteredMidBlock(chunk, w);
       afterOne = false;
       const fn = chunk.fn;
-      if (chunk.heat < HOT_CHUNK) {
+      if (chunk.heat < cpu.compileAfter) {
         // Cold code runs in the interpreter, in long pieces: compiling it would cost more.
         chunk.heat += COLD_PIECE;
         steps = COLD_PIECE;

@@ -48,6 +48,8 @@ const COLD_PIECE = 512;
 const WARM_RUNS = 64;
 /** Interpreted runs of warm blocks a chunk's function leaves out before it is compiled again. */
 const RECOMPILE_DEBT = 256;
+/** The size of CodeCache's table of recent chunks, less one. */
+const RECENT_MASK = 255;
 /** Entering a chunk between its blocks this often makes the word a block start. */
 const HOT_ENTRY = 8;
 
@@ -91,6 +93,8 @@ export class CodeCache {
   /** Functions compiled (for the benchmark). */
   compiled = 0;
   private readonly chunks = new Map<number, Chunk>();
+  /** The chunks used last, by the low bits of their number (saves a Map lookup per call). */
+  private readonly recent: (Chunk | undefined)[] = new Array(RECENT_MASK + 1).fill(undefined);
   private readonly cpu: Cpu;
   private readonly make: (source: string) => ChunkFunction;
 
@@ -140,23 +144,31 @@ export class CodeCache {
   storeToCode(pa: number): void {
     const key = (pa / CHUNK_BYTES) | 0;
     this.chunks.delete(key);
+    this.recent[key & RECENT_MASK] = undefined;
     this.codeWords.fill(0, (key * CHUNK_BYTES) >>> 7, ((key + 1) * CHUNK_BYTES) >>> 7);
   }
 
   /** Forgets every chunk. */
   clear(): void {
     this.chunks.clear();
+    this.recent.fill(undefined);
     this.codeWords.fill(0);
   }
 
   /** The chunk holding physical address `pa`, made anew if it is new or its words changed. */
   chunkAt(pa: number): Chunk {
     const key = (pa / CHUNK_BYTES) | 0;
+    const near = this.recent[key & RECENT_MASK];
+    if (near !== undefined && near.base === pa - (pa % CHUNK_BYTES) && near.epoch === this.epoch)
+      return near;
     const chunk = this.chunks.get(key);
     if (chunk !== undefined) {
-      if (chunk.epoch === this.epoch) return chunk;
-      if (sameWords(chunk.words, this.cpu.ram.i32, (key * CHUNK_BYTES) >>> 2)) {
+      if (
+        chunk.epoch === this.epoch ||
+        sameWords(chunk.words, this.cpu.ram.i32, (key * CHUNK_BYTES) >>> 2)
+      ) {
         chunk.epoch = this.epoch;
+        this.recent[key & RECENT_MASK] = chunk;
         return chunk;
       }
     }
@@ -178,6 +190,7 @@ export class CodeCache {
       misses: new Map(),
     };
     this.chunks.set(key, fresh);
+    this.recent[key & RECENT_MASK] = fresh;
     return fresh;
   }
 

@@ -87,6 +87,10 @@ function loopResult(fn: { n: number; step: number; mask: number }): number {
   return a >>> 0;
 }
 
+/** Folds a0 into s2 (s2 = s2 * 33 + a0), and the model's version. */
+const FOLD = ["slli    t0, s2, 5", "add     s2, s2, t0", "add     s2, s2, a0"];
+const fold = (acc: number, value: number) => (Math.imul(acc, 33) + value) | 0;
+
 const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
 
 export class Generator {
@@ -160,8 +164,8 @@ export class Generator {
   /** Prints a0, which the model says is `value` (inside batch(), folds it into s2). */
   print(value: number): void {
     if (this.folded !== undefined) {
-      this.emit("slli    t0, s2, 5", "add     s2, s2, t0", "add     s2, s2, a0");
-      this.folded = (Math.imul(this.folded, 33) + value) | 0;
+      this.emit(...FOLD);
+      this.folded = fold(this.folded, value);
       return;
     }
     this.emit("call    print_hex");
@@ -183,29 +187,51 @@ export class Generator {
 
   /** Calls the slot's function with fresh arguments and prints what it returns. */
   call(slot: Slot): void {
+    const { result } = this.arguments(slot);
+    this.jumpTo(slot.addr);
+    this.print(result());
+  }
+  /**
+   * Calls the slot's function in a guest loop, with the same arguments, about `instructions`
+   * instructions' worth of calls, folding the results (inside batch()): enough for the compiling
+   * engine, which compiles only code that has run a while, to compile it.
+   */
+  callOften(slot: Slot, instructions: number): void {
+    if (this.folded === undefined) throw new Error("callOften() is for inside batch()");
+    const { result, cost } = this.arguments(slot);
+    const times = Math.ceil(instructions / cost);
+    const loop = this.label("often");
+    this.emit(`li      s3, ${times}`, `${loop}:`);
+    this.jumpTo(slot.addr);
+    this.emit(...FOLD, "addi    s3, s3, -1", `bnez    s3, ${loop}`);
+    for (let i = 0; i < times; i++) this.folded = fold(this.folded, result());
+  }
+  /**
+   * Sets the arguments of a call of the slot's function; returns what each call returns, and
+   * about how many instructions a call (with its jump and fold) takes.
+   */
+  arguments(slot: Slot): { result: () => number; cost: number } {
     const fn = slot.fn!;
-    if (fn.kind === "loop") {
-      this.jumpTo(slot.addr);
-      this.print(loopResult(fn));
-    } else if (fn.kind === "self") {
+    if (fn.kind === "loop") return { result: () => loopResult(fn), cost: 4 * fn.n + 10 };
+    if (fn.kind === "self") {
       fn.value = this.imm();
       this.emit(`li      a1, ${iop("addi", A0, ZERO, fn.value) | 0}`, `li      a2, ${slot.addr}`);
-      this.jumpTo(slot.addr);
-      this.print(fn.value);
-    } else {
-      const n = this.int(1, 80);
-      const left = this.int(0, n - 1);
-      const next = this.imm();
+      return { result: () => fn.value, cost: 12 };
+    }
+    const n = this.int(1, 80);
+    const left = this.int(0, n - 1);
+    const next = this.imm();
+    this.emit(`li      a1, ${iop("addi", A0, A0, next) | 0}`, `li      a2, ${slot.addr}`);
+    this.emit(`li      a3, ${left}`, `li      a4, ${n}`);
+    const result = () => {
       let a = 0;
       for (let t = n; t > 0; ) {
         a = (a + fn.step) | 0;
         if (--t === left) fn.step = next;
       }
-      this.emit(`li      a1, ${iop("addi", A0, A0, next) | 0}`, `li      a2, ${slot.addr}`);
-      this.emit(`li      a3, ${left}`, `li      a4, ${n}`);
-      this.jumpTo(slot.addr);
-      this.print(a);
-    }
+      return a;
+    };
+    return { result, cost: 4 * n + 12 };
   }
   /** Patches one word of a loop function from outside it. */
   patch(slot: Slot & { fn: Fn & { kind: "loop" } }): void {

@@ -5,7 +5,8 @@
 // A program maps PAGES pages read-write-execute at BUF (mmap, MAP_FIXED) and keeps functions in
 // slots there (a few per page, at seeded offsets). Its text stores each function's words into a
 // slot, calls it and prints the result in hex; then, at random:
-//   - calls a function again (a loop: compiled and hot by now);
+//   - calls a function again, or a hundred times and more in a guest loop (so that the compiling
+//     engine, which compiles only code that has run a while, compiles it);
 //   - patches one word of a loop function from the main text (its step, count or mask);
 //   - calls a "self" function, which stores a new instruction over the word right after the
 //     store (same block) and runs it, or a "hot" function whose loop patches its own body in
@@ -42,6 +43,8 @@ const ZERO_WORD_AT = BUF + PAGE - 4;
 /** What a child's status prints as: its exit code, or KILLED + the signal. */
 const KILLED = 0x100;
 const [SIGILL, SIGSEGV] = [4, 11];
+/** Instructions of calls in a row that make a function hot enough to compile (at 82b93c3). */
+const HOT = 150_000;
 
 /** The generated program for `opts`, and its expected output. */
 export function generateSmc(opts: SmcOptions): SmcProgram {
@@ -63,7 +66,8 @@ function randomOp(g: Generator): void {
   const loops = g.loops();
   if (g.opts.evict && g.chance(0.3)) evict(g);
   else if (r < 20) for (const s of g.written().slice(0, g.int(1, 3))) g.call(s);
-  else if (r < 35) g.batch(() => batchBody(g));
+  else if (r < 28) g.batch(() => batchBody(g));
+  else if (r < 35) g.batch(() => g.callOften(g.pick(g.written()), HOT));
   else if (r < 45) g.write(g.pick(g.slots), g.randomFn());
   else if (r < 60 && loops.length > 0) {
     const s = g.pick(loops);
@@ -80,7 +84,8 @@ function batchBody(g: Generator): void {
   for (let i = g.int(3, 8); i > 0; i--) {
     const loops = g.loops();
     const r = g.rng() % 3;
-    if (r === 0 && loops.length > 0) {
+    if (r === 0 && g.chance(0.3)) g.callOften(g.pick(g.written()), HOT);
+    else if (r === 0 && loops.length > 0) {
       const s = g.pick(loops);
       g.patch(s);
       g.call(s);

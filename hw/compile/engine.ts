@@ -225,10 +225,34 @@ export class CodeCache {
 
   private compile(chunk: Chunk): void {
     chunk.debt = 0;
+    // Only compiled words are watched, so a word the interpreter ran may have been rewritten
+    // since the chunk was read: then start over from memory as it is now.
+    if (!sameWords(chunk.words, this.cpu.ram.i32, chunk.base >>> 2)) {
+      this.restart(chunk);
+      return;
+    }
     chunk.inFn.set(chunk.include);
     markCompiled(this.codeWords, chunk);
     chunk.fn = this.make(generateChunk(chunk.words, chunk.plan, chunk.inFn));
     this.compiled++;
+  }
+
+  /** Forgets what `chunk` learnt and reads its words again (they changed behind its back). */
+  private restart(chunk: Chunk): void {
+    chunk.words.set(this.cpu.ram.i32.subarray(chunk.base >>> 2, (chunk.base >>> 2) + CHUNK_WORDS));
+    chunk.entries.clear();
+    chunk.misses.clear();
+    chunk.plan = planChunk(chunk.words);
+    chunk.include.fill(0);
+    chunk.runs.fill(0);
+    chunk.epoch = this.epoch;
+    if (chunk.fn !== null) {
+      // Its function's words are unchanged (they are watched), but it was planned from the old
+      // words: drop it and its marks.
+      chunk.fn = null;
+      chunk.inFn.fill(0);
+      this.codeWords.fill(0, chunk.base >>> 7, (chunk.base + CHUNK_BYTES) >>> 7);
+    }
   }
 }
 

@@ -17,6 +17,13 @@ export interface Observed {
   stderr: string;
 }
 
+/**
+ * The compiling engine's settings each run is compared under: its default (code runs interpreted
+ * until it is hot) and compiling every chunk at once (hidden option --compile-after 0), so that
+ * even short programs run compiled code.
+ */
+export const COMPILE_SETTINGS: readonly (readonly string[])[] = [[], ["--compile-after", "0"]];
+
 /** `vmlab run --stats --json --engine <engine> ...args` with `stdin`. */
 export async function runEngine(
   engine: EngineName,
@@ -28,16 +35,21 @@ export async function runEngine(
 }
 
 /**
- * Runs `args` (vmlab run's options and programs) under both engines and expects the same
- * result; returns the interpreter's, for checks of its own. The failure message names the
- * command line, which is the reproducer.
+ * Runs `args` (vmlab run's options and programs) under the interpreter and under the compiling
+ * engine with each of `settings`, and expects the same result; returns the interpreter's, for
+ * checks of its own. The failure message names the command line, which is the reproducer.
  */
-export async function expectSameRuns(args: readonly string[], stdin = ""): Promise<Observed> {
+export async function expectSameRuns(
+  args: readonly string[],
+  stdin = "",
+  settings = COMPILE_SETTINGS,
+): Promise<Observed> {
   const interpreted = await runEngine("interpret", args, stdin);
-  const compiled = await runEngine("compile", args, stdin);
-  expect(compiled, `vmlab run --stats --json ${args.join(" ")} (--engine compile)`).toEqual(
-    interpreted,
-  );
+  for (const setting of settings) {
+    const compiled = await runEngine("compile", [...setting, ...args], stdin);
+    const command = `vmlab run --stats --json --engine compile ${[...setting, ...args].join(" ")}`;
+    expect(compiled, command).toEqual(interpreted);
+  }
   return interpreted;
 }
 

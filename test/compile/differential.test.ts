@@ -9,6 +9,13 @@ import { cProgramCases, elfPath } from "../expected/c/manifest.js";
 import { programCases } from "../expected/manifest.js";
 import { expectSameRecords, expectSameRuns, scratchDir, statsOf } from "./both.js";
 
+/**
+ * The compiling engine compiling every chunk at once, without its default run (which interprets
+ * code until it is hot): for the long lists below, where the default setting would mostly compare
+ * the interpreter with itself. The programs and schedules run under both settings.
+ */
+const EAGER = [["--compile-after", "0"]];
+
 /** The benchmarks run ~1e8 instructions; this many still compile and compare every counter. */
 const BENCH_STEPS = "3000000";
 const POLICIES = ["fifo", "lru", "mru", "random", "clock", "enhanced-clock", "aging"];
@@ -42,6 +49,7 @@ describe("programs/usertests", () => {
       const r = await expectSameRuns(
         [...(setup.options ?? []), `programs/usertests/${file}`],
         setup.stdin,
+        EAGER,
       );
       expect(r.stdout).not.toMatch(/^FAIL/m);
     });
@@ -72,7 +80,7 @@ describe("programs/pressure and programs/swap", () => {
   });
   for (const args of PRESSURE_RUNS) {
     it(args.join(" "), async () => {
-      await expectSameRuns(args);
+      await expectSameRuns(args, "", EAGER);
     });
   }
 });
@@ -82,7 +90,7 @@ describe("programs/c/bin/*.elf (each case under its first scheme, fork-cow under
     for (const scheme of c.name === "fork-cow" ? c.schemes : c.schemes.slice(0, 1)) {
       it(`${c.name} --mm ${scheme}`, async () => {
         const args = ["--mm", scheme, ...(c.vmlabOptions ?? []), elfPath(c), "--"];
-        const r = await expectSameRuns([...args, ...(c.args ?? [])], c.stdin);
+        const r = await expectSameRuns([...args, ...(c.args ?? [])], c.stdin, EAGER);
         expect(r.status).toBe(c.status);
       });
     }
@@ -126,7 +134,7 @@ describe("option matrices", () => {
       // bare memory has one process: the fork test is not for it.
       if (options[1] === "bare" && program.includes("cow")) continue;
       it(`${options.join(" ")} ${program}`, async () => {
-        await expectSameRuns([...options, program]);
+        await expectSameRuns([...options, program], "", EAGER);
       });
     }
   }
@@ -134,7 +142,7 @@ describe("option matrices", () => {
   for (const program of TLB_ONLY) {
     for (const options of TLB_MATRIX) {
       it(`${options.join(" ")} ${program.join(" ")}`, async () => {
-        const r = await expectSameRuns([...options, ...program]);
+        const r = await expectSameRuns([...options, ...program], "", EAGER);
         expect(statsOf(r).tlbMisses).toBeGreaterThan(100);
       });
     }

@@ -281,7 +281,7 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
   const fetch = fast.fetch;
   const out = cache.out;
   let done = 0;
-  let afterOne = false;
+  let resuming = true;
   while (done < budget) {
     const pc = cpu.pc;
     const word = (pc & 3) === 0 ? fetch[pc >>> 12]! : 0;
@@ -291,11 +291,12 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
       const chunk = cache.chunkAt(pa);
       const w = (pa >>> 2) & (CHUNK_WORDS - 1);
       const left = budget - done;
-      // A word that starts no block is entered after the interpreter stopped inside one: the
-      // budget ran out (a quantum: once in a while) or it ran one instruction the compiled code
-      // left to it (the same one each time round a loop: worth a block of its own).
-      if (chunk.plan.labels[w] === 0 && afterOne) cache.enteredMidBlock(chunk, w);
-      afterOne = false;
+      // A word that starts no block: the target of a jump from another chunk (worth a block of
+      // its own if it recurs), the instruction after one the compiled code left to the
+      // interpreter (the same), or, first thing in a run, where the last quantum ran out (not
+      // worth it: that is somewhere else each time).
+      if (chunk.plan.labels[w] === 0 && !resuming) cache.enteredMidBlock(chunk, w);
+      resuming = false;
       const fn = chunk.fn;
       if (chunk.heat < cpu.compileAfter) {
         // Cold code runs in the interpreter, in long pieces: compiling it would cost more.
@@ -322,8 +323,7 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
         cpu.pc = out[3]!;
         if (exit === EXIT_FAULT) return dataFault(cpu, k0 + n, out[4]!);
         if (exit === EXIT_BUDGET) steps = left - n;
-        else if (exit === EXIT_INTERP) afterOne = true;
-        else continue;
+        else if (exit !== EXIT_INTERP) continue;
       }
     }
     // The interpreter runs `steps` instructions: a slow fetch, an instruction the compiled code

@@ -28,7 +28,7 @@ export const COMPILE_SETTINGS: readonly (readonly string[])[] = [[], ["--compile
 export async function runEngine(
   engine: EngineName,
   args: readonly string[],
-  stdin = "",
+  stdin: string | Uint8Array = "",
 ): Promise<Observed> {
   const r = await runVmlab(["run", "--engine", engine, "--stats", "--json", ...args], stdin);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -41,7 +41,7 @@ export async function runEngine(
  */
 export async function expectSameRuns(
   args: readonly string[],
-  stdin = "",
+  stdin: string | Uint8Array = "",
   settings = COMPILE_SETTINGS,
 ): Promise<Observed> {
   const interpreted = await runEngine("interpret", args, stdin);

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describePeers, gnuBuild, runQemu } from "../helpers/gnu.js";
 import { expectSameRuns, scratchDir, statsOf } from "./both.js";
+import { PATCHED_LOOP, READ_INTO_CODE, READ_INTO_CODE_STDIN } from "./handwritten.js";
 import { generateSmc, type SmcOptions } from "./smc.js";
 
 const SEEDS = Number(process.env.SMC_SEEDS ?? 12);
@@ -103,79 +104,35 @@ describe("code the kernel rewrites", () => {
   });
 });
 
-/**
- * A loop function written into an RWX page and called; one word of its loop body is then patched
- * from outside (fence.i after the store, as the ISA asks) and it is called twice; prints a0.
- * Found by the generator (seed 3, 6 ops, --quantum 7), reduced by hand.
- */
-const PATCHED_LOOP = `
-        .text
-        .globl  _start
-_start: li      a0, 0x40000000          # mmap(0x40000000, 4096, RWX, PRIVATE|ANON|FIXED)
-        li      a1, 4096
-        li      a2, 7
-        li      a3, 0x32
-        li      a4, -1
-        li      a5, 0
-        li      a7, 222
-        ecall
-        mv      s0, a0
-        li      t0, 0x00000513          # 0: addi a0, zero, 0
-        sw      t0, 0(s0)
-        li      t0, 0x0c800313          # 1: addi t1, zero, 200
-        sw      t0, 4(s0)
-        li      t0, 0x00350513          # 2: addi a0, a0, 3
-        sw      t0, 8(s0)
-        sw      t0, 12(s0)              # 3: addi a0, a0, 3 (patched below)
-        li      t0, 0xfff30313          # 4: addi t1, t1, -1
-        sw      t0, 16(s0)
-        li      t0, 0xfe031ae3          # 5: bne t1, zero, 2
-        sw      t0, 20(s0)
-        li      t0, 0x00008067          # 6: ret
-        sw      t0, 24(s0)
-        jalr    ra, 0(s0)               # 200 x (a0 += 6)
-        li      t0, 0x13454513          # 3: xori a0, a0, 0x134
-        sw      t0, 12(s0)
-        .word   0x0000100f              # fence.i
-        jalr    ra, 0(s0)               # 200 x (a0 = (a0 + 3) ^ 0x134)
-        jalr    ra, 0(s0)
-        mv      s1, a0
-        li      s2, 8                   # print s1 in hex
-digit:  srli    t0, s1, 28
-        slli    s1, s1, 4
-        li      t1, 10
-        blt     t0, t1, dec
-        addi    t0, t0, 39
-dec:    addi    t0, t0, 48
-        sb      t0, 0(sp)
-        li      a0, 1
-        mv      a1, sp
-        li      a2, 1
-        li      a7, 64
-        ecall
-        addi    s2, s2, -1
-        bnez    s2, digit
-        li      a0, 0
-        li      a7, 94
-        ecall
-`;
-
-describe("regressions", () => {
+describe("hand-written programs", () => {
   const path = write("patched-loop.s", PATCHED_LOOP);
   // At 7336f2c the compiling engine printed 00000468 with --quantum 5 and 000002b8 with 7 (and
-  // 000004f8 without the fence.i): a patched loop body ran stale code after a preemption.
+  // 000004f8 without the fence.i): it compiled a chunk from words read before the patch (fixed
+  // in e27d1e9).
   for (const quantum of ["3", "5", "7", "9", "11", "10000"]) {
     it(`a loop patched between calls, preempted every ${quantum} instructions`, async () => {
       const r = await expectSameRuns(["--quantum", quantum, path]);
       expect(r.stdout, r.stderr).toBe("00000458");
     });
   }
+
+  it("code that read() writes over a compiled loop (the kernel's store, not the CPU's)", async () => {
+    const program = write("read-into-code.s", READ_INTO_CODE);
+    const r = await expectSameRuns([program], READ_INTO_CODE_STDIN);
+    expect(r.stdout, r.stderr).toBe("025803e8");
+  });
 });
 
 describePeers("self-modifying programs with fence.i under qemu-riscv32", () => {
-  it("the patched loop (regressions) prints 00000458", () => {
-    const q = runQemu(gnuBuild({ text: PATCHED_LOOP, name: "patched-loop" }));
-    expect({ status: q.status, stdout: q.stdout }).toEqual({ status: 0, stdout: "00000458" });
+  it("the hand-written programs print what vmlab's interpreter prints", () => {
+    const patched = runQemu(gnuBuild({ text: PATCHED_LOOP, name: "patched-loop" }));
+    expect({ status: patched.status, stdout: patched.stdout }).toEqual({
+      status: 0,
+      stdout: "00000458",
+    });
+    const elf = gnuBuild({ text: READ_INTO_CODE, name: "read-into-code" });
+    const read = runQemu(elf, [], READ_INTO_CODE_STDIN);
+    expect({ status: read.status, stdout: read.stdout }).toEqual({ status: 0, stdout: "025803e8" });
   });
   for (let seed = 2; seed <= SEEDS; seed += 2) {
     it(`seed ${seed} prints what the model says`, () => {

@@ -8,6 +8,8 @@
 //   - calls a function again, or a hundred times and more in a guest loop (so that the compiling
 //     engine, which compiles only code that has run a while, compiles it);
 //   - patches one word of a loop function from the main text (its step, count or mask);
+//   - runs a batch of calls, patches and rewrites with no system call between them (their
+//     results folded into one printed word), so no trap gives the engine a chance to look again;
 //   - calls a "self" function, which stores a new instruction over the word right after the
 //     store (same block) and runs it, or a "hot" function whose loop patches its own body in
 //     the middle of its run;

@@ -45,7 +45,7 @@ export const HOT_CHUNK = 1 << 16;
 /** The interpreter's piece of a run from a chunk still cold. */
 const COLD_PIECE = 512;
 /** A block joins its chunk's function when the interpreter has run it this many times. */
-const WARM_RUNS = 64;
+const WARM_RUNS = 2;
 /** Interpreted runs of warm blocks a chunk's function leaves out before it is compiled again. */
 const RECOMPILE_DEBT = 256;
 /** The size of CodeCache's table of recent chunks, less one. */

@@ -1,0 +1,97 @@
+// The compiling engine in lock step with the interpreter: two machines boot the same program, one
+// per engine (compiling from the first instruction), and the kernel runs both `budget`
+// instructions at a time. After every step the CPUs must agree on pc, every register, the
+// instruction, tick, load and store counts, and every TLB entry's LRU stamp: the state the next
+// replacement decision reads. Budgets from 1 to a quantum's worth put step boundaries (and so
+// the compiled code's budget exits) at every kind of place. test/compile/ compares whole runs.
+import { describe, expect, it } from "vitest";
+import { readRegularFile } from "../../host/files.js";
+import type { Engine } from "../../hw/cpu.js";
+import type { Machine } from "../../hw/machine.js";
+import {
+  bootWorld,
+  DEFAULT_MACHINE_OPTIONS,
+  kernelOptions,
+  machineConfig,
+} from "../../session/boot.js";
+import { loadProgram } from "../../session/program.js";
+
+const quiet = { write: () => {}, readStdin: () => new Uint8Array(0), message: () => {} };
+
+function boot(file: string, engine: Engine, changes: object) {
+  const opts = { ...DEFAULT_MACHINE_OPTIONS, ...changes, engine, compileAfter: 0 };
+  const world = bootWorld({
+    config: machineConfig(opts),
+    host: quiet,
+    kernel: kernelOptions(opts),
+  });
+  const r = loadProgram(file, readRegularFile);
+  if (!r.ok) throw new Error(r.error);
+  world.kernel.spawn(r.image, [file], []);
+  return world;
+}
+
+/** What the two CPUs must agree on after every step. */
+function state(m: Machine) {
+  const { cpu, mmu } = m;
+  return {
+    pc: cpu.pc,
+    x: [...cpu.x],
+    counts: [cpu.instret, cpu.ticks, cpu.loads, cpu.stores],
+    stamps: [...mmu.tlb.stamps],
+    misses: mmu.counters.tlbMisses,
+  };
+}
+
+/** The same as a number, cheaply (compared after every step; state() only when it differs). */
+function fingerprint(m: Machine): number {
+  const { cpu, mmu } = m;
+  let h = cpu.pc ^ (cpu.instret * 31) ^ (cpu.ticks * 17) ^ (cpu.loads * 7) ^ cpu.stores;
+  for (let i = 0; i < 32; i++) h = Math.imul(h, 0x9e3779b1) ^ cpu.x[i]!;
+  for (const t of mmu.tlb.stamps) h = Math.imul(h, 0x85ebca6b) ^ t;
+  return h ^ mmu.counters.tlbMisses;
+}
+
+/** Runs `file` under both engines `budget` instructions at a time (at most `limit` in all). */
+function lockStep(file: string, budget: number, changes: object = {}, limit = 200_000): void {
+  const a = boot(file, "interpret", changes);
+  const b = boot(file, "compile", changes);
+  for (let done = 0; done < limit; done += budget) {
+    const more = a.kernel.step(budget);
+    expect(b.kernel.step(budget)).toBe(more);
+    if (fingerprint(a.machine) !== fingerprint(b.machine))
+      expect(state(b.machine), `${file} after ${a.machine.cpu.instret} instructions`).toEqual(
+        state(a.machine),
+      );
+    if (!more) return;
+  }
+}
+
+const PROGRAMS = [
+  "programs/fib.s",
+  "programs/sort.s",
+  "programs/memory.s",
+  "programs/spinlock.s",
+  "programs/c/bin/walker.elf",
+];
+
+describe("the compiling engine in lock step with the interpreter", () => {
+  for (const file of PROGRAMS) {
+    it(`${file}, budgets of 2, 3, 5, 8 and 13 instructions`, () => {
+      for (const budget of [2, 3, 5, 8, 13]) lockStep(file, budget, {}, 12_000);
+    });
+    it(`${file}, a quantum at a time, with an 8-entry TLB`, () => {
+      lockStep(file, 997, { tlb: 8 });
+    });
+  }
+  it("under software refill, a 4-entry 2-way FIFO TLB and A/D traps", () => {
+    const changes = { tlb: 4, tlbWays: 2, tlbPolicy: "fifo", tlbRefill: "software", ad: "trap" };
+    for (const budget of [3, 50]) lockStep("programs/bench/qsort.s", budget, changes, 30_000);
+    lockStep("programs/bench/qsort.s", 1000, changes);
+  });
+  it("under memory pressure with swap", () => {
+    const changes = { ram: 256 * 1024, swap: 4 * 1024 * 1024 };
+    lockStep("programs/swap/bigtouch.s", 7, changes, 30_000);
+    lockStep("programs/swap/bigtouch.s", 1000, changes, 1e6);
+  });
+});

@@ -48,6 +48,12 @@ const COLD_PIECE = 512;
 const WARM_RUNS = 2;
 /** Interpreted runs of warm blocks a chunk's function leaves out before it is compiled again. */
 const RECOMPILE_DEBT = 256;
+/** Calls of a chunk's function between two looks at how much each call runs (see judge). */
+const JUDGE_CALLS = 4096;
+/** Instructions a call must run on average to be worth it (the interpreter's break-even). */
+const MIN_RUN = 12;
+/** Instructions a chunk whose calls run too little is interpreted before it is tried again. */
+const DEMOTED_FOR = 1 << 22;
 /** The size of CodeCache's table of recent chunks, less one. */
 const RECENT_MASK = 255;
 /** Entering a chunk between its blocks this often makes the word a block start. */
@@ -73,6 +79,9 @@ export interface Chunk {
   debt: number;
   /** Instructions (roughly) the interpreter has run from here: compiling starts at compileAfter. */
   heat: number;
+  /** Calls of the function, and the instructions they ran, since it was last judged. */
+  calls: number;
+  ran: number;
   /** Its physical address, and its words, to compare with memory after the kernel has run. */
   base: number;
   words: Int32Array;
@@ -183,6 +192,8 @@ export class CodeCache {
       runs: new Uint8Array(CHUNK_WORDS),
       debt: 0,
       heat: 0,
+      calls: 0,
+      ran: 0,
       base: key * CHUNK_BYTES,
       words,
       epoch: this.epoch,
@@ -293,8 +304,8 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
       const left = budget - done;
       // A word that starts no block: the target of a jump from another chunk (worth a block of
       // its own if it recurs), the instruction after one the compiled code left to the
-      // interpreter (the same), or, first thing in a run, where the last quantum ran out (not
-      // worth it: that is somewhere else each time).
+      // interpreter (the same), or where a count ran out: the last quantum (first thing in a
+      // run) or a cold piece (not worth it: that is somewhere else each time).
       if (chunk.plan.labels[w] === 0 && !resuming) cache.enteredMidBlock(chunk, w);
       resuming = false;
       const fn = chunk.fn;
@@ -302,6 +313,7 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
         // Cold code runs in the interpreter, in long pieces: compiling it would cost more.
         chunk.heat += COLD_PIECE;
         steps = COLD_PIECE;
+        resuming = true; // the piece stops wherever its count runs out
       } else if (chunk.plan.labels[w] === 0 || fn === null || chunk.inFn[w] === 0) {
         if (chunk.plan.labels[w] !== 0) cache.ranBlock(chunk, w);
         steps = Math.min(left, chunk.plan.runTo[w]!);
@@ -321,6 +333,8 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
           done += n;
         }
         cpu.pc = out[3]!;
+        chunk.ran += n;
+        if (++chunk.calls === JUDGE_CALLS) judge(chunk);
         if (exit === EXIT_FAULT) return dataFault(cpu, k0 + n, out[4]!);
         if (exit === EXIT_BUDGET) steps = left - n;
         else if (exit !== EXIT_INTERP) continue;
@@ -336,6 +350,17 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
     done += cpu.instret - before;
   }
   return null;
+}
+
+/**
+ * After JUDGE_CALLS calls of `chunk`'s function: if they ran too few instructions each to pay
+ * for a call (code that jumps in and out of the chunk: calls, returns, loops that straddle two
+ * chunks), the chunk goes back to the interpreter for a while, which runs such code faster.
+ */
+function judge(chunk: Chunk): void {
+  if (chunk.ran < JUDGE_CALLS * MIN_RUN) chunk.heat = -DEMOTED_FOR;
+  chunk.calls = 0;
+  chunk.ran = 0;
 }
 
 /**

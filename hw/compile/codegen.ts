@@ -2,12 +2,12 @@
 // physical page) becomes the source of one JavaScript function, whose basic blocks are the cases of
 // a switch on the word index inside a loop, so jumps within the chunk never leave the function.
 //
-// The function does only what the interpreter's fast path does: ALU work, branches and jumps, and
-// loads and stores whose fast-table word is there (stamping the TLB entry's LRU time exactly as the
-// interpreter would). Anything else (a fast-table miss, a misaligned access, a store into a page
-// that holds compiled code, ecall, ebreak, atomics, an illegal or unusual encoding, a jump to a
-// misaligned target) ends the run *before* that instruction, and the dispatcher (engine.ts) has the
-// interpreter execute it. So every trap and every slow-path translation is the interpreter's own.
+// The function does what the interpreter does for ALU work, branches and jumps, and loads and
+// stores: through the fast tables (stamping the TLB entry's LRU time exactly as the interpreter
+// would), or on a miss through the MMU's own translate (a fault ends the run with that trap).
+// Anything else (a misaligned access, a store into a word compiled code was made from, ecall,
+// ebreak, atomics, an illegal or unusual encoding, a jump to a misaligned target) ends the run
+// *before* that instruction, and the dispatcher (engine.ts) has the interpreter execute it.
 //
 // Counting: every block adds its length to n (instructions completed, which are also ticks) and
 // its loads and stores once; a mid-block exit adds just the part before it. A block runs only if
@@ -19,6 +19,7 @@
 // and `left` the budget; it writes n, loads, stores and the next pc into `out`. Guest registers are
 // JavaScript locals inside it, loaded on entry and written back on exit.
 
+import { branchOffset, jumpOffset } from "../alu.js";
 import * as isa from "../isa.js";
 import { Access } from "../trap.js";
 
@@ -38,9 +39,9 @@ export const EXIT_BUDGET = 2;
 export const EXIT_FAULT = 3;
 
 /** What a word is to the compiler. */
-const enumKind = { Plain: 0, Branch: 1, Jal: 2, Jalr: 3, Special: 4 } as const;
-type Kind = (typeof enumKind)[keyof typeof enumKind];
-const { Plain, Branch, Jal, Jalr, Special } = enumKind;
+const Kinds = { Plain: 0, Branch: 1, Jal: 2, Jalr: 3, Special: 4 } as const;
+type Kind = (typeof Kinds)[keyof typeof Kinds];
+const { Plain, Branch, Jal, Jalr, Special } = Kinds;
 
 /** A chunk's blocks: where they start, and how far each word is from the end of its block. */
 export interface ChunkPlan {
@@ -48,19 +49,6 @@ export interface ChunkPlan {
   labels: Uint8Array;
   /** For each word, the words from it to the end of its block (at least 1). */
   runTo: Uint16Array;
-}
-
-/** The B- and J-type immediates (as hw/alu.ts computes them). */
-function branchOffset(inst: number): number {
-  return (
-    ((inst >> 19) & -4096) | ((inst << 4) & 0x800) | ((inst >>> 20) & 0x7e0) | ((inst >>> 7) & 0x1e)
-  );
-}
-
-function jumpOffset(inst: number): number {
-  return (
-    ((inst >> 11) & -1048576) | (inst & 0xff000) | ((inst >>> 9) & 0x800) | ((inst >>> 20) & 0x7fe)
-  );
 }
 
 /**
@@ -281,7 +269,10 @@ function goTo(e: Emit, t: number, wordOffset: number): string {
   return exitTo(e, wordOffset, EXIT_JUMP, 0, 0, 0);
 }
 
-/** A load or store at word `w` through the fast table; a miss or misalignment exits before it. */
+/**
+ * A load or store at word `w`: through the fast table, or the MMU's translate on a miss. A
+ * misaligned access, or a fast store into a compiled word, exits before it for the interpreter.
+ */
 function memory(e: Emit, inst: number, w: number, store: boolean): void {
   const f3 = (inst >> 12) & 7;
   const rs1 = (inst >> 15) & 31;
@@ -297,7 +288,7 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
   if (shift > 0) L.push(`if ((va & ${(1 << shift) - 1}) !== 0) ${before}`);
   L.push(`e = ${store ? "fW" : "fR"}[va >>> 12];`);
   L.push("if (e !== 0) {", "pa = (e & -4096) ^ va;");
-  // A store into a page with compiled code: the interpreter does it (and drops the code).
+  // A store into a word compiled code was made from: the interpreter does it (and drops the code).
   if (store) L.push(`if ((cw[pa >>> 7] >>> (pa >>> 2)) & 1) ${before}`);
   L.push(`stamps[e & 4095] = t + ${2 * e.i};`);
   // The slow path: the MMU's own translation (a TLB miss, a walk, maybe a fault), as the

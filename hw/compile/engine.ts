@@ -119,8 +119,9 @@ export class CodeCache {
     /** A load or store's slow path, as the interpreter's (Cpu.interpret). */
     const tr = (va: number, access: Access, time: number, size: number): number => {
       const pa = mmu.translate(va, access, time, size);
+      if (pa < 0) return pa; // the run ends with the fault
       if (fast.fetchSlot === NO_TLB_SLOT) ev[0] = 1;
-      if (pa < 0 || access !== Access.Store) return pa;
+      if (access !== Access.Store) return pa;
       if (cpu.reservation !== NO_RESERVATION) cpu.storeNearReservation(va, pa);
       if ((codeWords[pa >>> 7]! >>> (pa >>> 2)) & 1) {
         this.storeToCode(pa);

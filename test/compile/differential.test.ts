@@ -7,14 +7,14 @@ import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { cProgramCases, elfPath } from "../expected/c/manifest.js";
 import { programCases } from "../expected/manifest.js";
-import { expectSameRecords, expectSameRuns, scratchDir, statsOf } from "./both.js";
-
-/**
- * The compiling engine compiling every chunk at once, without its default run (which interprets
- * code until it is hot): for the long lists below, where the default setting would mostly compare
- * the interpreter with itself. The programs and schedules run under both settings.
- */
-const EAGER = [["--compile-after", "0"]];
+import {
+  COMPILE_SETTINGS,
+  EAGER,
+  expectSameRecords,
+  expectSameRuns,
+  scratchDir,
+  statsOf,
+} from "./both.js";
 
 /** The benchmarks run ~1e8 instructions; this many still compile and compare every counter. */
 const BENCH_STEPS = "3000000";
@@ -24,7 +24,11 @@ describe("programs/*.s and programs/bench/*.s", () => {
   for (const c of programCases) {
     const limit = c.bench ? ["--max-steps", BENCH_STEPS] : [];
     it(`${c.name}${c.bench ? ` (first ${BENCH_STEPS} instructions)` : ""}`, async () => {
-      const r = await expectSameRuns([...limit, c.source, "--", ...(c.args ?? [])], c.stdin);
+      const r = await expectSameRuns(
+        [...limit, c.source, "--", ...(c.args ?? [])],
+        c.stdin,
+        c.bench ? COMPILE_SETTINGS : EAGER,
+      );
       if (!c.bench) expect(r.status).toBe(c.status);
     });
   }

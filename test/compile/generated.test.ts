@@ -12,7 +12,7 @@ import { seedCase } from "../stress/cases.js";
 import { flagsOf, type RunConfig } from "../stress/harness.js";
 import { expectSameRuns, scratchDir } from "./both.js";
 
-const SEEDS = Number(process.env.DIFF_SEEDS ?? 12);
+const SEEDS = Number(process.env.DIFF_SEEDS ?? 6);
 const FUZZ_SEED = 20260416;
 /** Cases per fuzz program, their length in random instructions, and the passes over them. */
 const FUZZ_CASES = 6;

@@ -14,7 +14,7 @@ import { expectSameRuns, scratchDir, statsOf } from "./both.js";
 import { PATCHED_LOOP, READ_INTO_CODE, READ_INTO_CODE_STDIN } from "./handwritten.js";
 import { generateSmc, type SmcOptions } from "./smc.js";
 
-const SEEDS = Number(process.env.SMC_SEEDS ?? 12);
+const SEEDS = Number(process.env.SMC_SEEDS ?? 8);
 const dir = scratchDir("smc");
 
 function write(name: string, text: string): string {

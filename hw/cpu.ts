@@ -12,15 +12,7 @@ import * as isa from "./isa.js";
 import * as clock from "./mmu/fast.js";
 import type { Mmu } from "./mmu.js";
 import type { Ram } from "./ram.js";
-import {
-  Access,
-  Cause,
-  FaultReason,
-  illegalTrap,
-  misalignedTrap,
-  systemTrap,
-  type Trap,
-} from "./trap.js";
+import { Access, Cause, illegalTrap, misalignedTrap, systemTrap, type Trap } from "./trap.js";
 
 // The encodings, bound once here: the decode switch reads module constants, never an import
 // binding (vitest turns each use of an imported name into a getter call: several times slower).

@@ -22,12 +22,10 @@
 import { branchOffset, jumpOffset } from "../alu.js";
 import * as isa from "../isa.js";
 import { Access } from "../trap.js";
+import { CHUNK_BYTES, CHUNK_WORDS, type ChunkPlan, Kinds, kindOf, targetWord } from "./plan.js";
 
 const { Funct7, Opcode } = isa;
-
-/** Words in a chunk (a power of two dividing the 1024 words of a 4 KiB page). */
-export const CHUNK_WORDS = 64;
-export const CHUNK_BYTES = CHUNK_WORDS * 4;
+const { Plain, Branch, Jal, Jalr, Special } = Kinds;
 
 /** Exit codes: pc is somewhere else (a jump left the chunk, or to a word that starts no block). */
 export const EXIT_JUMP = 0;
@@ -37,89 +35,6 @@ export const EXIT_INTERP = 1;
 export const EXIT_BUDGET = 2;
 /** The load or store at pc faulted (out[4] holds its address): the run ends with that trap. */
 export const EXIT_FAULT = 3;
-
-/** What a word is to the compiler. */
-const Kinds = { Plain: 0, Branch: 1, Jal: 2, Jalr: 3, Special: 4 } as const;
-type Kind = (typeof Kinds)[keyof typeof Kinds];
-const { Plain, Branch, Jal, Jalr, Special } = Kinds;
-
-/** A chunk's blocks: where they start, and how far each word is from the end of its block. */
-export interface ChunkPlan {
-  /** 1 where a block starts (the function can be entered there). */
-  labels: Uint8Array;
-  /** For each word, the words from it to the end of its block (at least 1). */
-  runTo: Uint16Array;
-}
-
-/**
- * How the compiler treats `inst`: only encodings the interpreter executes without a trap on every
- * path are compiled; anything doubtful is Special (the interpreter decides).
- */
-function kindOf(inst: number): Kind {
-  const f3 = (inst >> 12) & 7;
-  const f7 = inst >>> 25;
-  switch (inst & 0x7f) {
-    case Opcode.OpImm:
-      if (f3 === 1 && f7 !== Funct7.Base) return Special;
-      if (f3 === 5 && f7 !== Funct7.Base && f7 !== Funct7.Alt) return Special;
-      return Plain;
-    case Opcode.Op:
-      if (f7 === Funct7.Base || f7 === Funct7.MulDiv) return Plain;
-      if (f7 === Funct7.Alt && (f3 === 0 || f3 === 5)) return Plain;
-      return Special;
-    case Opcode.Load:
-      return f3 === 3 || f3 > 5 ? Special : Plain;
-    case Opcode.Store:
-      return f3 > 2 ? Special : Plain;
-    case Opcode.Branch:
-      return f3 === 2 || f3 === 3 || branchOffset(inst) & 3 ? Special : Branch;
-    case Opcode.Jal:
-      return jumpOffset(inst) & 3 ? Special : Jal;
-    case Opcode.Jalr:
-      return f3 === 0 ? Jalr : Special;
-    case Opcode.Lui:
-    case Opcode.Auipc:
-      return Plain;
-    case Opcode.MiscMem:
-      return f3 > 1 ? Special : Plain;
-    default:
-      return Special;
-  }
-}
-
-/** The word a branch or jal at word `w` goes to, if inside the chunk; -1 if not. */
-function targetWord(inst: number, kind: Kind, w: number): number {
-  const off = kind === Branch ? branchOffset(inst) : jumpOffset(inst);
-  const t = w + (off >> 2);
-  return t >= 0 && t < CHUNK_WORDS ? t : -1;
-}
-
-/**
- * Finds the blocks of `words`: a block starts at word 0, after every branch, jump or special
- * instruction, at every target of a branch or jal inside the chunk, and at each of `entries`.
- */
-export function planChunk(words: Int32Array, entries: Iterable<number> = []): ChunkPlan {
-  const labels = new Uint8Array(CHUNK_WORDS);
-  labels[0] = 1;
-  for (const w of entries) labels[w] = 1;
-  for (let w = 0; w < CHUNK_WORDS; w++) {
-    const inst = words[w]!;
-    const kind = kindOf(inst);
-    if (kind === Plain) continue;
-    if (w + 1 < CHUNK_WORDS) labels[w + 1] = 1;
-    if (kind === Branch || kind === Jal) {
-      const t = targetWord(inst, kind, w);
-      if (t >= 0) labels[t] = 1;
-    }
-  }
-  const runTo = new Uint16Array(CHUNK_WORDS);
-  let end = CHUNK_WORDS;
-  for (let w = CHUNK_WORDS - 1; w >= 0; w--) {
-    runTo[w] = end - w;
-    if (labels[w]) end = w;
-  }
-  return { labels, runTo };
-}
 
 /** A register as a JavaScript expression (x0 reads as 0). */
 const reg = (r: number): string => (r === 0 ? "0" : `r${r}`);

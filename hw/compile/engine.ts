@@ -24,16 +24,8 @@ import { NO_RESERVATION } from "../atomic.js";
 import type { Cpu } from "../cpu.js";
 import { NO_TLB_SLOT } from "../mmu/fast.js";
 import { Access, type Trap } from "../trap.js";
-import {
-  CHUNK_BYTES,
-  CHUNK_WORDS,
-  type ChunkPlan,
-  EXIT_BUDGET,
-  EXIT_FAULT,
-  EXIT_INTERP,
-  generateChunk,
-  planChunk,
-} from "./codegen.js";
+import { EXIT_BUDGET, EXIT_FAULT, EXIT_INTERP, generateChunk } from "./codegen.js";
+import { CHUNK_BYTES, CHUNK_WORDS, type ChunkPlan, planChunk } from "./plan.js";
 
 /** After this many chunks the cache is emptied rather than grown (a chunk holds one function). */
 const MAX_CHUNKS = 8192;

@@ -7,7 +7,7 @@
 
 import * as alu from "./alu.js";
 import { atomic, NO_RESERVATION } from "./atomic.js";
-import { CodeCache, HOT_CHUNK, runCompiled } from "./compile/engine.js";
+import { CodeCache, canCompile, HOT_CHUNK, runCompiled } from "./compile/engine.js";
 import * as isa from "./isa.js";
 import * as clock from "./mmu/fast.js";
 import type { Mmu } from "./mmu.js";
@@ -102,7 +102,7 @@ export class Cpu {
    */
   run(budget: number): Trap | null {
     let trap: Trap | null;
-    if (this.engine === "interpret" || budget < 2 || this.mmu.tracing)
+    if (this.engine === "interpret" || budget < 2 || this.mmu.tracing || !canCompile())
       trap = this.interpret(budget);
     else {
       this.code ??= new CodeCache(this);

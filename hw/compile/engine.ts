@@ -345,6 +345,23 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
   return null;
 }
 
+let compiles: boolean | undefined;
+
+/**
+ * Whether this host lets us make functions from source (a page whose Content-Security-Policy
+ * forbids eval does not); if not, the CPU interprets, with the same results.
+ */
+export function canCompile(): boolean {
+  if (compiles === undefined) {
+    try {
+      compiles = new Function("return 1")() === 1;
+    } catch {
+      compiles = false;
+    }
+  }
+  return compiles;
+}
+
 /**
  * After JUDGE_CALLS calls of `chunk`'s function: if they ran too few instructions each to pay
  * for a call (code that jumps in and out of the chunk: calls, returns, loops that straddle two

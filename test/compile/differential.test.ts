@@ -17,7 +17,7 @@ import {
 } from "./both.js";
 
 /** The benchmarks run ~1e8 instructions; this many still compile and compare every counter. */
-const BENCH_STEPS = "3000000";
+const BENCH_STEPS = "1000000";
 const POLICIES = ["fifo", "lru", "mru", "random", "clock", "enhanced-clock", "aging"];
 
 describe("programs/*.s and programs/bench/*.s", () => {
@@ -106,7 +106,7 @@ const MATRIX_PROGRAMS = ["programs/sort.s", "programs/ackermann.s", "programs/us
 /** For the TLB shapes: programs whose pages outnumber 8 TLB entries (a loop over 12 pages). */
 const TLB_ONLY = [
   ["programs/swap/loop.s", "--", "12", "30"],
-  ["--max-steps", "1000000", "programs/bench/matmul.s"],
+  ["--max-steps", "300000", "programs/bench/matmul.s"],
 ];
 
 /** Options to run each matrix program with: each one alone, then a few combinations. */

@@ -34,7 +34,7 @@ import { execTargetSource, judge, type RunOutcome } from "./harness.js";
 import { helpersAsm } from "./pattern.js";
 
 /** Seeds of the slice: each is one program and 29 runs (the reference and 28 pressured). */
-const SLICE_SEEDS = Number(process.env.STRESS_SLICE_SEEDS ?? 5);
+const SLICE_SEEDS = Number(process.env.STRESS_SLICE_SEEDS ?? 4);
 const FIRST_SEED = Number(process.env.STRESS_FROM ?? 1);
 
 describe("the stress oracle", () => {

@@ -33,9 +33,9 @@ const MAX_CHUNKS = 8192;
  * Instructions the interpreter runs from a chunk before its blocks are considered for compiling
  * (the default of Cpu.compileAfter: short programs and code run once are not worth compiling).
  */
-export const HOT_CHUNK = 1 << 16;
+export const HOT_CHUNK = 1 << 20;
 /** The interpreter's piece of a run from a chunk still cold. */
-const COLD_PIECE = 512;
+const COLD_PIECE = 4096;
 /** A block joins its chunk's function when the interpreter has run it this many times. */
 const WARM_RUNS = 2;
 /** Interpreted runs of warm blocks a chunk's function leaves out before it is compiled again. */

@@ -91,7 +91,7 @@ export class CodeCache {
   readonly out = new Float64Array(5);
   /** Moves on after every trap (the kernel may have written memory). */
   epoch = 0;
-  /** Functions compiled (for the benchmark). */
+  /** Functions compiled so far (a count for tools and tests). */
   compiled = 0;
   private readonly chunks = new Map<number, Chunk>();
   /** The chunks used last, by the low bits of their number (saves a Map lookup per call). */

@@ -1,5 +1,5 @@
 // `npm run bench`: guest programs timed on the emulator — CPU-bound programs under each memory
-// scheme (and a TLB-thrashing configuration), the kernel's fork and page-fault costs, and
+// scheme (and a TLB-thrashing configuration), each by the interpreter and compiled, the kernel's fork and page-fault costs, and
 // reference-trace replay. Prints a table per section, or everything as JSON with --json. Pass
 // words to run only the CPU programs whose names contain them. Times are the process's CPU time
 // (user + system), so other work on the machine disturbs them less. A benchmark, never a test.

@@ -16,9 +16,9 @@ import { HISTORY_STEPS, type Note, PC, Session } from "../session/step/session.j
 import { prepareSetup, type StepSetup } from "../session/step/setup.js";
 import { Stops } from "../session/step/stops.js";
 import { labelsOf } from "../session/step/symbols.js";
-import { GuestConsole } from "./console.js";
+import { Timeline } from "../session/timeline.js";
+import { type ConsoleState, GuestConsole } from "./console.js";
 import { machineOptions, type ProgramChoice, type Settings, SOURCE_NAME } from "./settings.js";
-import { restoreMark, Timeline } from "./timeline.js";
 import type { ConsoleLine, Diagnostic, DisasmLine, RegisterView } from "./view.js";
 
 /** How many traced steps the Events pane (and the last-step panes) look back over. */
@@ -39,11 +39,15 @@ export class Engine {
   session: Session;
   readonly stops = new Stops();
   readonly guest = new GuestConsole();
-  readonly timeline: Timeline;
+  /** Checkpoints of the session, each with the console as it was (session/timeline.ts). */
+  readonly timeline: Timeline<ConsoleState>;
 
   private constructor(setup: StepSetup, interval?: number) {
     this.setup = setup;
-    this.session = new Session(setup, bytesSource(new Uint8Array()), (n) => this.toConsole(n));
+    // The engine keeps the checkpoints itself, the console with each; the session keeps none.
+    this.session = new Session(setup, bytesSource(new Uint8Array()), (n) => this.toConsole(n), {
+      checkpoints: false,
+    });
     // The console reads the guest's bytes as they are written (the session only ever has this one
     // world: positions are reached by restoring checkpoints into it).
     const host = this.session.world.kernel.host;
@@ -52,7 +56,7 @@ export class Engine {
       this.guest.write(fd, bytes);
       write(fd, bytes);
     };
-    this.timeline = new Timeline(interval);
+    this.timeline = new Timeline(interval === undefined ? {} : { interval });
     this.timeline.take(this.session, this.guest.save(), 0);
   }
 
@@ -117,9 +121,8 @@ export class Engine {
   goto(position: number): void {
     const quiet = Math.max(0, position - EVENT_STEPS);
     const mark = this.timeline.before(quiet)!;
-    restoreMark(this.session, mark);
-    this.guest.restore(mark.console);
-    this.session.history.length = 0;
+    this.session.restore(mark.checkpoint);
+    this.guest.restore(mark.extra);
     this.advance(quiet - this.session.position);
     this.session.flushGuest();
     this.step(position - this.session.position);

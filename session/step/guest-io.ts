@@ -5,7 +5,11 @@
 /** A source of guest stdin: up to `max` bytes, an empty array at end of input. */
 export type StdinSource = (max: number) => Uint8Array;
 
-/** Every chunk the guest has read so far, in order, replayable from the start. */
+/**
+ * Every chunk the guest has read so far, in order, replayable from the start. A checkpoint leaves
+ * the recording out (input typed after it must survive going back to it) and keeps the reader's
+ * place instead.
+ */
 export class StdinRecording {
   private readonly source: StdinSource;
   private readonly chunks: Uint8Array[] = [];
@@ -14,23 +18,38 @@ export class StdinRecording {
     this.source = source;
   }
 
-  /**
-   * A reader for one boot: it replays the recorded chunks in order, then reads new ones from the
-   * source and records them. A deterministic guest asks for the same sizes on every replay.
-   */
-  reader(): StdinSource {
-    let next = 0;
-    return (max) => {
-      const recorded = this.chunks[next];
-      if (recorded !== undefined) {
-        next++;
-        return recorded.subarray(0, max);
-      }
-      const fresh = this.source(max).slice();
-      this.chunks.push(fresh);
-      next++;
-      return fresh;
-    };
+  /** A reader for one boot, at the start of the recording. */
+  reader(): StdinReader {
+    return new StdinReader(this);
+  }
+
+  /** Chunk `i` of the recording, read from the source (and recorded) if it is the next one. */
+  chunk(i: number, max: number): Uint8Array {
+    const recorded = this.chunks[i];
+    if (recorded !== undefined) return recorded.subarray(0, max);
+    const fresh = this.source(max).slice();
+    this.chunks.push(fresh);
+    return fresh;
+  }
+}
+
+/**
+ * One boot's way through a StdinRecording: it replays the recorded chunks in order, then reads new
+ * ones from the source and records them. A deterministic guest asks for the same sizes on every
+ * replay. Its place is a plain property, so a checkpoint records it.
+ */
+export class StdinReader {
+  private readonly recording: StdinRecording;
+  /** How many chunks this boot's guest has read. */
+  next = 0;
+
+  constructor(recording: StdinRecording) {
+    this.recording = recording;
+  }
+
+  /** Up to `max` bytes of stdin; an empty array at end of input. */
+  read(max: number): Uint8Array {
+    return this.recording.chunk(this.next++, max);
   }
 }
 
@@ -44,11 +63,16 @@ export function bytesSource(bytes: Uint8Array): StdinSource {
   };
 }
 
-/** Cuts the guest's output on each fd into lines; a partial line waits for flush(). */
+/**
+ * Cuts the guest's output on each fd into lines; a partial line waits for flush(). Its state is
+ * plain properties (the text of the partial line, and the bytes of a character not yet complete),
+ * not a streaming TextDecoder's hidden state, so a checkpoint records all of it.
+ */
 export class GuestLines {
   private readonly emit: (fd: 1 | 2, line: string) => void;
   private readonly partial: Record<1 | 2, string> = { 1: "", 2: "" };
-  private readonly decoders = { 1: new TextDecoder(), 2: new TextDecoder() };
+  /** The first bytes of a UTF-8 character the guest has begun to write (at most 3). */
+  private readonly pending: Record<1 | 2, number[]> = { 1: [], 2: [] };
 
   /** `emit` receives each line without its newline. */
   constructor(emit: (fd: 1 | 2, line: string) => void) {
@@ -57,13 +81,25 @@ export class GuestLines {
 
   /** Takes bytes the guest wrote to `fd`; each line they complete is emitted at once. */
   write(fd: 1 | 2, bytes: Uint8Array): void {
-    const text = this.partial[fd] + this.decoders[fd].decode(bytes, { stream: true });
+    const waiting = this.pending[fd];
+    let all = bytes;
+    if (waiting.length > 0) {
+      all = new Uint8Array(waiting.length + bytes.length);
+      all.set(waiting);
+      all.set(bytes, waiting.length);
+    }
+    const complete = completeLength(all);
+    this.pending[fd] = [...all.subarray(complete)];
+    const text = this.partial[fd] + utf8.decode(all.subarray(0, complete));
     const lines = text.split("\n");
     this.partial[fd] = lines.pop() ?? "";
     for (const line of lines) this.emit(fd, line);
   }
 
-  /** Emits any unfinished line (e.g. a prompt the guest wrote without a newline). */
+  /**
+   * Emits any unfinished line (e.g. a prompt the guest wrote without a newline); a character
+   * still incomplete waits for its last bytes.
+   */
   flush(): void {
     for (const fd of [1, 2] as const) {
       if (this.partial[fd] === "") continue;
@@ -72,4 +108,23 @@ export class GuestLines {
       this.emit(fd, line);
     }
   }
+}
+
+/** Decodes whole characters only (a BOM is kept as text: it may begin any write). */
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * How many of `bytes` end on a character boundary: all of them, unless they end inside a UTF-8
+ * sequence (a lead byte 110xxxxx, 1110xxxx or 11110xxx followed by fewer continuation bytes
+ * 10xxxxxx than it announces). Bytes that are not UTF-8 count as complete (they decode as U+FFFD).
+ */
+function completeLength(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let i = n - 1; i >= 0 && i >= n - 3; i--) {
+    const b = bytes[i]!;
+    if ((b & 0xc0) === 0x80) continue;
+    const announced = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return n - i < announced && b < 0xf8 ? i : n;
+  }
+  return n;
 }

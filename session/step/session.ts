@@ -1,7 +1,9 @@
 // The stepper's engine: one booted machine, stepped one instruction at a time with every event
 // captured, or run quietly; and replay, which makes `back` exact. The machine is deterministic, so
-// booting afresh from the same setup (programs, options, seed, and the guest's recorded stdin) and
-// running to an earlier instruction count reproduces that earlier state exactly.
+// running from an earlier state with the same inputs (programs, options, seed, and the guest's
+// recorded stdin) reproduces every later state exactly. The earlier state is a checkpoint the
+// session took as its quiet runs went (../timeline.ts), restored into the same objects; a session
+// keeping none boots afresh and runs from instruction 0.
 import type { ElfImage } from "../../hw/elf.js";
 import type { MmuEvent } from "../../hw/mmu.js";
 import type { TlbEntryView } from "../../hw/tlb.js";
@@ -10,7 +12,9 @@ import { FrameUse } from "../../kernel/frames.js";
 import type { KernelHost } from "../../kernel/host.js";
 import { ProcState } from "../../kernel/proc.js";
 import type { KernelEvent } from "../../kernel/trace.js";
-import { GuestLines, StdinRecording, type StdinSource } from "./guest-io.js";
+import { Checkpoint } from "../checkpoint.js";
+import { type Recordable, Timeline, type TimelineOptions } from "../timeline.js";
+import { GuestLines, type StdinReader, StdinRecording, type StdinSource } from "./guest-io.js";
 import { boot, type StepSetup, type World } from "./setup.js";
 
 /** Something that happened during a step, in order. */
@@ -85,8 +89,16 @@ interface Regs {
   pc: number;
 }
 
+export interface SessionOptions {
+  /**
+   * The checkpoints replay starts from (their interval and budget), or false to keep none and
+   * replay from the boot (the browser's engine keeps its own timeline).
+   */
+  checkpoints?: TimelineOptions | false;
+}
+
 /** One stepping session: the machine now, how to step it, and how to rebuild an earlier state. */
-export class Session {
+export class Session implements Recordable {
   readonly setup: StepSetup;
   world: World;
   /** True once the kernel found nothing left to run (that last look counts as one step). */
@@ -98,32 +110,76 @@ export class Session {
   readonly history: StepRecord[] = [];
   /** Every program image by path (spawned, or loaded by execve), for symbols. */
   readonly images = new Map<string, ElfImage>();
+  /** Checkpoints along the run, the boot's first; null if the session keeps none. */
+  readonly timeline: Timeline | null;
   private readonly stdin: StdinRecording;
+  /** The boot's place in the recorded stdin (a property, so checkpoints record it). */
+  private stdinReader: StdinReader;
   private readonly live: (n: Note) => void;
   private sink: (n: Note) => void;
   private readonly lines: GuestLines;
 
   /**
-   * Boots the first machine. `live` receives what happens during quiet runs (guest output,
-   * kernel messages, process exits) as it happens.
+   * Boots the first machine and checkpoints it. `live` receives what happens during quiet runs
+   * (guest output, kernel messages, process exits) as it happens.
    */
-  constructor(setup: StepSetup, stdin: StdinSource, live: (n: Note) => void) {
+  constructor(
+    setup: StepSetup,
+    stdin: StdinSource,
+    live: (n: Note) => void,
+    options: SessionOptions = {},
+  ) {
     this.setup = setup;
     this.stdin = new StdinRecording(stdin);
+    this.stdinReader = this.stdin.reader();
     this.live = live;
     this.sink = live;
     this.lines = new GuestLines((fd, line) => this.sink({ kind: "guest", fd, line }));
     for (const [i, f] of setup.files.entries()) this.images.set(f, setup.images[i]!);
     this.world = this.bootWorld();
+    this.timeline = options.checkpoints === false ? null : new Timeline(options.checkpoints);
+    this.timeline?.take(this, undefined, 0);
   }
 
   private bootWorld(): World {
     const host: KernelHost = {
       write: (fd, bytes) => this.lines.write(fd, bytes),
-      readStdin: this.stdin.reader(),
+      readStdin: (max) => this.stdinReader.read(max),
       message: (line) => this.sink({ kind: "message", line }),
     };
     return boot(this.setup, host, (path, image) => this.images.set(path, image));
+  }
+
+  /**
+   * The session's state now, restorable into it. Left out: what never changes (the setup, the
+   * program images), the stdin recording (input read after a checkpoint stays recorded when the
+   * session goes back to it; the reader's place is recorded), the history (a restore empties it),
+   * the timeline itself, and caches a restore empties instead: the MMU's fast tables (12 MiB that
+   * only cache what the TLB allows; wiping them changes no count, see hw/mmu/fast.ts) and the
+   * compiled code (hw/compile/engine.ts). `recycle`: a checkpoint whose byte copies may be reused.
+   */
+  checkpoint(recycle?: Checkpoint): Checkpoint {
+    const { cpu, mmu } = this.world.machine;
+    const fast = mmu.fast;
+    const leftOut: object[] = [fast.fetch, fast.load, fast.store, cpu.codeWords];
+    if (cpu.compiledCode !== null) leftOut.push(cpu.compiledCode);
+    leftOut.push(this.setup, ...this.images.values(), this.stdin, this.history);
+    if (this.timeline !== null) leftOut.push(this.timeline);
+    return new Checkpoint(this, recycle, new Set(leftOut));
+  }
+
+  /**
+   * Puts the session back as `checkpoint` (taken by checkpoint()) found it, with the caches it
+   * left out empty, the history empty and no tracer listening.
+   */
+  restore(checkpoint: Checkpoint): void {
+    checkpoint.restore();
+    const { machine, kernel } = this.world;
+    machine.mmu.fast.wipe();
+    machine.cpu.forgetCompiledCode();
+    // A quiet run may have been listening for exits when the checkpoint was taken.
+    kernel.tracer = null;
+    this.history.length = 0;
   }
 
   /**
@@ -235,10 +291,32 @@ export class Session {
       if (e.kind === "exit") this.live({ kind: "kernel", e });
     };
     try {
-      return this.advance(n);
+      return this.runUntraced(n);
     } finally {
       kernel.tracer = null;
     }
+  }
+
+  /**
+   * Runs up to `n` instructions untraced (as advance), in pieces after which the timeline takes
+   * a checkpoint when one is due.
+   */
+  private runUntraced(n: number): boolean {
+    const timeline = this.timeline;
+    if (timeline === null) return this.advance(n);
+    const cpu = this.world.machine.cpu;
+    const end = cpu.instret + n;
+    let ok: boolean;
+    do {
+      const from = cpu.instret;
+      const start = performance.now();
+      ok = this.advance(Math.min(end - from, timeline.interval));
+      if (timeline.due(this.position)) {
+        const perMs = (cpu.instret - from) / Math.max(performance.now() - start, 1);
+        timeline.take(this, undefined, perMs);
+      }
+    } while (ok && cpu.instret < end);
+    return ok;
   }
 
   /** Prints any line the guest has begun but not ended (at the end of a command). */
@@ -256,25 +334,37 @@ export class Session {
   }
 
   /**
-   * Rebuilds the machine from scratch and runs it silently to `position` (see there); a position
-   * one past the last instruction is the state after the kernel found nothing left to run.
-   * `position` must not be beyond the present one. The last `traced` steps (at most
-   * HISTORY_STEPS) run traced, so the history holds them again; nothing is sent to the receiver.
+   * Rebuilds the state at `position` (see there): back to the last checkpoint at or before the
+   * quiet part, then a silent run to it (taking checkpoints as it goes); a position one past the
+   * last instruction is the state after the kernel found nothing left to run. A position the run
+   * cannot reach stops where everything ended. The last `traced` steps (at most HISTORY_STEPS)
+   * run traced, so the history holds them again; nothing is sent to the receiver.
    */
   replayTo(position: number, traced = 0): void {
     const mute = () => {};
-    this.sink = mute;
-    this.ended = false;
-    this.history.length = 0;
-    this.world = this.bootWorld();
     const quiet = Math.max(0, position - Math.min(traced, HISTORY_STEPS));
-    if (quiet > 0) this.advance(quiet);
+    this.rewind(quiet);
+    this.sink = mute;
+    if (quiet > this.position) this.runUntraced(quiet - this.position);
     while (this.position < position && !this.ended) {
       this.stepTraced();
       this.sink = mute;
     }
     this.lines.flush();
     this.sink = this.live;
+  }
+
+  /** Back to the last checkpoint at or before `position`; without checkpoints, a fresh boot. */
+  private rewind(position: number): void {
+    const mark = this.timeline?.before(position);
+    if (mark) {
+      this.restore(mark.checkpoint);
+      return;
+    }
+    this.ended = false;
+    this.history.length = 0;
+    this.stdinReader = this.stdin.reader();
+    this.world = this.bootWorld();
   }
 
   /** Registers and pc of every live process, as they are now. */

@@ -1,11 +1,13 @@
-// Checkpoints of a running session, so that Back and jumps replay from a recent state instead of
-// from the boot. A checkpoint records the state of every object reachable from a root (own
-// properties, array items, Map and Set entries, and the bytes of every ArrayBuffer under a typed
-// array) and restores it into the same objects. Restoring in place keeps every object's identity,
-// so the closures the kernel and the machine hold (callbacks bound to the kernel, the TLB's
-// invalidation hook) stay right. What it cannot see: state held only in a closure's variables,
-// and host objects' internals (a TextDecoder's partial character). The engine's tests check that
-// a jump through checkpoints shows exactly what a fresh replay shows.
+// Checkpoints of a running session, so that `back` (the stepper's, the browser's) replays from a
+// recent state instead of from the boot. A checkpoint records the state of every object reachable
+// from a root (own properties, array items, Map and Set entries, and the bytes of every ArrayBuffer
+// under a typed array) and restores it into the same objects. Restoring in place keeps every
+// object's identity, so the closures the kernel and the machine hold (callbacks bound to the
+// kernel, the TLB's invalidation hook) stay right. What it cannot see: state held only in a
+// closure's variables, and host objects' internals (a TextDecoder's partial character); the root
+// keeps such state in plain properties instead (session/step/session.ts says what it leaves out).
+// Tests check that going back through checkpoints shows exactly what a fresh replay shows
+// (test/session/snapshots.test.ts, test/web/engine.test.ts).
 
 /** What one object held when the checkpoint was taken. */
 type Saved =

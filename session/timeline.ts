@@ -1,0 +1,121 @@
+// Where a run has been: checkpoints along it (checkpoint.ts), so that reaching an earlier position
+// restores the nearest checkpoint before it and replays from there, not from the boot. The
+// stepper's session keeps one (session/step/session.ts), the browser's engine another, with the
+// console's lines as each checkpoint's extra (web/engine.ts).
+//
+// Checkpoints are taken as the run goes, about every `interval` instructions, the interval chosen
+// so that taking them costs at most a fifth of the running time; when they hold more than the
+// budget, every other one is dropped (never the first, the boot's), its copies kept for reuse, and
+// the interval doubles.
+import type { Checkpoint } from "./checkpoint.js";
+
+/** Most bytes the checkpoints may hold by default (each holds a copy of RAM and swap). */
+export const BUDGET_BYTES = 256 * 1024 * 1024;
+/** Fewest instructions between two checkpoints (unless an interval is given). */
+export const MIN_INTERVAL = 1_000_000;
+/**
+ * Running time per unit of checkpointing time. 4 keeps `back` from the far end of a run within
+ * about 4 checkpoint-copies of replay (a fifth of a second where copying 16 MiB takes 50 ms) at
+ * a fifth of a quiet run's speed.
+ */
+const RUN_PER_CHECKPOINT = 4;
+
+/** A run a timeline can checkpoint: it knows its position and records and restores itself. */
+export interface Recordable {
+  /** Where the run is, in steps. */
+  readonly position: number;
+  /** The run's state now; the byte copies of `recycle` (a checkpoint no longer wanted) are reused. */
+  checkpoint(recycle?: Checkpoint): Checkpoint;
+  /** Puts the run back as `checkpoint` found it. */
+  restore(checkpoint: Checkpoint): void;
+}
+
+export interface TimelineOptions {
+  /** Instructions between checkpoints, fixed (tests); by default adapted to their cost. */
+  interval?: number;
+  /** Most bytes the checkpoints hold (BUDGET_BYTES by default); the boot's and one more stay. */
+  budgetBytes?: number;
+}
+
+/** A checkpoint, where it was taken, and what the owner keeps with it. */
+export interface Mark<T> {
+  position: number;
+  checkpoint: Checkpoint;
+  extra: T;
+}
+
+export class Timeline<T = undefined> {
+  /** In position order; the first is the boot's. */
+  private readonly marks: Mark<T>[] = [];
+  /** Checkpoints dropped by trim, whose byte copies the next ones reuse (already paged in). */
+  private readonly spares: Checkpoint[] = [];
+  /** Instructions between checkpoints (fixed when given, else adapted to their cost). */
+  interval: number;
+  private readonly fixed: boolean;
+  private readonly budget: number;
+
+  constructor(options: TimelineOptions = {}) {
+    this.fixed = options.interval !== undefined;
+    this.interval = options.interval ?? MIN_INTERVAL;
+    this.budget = options.budgetBytes ?? BUDGET_BYTES;
+  }
+
+  /** The checkpoints' positions, in order. */
+  get positions(): number[] {
+    return this.marks.map((m) => m.position);
+  }
+
+  /** Bytes the checkpoints hold (their copies of typed arrays). */
+  get bytes(): number {
+    return this.marks.reduce((n, m) => n + m.checkpoint.bytes, 0);
+  }
+
+  /** True if the run has gone `interval` past the last checkpoint before `position`. */
+  due(position: number): boolean {
+    return position - (this.before(position)?.position ?? 0) >= this.interval;
+  }
+
+  /**
+   * Records `run` now, with `extra`. `instructionsPerMs`: how fast the run goes, to keep
+   * checkpointing within its share of the time (0: unknown, the interval stays).
+   */
+  take(run: Recordable, extra: T, instructionsPerMs: number): void {
+    const start = performance.now();
+    const checkpoint = run.checkpoint(this.spares.pop());
+    const cost = performance.now() - start;
+    const mark = { position: run.position, checkpoint, extra };
+    const at = this.marks.findIndex((m) => m.position >= mark.position);
+    if (at < 0) this.marks.push(mark);
+    else if (this.marks[at]!.position === mark.position) this.marks[at] = mark;
+    else this.marks.splice(at, 0, mark);
+    if (!this.fixed && instructionsPerMs > 0)
+      this.interval = Math.max(
+        this.interval,
+        MIN_INTERVAL,
+        Math.round(RUN_PER_CHECKPOINT * cost * instructionsPerMs),
+      );
+    this.trim();
+  }
+
+  /** The last checkpoint at or before `position` (the boot's at least, once taken). */
+  before(position: number): Mark<T> | undefined {
+    // Binary search: a run checked instruction by instruction asks after every one.
+    let lo = 0;
+    let hi = this.marks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.marks[mid]!.position <= position) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.marks[lo - 1];
+  }
+
+  /** Drops every other checkpoint after the first while they hold too much. */
+  private trim(): void {
+    while (this.marks.length > 2 && this.bytes > this.budget) {
+      for (let i = this.marks.length - 1; i >= 1; i -= 2)
+        this.spares.push(this.marks.splice(i, 1)[0]!.checkpoint);
+      if (!this.fixed) this.interval *= 2;
+    }
+  }
+}

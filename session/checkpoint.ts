@@ -16,28 +16,47 @@ type Saved =
   | { kind: "set"; values: unknown[] }
   | { kind: "object"; props: [PropertyKey, unknown][] };
 
+/** Bytes per page of a large buffer's copy (the machine's page size; any power of two works). */
+const PAGE = 4096;
+const PAGE_WORDS = PAGE / 4;
+/** Buffers from this size (and a whole number of pages) are copied page by page. */
+const PAGED_FROM = 16 * PAGE;
+
+/**
+ * A large buffer (RAM, the swap disk) page by page: null for a page of zeros, else a copy of its
+ * words. A copy is never written after it is made, so later checkpoints share the copies of pages
+ * that have not changed since.
+ */
+type Pages = (Int32Array | null)[];
+
 /** The state of an object graph at one moment, restorable into the same objects. */
 export class Checkpoint {
   private readonly objects = new Map<object, Saved>();
+  /** Small buffers, copied whole. */
   private readonly buffers = new Map<ArrayBufferLike, Uint8Array>();
-  /** Bytes copied (typed-array buffers): what the checkpoint costs in memory, roughly. */
+  private readonly paged = new Map<ArrayBufferLike, Pages>();
+  /** Bytes this checkpoint allocated for its copies (shared pages are counted where they were made). */
   bytes = 0;
+  /** Every block of copies the checkpoint uses, its own and those it shares (see memoryOf). */
+  readonly holds = new Set<ArrayBufferLike>();
 
-  private reuse: Map<ArrayBufferLike, Uint8Array>;
+  /** An earlier checkpoint of the same graph, whose unchanged pages are shared. */
+  private readonly base: Checkpoint | undefined;
 
   /** Objects (and typed arrays) left out: caches the caller empties itself after a restore. */
   private readonly skip: ReadonlySet<object>;
 
   /**
-   * Records everything reachable from `root` except `skip`. The byte copies of `recycle` (a
-   * checkpoint no longer wanted) are reused where they fit, which saves allocating them afresh.
+   * Records everything reachable from `root` except `skip`. A large buffer's pages that are
+   * equal to their copies in `base` (an earlier checkpoint of the same graph) share those copies,
+   * and pages of zeros take no copy: most of a machine's memory is either, and copying fresh
+   * memory is what costs (every new page is a fault).
    */
-  constructor(root: object, recycle?: Checkpoint, skip: ReadonlySet<object> = new Set()) {
+  constructor(root: object, base?: Checkpoint, skip: ReadonlySet<object> = new Set()) {
     this.skip = skip;
-    this.reuse = recycle?.buffers ?? new Map();
+    this.base = base;
     const pending: unknown[] = [root];
     while (pending.length > 0) this.save(pending.pop(), pending);
-    this.reuse = new Map();
   }
 
   private save(value: unknown, pending: unknown[]): void {
@@ -53,20 +72,76 @@ export class Checkpoint {
   }
 
   private saveBuffer(buffer: ArrayBufferLike): void {
-    if (this.buffers.has(buffer)) return;
-    const old = this.reuse.get(buffer);
-    const bytes = new Uint8Array(buffer);
-    const copy = old?.length === bytes.length ? old : new Uint8Array(bytes.length);
-    copy.set(bytes);
+    if (this.buffers.has(buffer) || this.paged.has(buffer)) return;
+    if (buffer.byteLength >= PAGED_FROM && buffer.byteLength % PAGE === 0) {
+      this.savePages(buffer);
+      return;
+    }
+    const copy = new Uint8Array(buffer).slice();
     this.buffers.set(buffer, copy);
     this.bytes += copy.length;
+    this.holds.add(copy.buffer);
+  }
+
+  /** Copies the pages of `buffer` that differ from the base's copies (or from zeros). */
+  private savePages(buffer: ArrayBufferLike): void {
+    const words = new Int32Array(buffer);
+    const before = this.base?.paged.get(buffer);
+    const count = buffer.byteLength / PAGE;
+    const pages: Pages = new Array(count).fill(null);
+    const changed: number[] = [];
+    for (let p = 0; p < count; p++) {
+      const old = before?.[p] ?? null;
+      if (samePage(words, p * PAGE_WORDS, old)) pages[p] = old;
+      else changed.push(p);
+    }
+    // One block for all the new copies: fewer allocations, and one thing to count.
+    const block = new Int32Array(changed.length * PAGE_WORDS);
+    changed.forEach((p, i) => {
+      const copy = block.subarray(i * PAGE_WORDS, (i + 1) * PAGE_WORDS);
+      copy.set(words.subarray(p * PAGE_WORDS, (p + 1) * PAGE_WORDS));
+      pages[p] = copy;
+    });
+    this.paged.set(buffer, pages);
+    this.bytes += block.byteLength;
+    for (const page of pages) if (page !== null) this.holds.add(page.buffer);
   }
 
   /** Puts every recorded object (and buffer) back as it was when the checkpoint was taken. */
   restore(): void {
     for (const [buffer, copy] of this.buffers) new Uint8Array(buffer).set(copy);
+    for (const [buffer, pages] of this.paged) {
+      const words = new Int32Array(buffer);
+      // Only pages that differ are written: writing a page the guest never touched would fault
+      // it in, where reading it costs nothing.
+      pages.forEach((page, p) => {
+        const at = p * PAGE_WORDS;
+        if (samePage(words, at, page)) return;
+        if (page === null) words.fill(0, at, at + PAGE_WORDS);
+        else words.set(page, at);
+      });
+    }
     for (const [obj, saved] of this.objects) restoreInto(obj, saved);
   }
+}
+
+/** Bytes the copies of `checkpoints` occupy together (each block counted once). */
+export function memoryOf(checkpoints: Iterable<Checkpoint>): number {
+  const blocks = new Set<ArrayBufferLike>();
+  for (const c of checkpoints) for (const b of c.holds) blocks.add(b);
+  let n = 0;
+  for (const b of blocks) n += b.byteLength;
+  return n;
+}
+
+/** True if the page of `words` at word `at` equals `copy` (null: a page of zeros). */
+function samePage(words: Int32Array, at: number, copy: Int32Array | null): boolean {
+  if (copy === null) {
+    for (let i = 0; i < PAGE_WORDS; i++) if (words[at + i] !== 0) return false;
+    return true;
+  }
+  for (let i = 0; i < PAGE_WORDS; i++) if (words[at + i] !== copy[i]) return false;
+  return true;
 }
 
 /** An object's state: its items, entries or own properties (values kept as references). */

@@ -4,12 +4,12 @@
 // console's lines as each checkpoint's extra (web/engine.ts).
 //
 // Checkpoints are taken as the run goes, about every `interval` instructions, the interval chosen
-// so that taking them costs at most a fifth of the running time; when they hold more than the
-// budget, every other one is dropped (never the first, the boot's), its copies kept for reuse, and
-// the interval doubles.
-import type { Checkpoint } from "./checkpoint.js";
+// so that taking them costs at most a fifth of the running time; each shares the copies of the
+// pages that have not changed since the checkpoint before it. When they hold more than the budget,
+// every other one is dropped (never the first, the boot's) and the interval doubles.
+import { type Checkpoint, memoryOf } from "./checkpoint.js";
 
-/** Most bytes the checkpoints may hold by default (each holds a copy of RAM and swap). */
+/** Most bytes the checkpoints may hold by default (copies of the pages of RAM and swap, mostly). */
 export const BUDGET_BYTES = 256 * 1024 * 1024;
 /** Fewest instructions between two checkpoints (unless an interval is given). */
 export const MIN_INTERVAL = 1_000_000;
@@ -24,8 +24,8 @@ const RUN_PER_CHECKPOINT = 4;
 export interface Recordable {
   /** Where the run is, in steps. */
   readonly position: number;
-  /** The run's state now; the byte copies of `recycle` (a checkpoint no longer wanted) are reused. */
-  checkpoint(recycle?: Checkpoint): Checkpoint;
+  /** The run's state now, sharing unchanged pages with `base` (an earlier checkpoint of it). */
+  checkpoint(base?: Checkpoint): Checkpoint;
   /** Puts the run back as `checkpoint` found it. */
   restore(checkpoint: Checkpoint): void;
 }
@@ -47,10 +47,10 @@ export interface Mark<T> {
 export class Timeline<T = undefined> {
   /** In position order; the first is the boot's. */
   private readonly marks: Mark<T>[] = [];
-  /** Checkpoints dropped by trim, whose byte copies the next ones reuse (already paged in). */
-  private readonly spares: Checkpoint[] = [];
   /** Instructions between checkpoints (fixed when given, else adapted to their cost). */
   interval: number;
+  /** The fewest instructions between checkpoints: MIN_INTERVAL, doubled by each trim. */
+  private floor = MIN_INTERVAL;
   private readonly fixed: boolean;
   private readonly budget: number;
 
@@ -65,9 +65,9 @@ export class Timeline<T = undefined> {
     return this.marks.map((m) => m.position);
   }
 
-  /** Bytes the checkpoints hold (their copies of typed arrays). */
+  /** Bytes the checkpoints hold (their copies of typed arrays, each shared copy once). */
   get bytes(): number {
-    return this.marks.reduce((n, m) => n + m.checkpoint.bytes, 0);
+    return memoryOf(this.marks.map((m) => m.checkpoint));
   }
 
   /** True if the run has gone `interval` past the last checkpoint before `position`. */
@@ -81,17 +81,18 @@ export class Timeline<T = undefined> {
    */
   take(run: Recordable, extra: T, instructionsPerMs: number): void {
     const start = performance.now();
-    const checkpoint = run.checkpoint(this.spares.pop());
+    const checkpoint = run.checkpoint(this.before(run.position)?.checkpoint);
     const cost = performance.now() - start;
     const mark = { position: run.position, checkpoint, extra };
     const at = this.marks.findIndex((m) => m.position >= mark.position);
     if (at < 0) this.marks.push(mark);
     else if (this.marks[at]!.position === mark.position) this.marks[at] = mark;
     else this.marks.splice(at, 0, mark);
+    // From the latest cost, not the worst: one slow checkpoint (a cold start, a collection)
+    // would otherwise space all later ones too far apart.
     if (!this.fixed && instructionsPerMs > 0)
       this.interval = Math.max(
-        this.interval,
-        MIN_INTERVAL,
+        this.floor,
         Math.round(RUN_PER_CHECKPOINT * cost * instructionsPerMs),
       );
     this.trim();
@@ -113,9 +114,11 @@ export class Timeline<T = undefined> {
   /** Drops every other checkpoint after the first while they hold too much. */
   private trim(): void {
     while (this.marks.length > 2 && this.bytes > this.budget) {
-      for (let i = this.marks.length - 1; i >= 1; i -= 2)
-        this.spares.push(this.marks.splice(i, 1)[0]!.checkpoint);
-      if (!this.fixed) this.interval *= 2;
+      for (let i = this.marks.length - 1; i >= 1; i -= 2) this.marks.splice(i, 1);
+      if (!this.fixed) {
+        this.floor *= 2;
+        this.interval = Math.max(this.interval * 2, this.floor);
+      }
     }
   }
 }

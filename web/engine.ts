@@ -16,7 +16,7 @@ import { HISTORY_STEPS, type Note, PC, Session } from "../session/step/session.j
 import { prepareSetup, type StepSetup } from "../session/step/setup.js";
 import { Stops } from "../session/step/stops.js";
 import { labelsOf } from "../session/step/symbols.js";
-import { Timeline } from "../session/timeline.js";
+import { Timeline, type TimelineOptions } from "../session/timeline.js";
 import { type ConsoleState, GuestConsole } from "./console.js";
 import { machineOptions, type ProgramChoice, type Settings, SOURCE_NAME } from "./settings.js";
 import type { ConsoleLine, Diagnostic, DisasmLine, RegisterView } from "./view.js";
@@ -42,7 +42,7 @@ export class Engine {
   /** Checkpoints of the session, each with the console as it was (session/timeline.ts). */
   readonly timeline: Timeline<ConsoleState>;
 
-  private constructor(setup: StepSetup, interval?: number) {
+  private constructor(setup: StepSetup, checkpoints: TimelineOptions) {
     this.setup = setup;
     // The engine keeps the checkpoints itself, the console with each; the session keeps none.
     this.session = new Session(setup, bytesSource(new Uint8Array()), (n) => this.toConsole(n), {
@@ -56,7 +56,7 @@ export class Engine {
       this.guest.write(fd, bytes);
       write(fd, bytes);
     };
-    this.timeline = new Timeline(interval === undefined ? {} : { interval });
+    this.timeline = new Timeline(checkpoints);
     this.timeline.take(this.session, this.guest.save(), 0);
   }
 
@@ -68,12 +68,13 @@ export class Engine {
   /**
    * Loads a program with the settings, reading files with `files` (an edited source is named
    * SOURCE_NAME); the engine, or why not (one line plus the assembler's diagnostics).
+   * `checkpoints`: their interval and budget, for tests (by default adapted, and 256 MiB).
    */
   static load(
     program: ProgramChoice,
     settings: Settings,
     files: FileReader,
-    checkpointInterval?: number,
+    checkpoints: TimelineOptions = {},
   ): Engine | Extract<LoadResult, { ok: false }> {
     const path = program.kind === "bundled" ? program.path : SOURCE_NAME;
     const edited = program.kind === "source" ? new TextEncoder().encode(program.text) : null;
@@ -82,7 +83,7 @@ export class Engine {
     try {
       const r = prepareSetup(read, [path], [], machineOptions(settings));
       if (!r.ok) return { ok: false, error: r.error, diagnostics: r.diagnostics.map(diagnostic) };
-      return new Engine(r.setup, checkpointInterval);
+      return new Engine(r.setup, checkpoints);
     } catch (e) {
       return { ok: false, error: e instanceof Error ? e.message : String(e), diagnostics: [] };
     }

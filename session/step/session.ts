@@ -154,29 +154,36 @@ export class Session implements Recordable {
    * The session's state now, restorable into it. Left out: what never changes (the setup, the
    * program images), the stdin recording (input read after a checkpoint stays recorded when the
    * session goes back to it; the reader's place is recorded), the history (a restore empties it),
-   * the timeline itself, and caches a restore empties instead: the MMU's fast tables (12 MiB that
-   * only cache what the TLB allows; wiping them changes no count, see hw/mmu/fast.ts) and the
-   * compiled code (hw/compile/engine.ts). `recycle`: a checkpoint whose byte copies may be reused.
+   * the timeline itself, and caches: the MMU's fast tables (12 MiB that only cache what the TLB
+   * allows; a restore wipes them, which changes no count, see hw/mmu/fast.ts) and the compiled
+   * code (see restore). `base`: an earlier checkpoint, whose copies of pages that have not changed
+   * since are shared.
    */
-  checkpoint(recycle?: Checkpoint): Checkpoint {
+  checkpoint(base?: Checkpoint): Checkpoint {
     const { cpu, mmu } = this.world.machine;
     const fast = mmu.fast;
     const leftOut: object[] = [fast.fetch, fast.load, fast.store, cpu.codeWords];
     if (cpu.compiledCode !== null) leftOut.push(cpu.compiledCode);
     leftOut.push(this.setup, ...this.images.values(), this.stdin, this.history);
     if (this.timeline !== null) leftOut.push(this.timeline);
-    return new Checkpoint(this, recycle, new Set(leftOut));
+    return new Checkpoint(this, base, new Set(leftOut));
   }
 
   /**
-   * Puts the session back as `checkpoint` (taken by checkpoint()) found it, with the caches it
-   * left out empty, the history empty and no tracer listening.
+   * Puts the session back as `checkpoint` (taken by checkpoint()) found it, with the MMU's fast
+   * tables empty, the history empty and no tracer listening.
    */
   restore(checkpoint: Checkpoint): void {
-    checkpoint.restore();
     const { machine, kernel } = this.world;
+    const code = machine.cpu.compiledCode;
+    checkpoint.restore();
     machine.mmu.fast.wipe();
-    machine.cpu.forgetCompiledCode();
+    // The compiled code stays, as after the kernel wrote memory (hw/compile/engine.ts): each chunk
+    // is compared with memory before it runs again, so replay after a restore need not warm up
+    // anew. That needs the code the CPU holds to be the one its codeWords describe (they are left
+    // out together); if the checkpoint put back another (or none), all of it goes.
+    if (machine.cpu.compiledCode === code) machine.cpu.memoryChanged();
+    else machine.cpu.forgetCompiledCode();
     // A quiet run may have been listening for exits when the checkpoint was taken.
     kernel.tracer = null;
     this.history.length = 0;

@@ -7,18 +7,13 @@
 // the PTEs naming it; and no frame is left pinned once a trap has been served.
 
 import type { Machine } from "../hw/machine.js";
-import { PTE_U, PTE_V, ptePpn } from "../hw/sv32.js";
+import { PAGE_SIZE } from "../hw/ram.js";
+import { isLeaf, PTE_U, PTE_V, ptePpn, VPN_BITS } from "../hw/sv32.js";
 import { type FrameTable, FrameUse } from "./frames.js";
 import type { MemoryModel } from "./memory.js";
 import { USER_TOP } from "./paging/context.js";
 import { handlePageFault } from "./paging/fault.js";
-import {
-  forEachPte,
-  PTE_SWAP,
-  referencePageTable,
-  swapSlot,
-  tablePages,
-} from "./paging/pagetable.js";
+import { PTE_SWAP, swapSlot } from "./paging/pagetable.js";
 import type { KernelPlugins } from "./plugins.js";
 import { type Proc, ProcState } from "./proc.js";
 import type { Swapper } from "./swap/swap.js";
@@ -34,76 +29,119 @@ export interface CheckContext {
   readonly options: { readonly plugins: Pick<KernelPlugins, "pageFault" | "replacement"> };
 }
 
-/** What the page tables of all live processes name: mappings per frame and PTEs per swap slot. */
+/**
+ * What the page tables of all live processes name: mappings per frame, PTEs per swap slot, the
+ * owner of each page-table frame, and (for the policy check) marks per frame. The arrays are kept
+ * between checks and cleared, since the checker runs after every trap.
+ */
 interface Census {
   mappings: Int32Array;
-  slotRefs: Map<number, number>;
+  slotRefs: Int32Array;
   tableOwner: Int32Array;
+  marks: Uint8Array;
+}
+
+let scratch: Census | undefined;
+
+/** Zeroed census arrays for `frames` frames and `slots` swap slots. */
+function census(frames: number, slots: number): Census {
+  if (scratch?.mappings.length !== frames || scratch.slotRefs.length !== slots)
+    scratch = {
+      mappings: new Int32Array(frames),
+      slotRefs: new Int32Array(slots),
+      tableOwner: new Int32Array(frames),
+      marks: new Uint8Array(frames),
+    };
+  else {
+    scratch.mappings.fill(0);
+    scratch.slotRefs.fill(0);
+    scratch.tableOwner.fill(0);
+    scratch.marks.fill(0);
+  }
+  return scratch;
 }
 
 /** The first inconsistency between frames and page tables, or undefined if all agree. */
 export function checkKernel(k: CheckContext): string | undefined {
   if (k.memory.mode !== "paged") return k.memory.check?.() ?? checkFreeCount(k);
-  const count = k.frames.count;
-  const census: Census = {
-    mappings: new Int32Array(count),
-    slotRefs: new Map(),
-    tableOwner: new Int32Array(count),
-  };
+  const c = census(k.frames.count, k.swapper?.space?.slots ?? 0);
   for (const p of k.procs.values()) {
     if (p.state === ProcState.Zombie || p.root === 0) continue;
-    const problem = checkTables(k, p, census) ?? checkPtes(k, p, census);
+    const problem = checkTables(k, p, c);
     if (problem) return problem;
   }
   return (
-    checkFrames(k, census.mappings) ??
-    checkPolicy(k) ??
-    checkSwapSlots(k, census.slotRefs) ??
+    checkFrames(k, c.mappings) ??
+    checkPolicy(k, c.marks) ??
+    checkSwapSlots(k, c.slotRefs) ??
     checkFreeCount(k)
   );
 }
 
-/** `p`'s page-table pages are marked as such and belong to it alone. */
-function checkTables(k: CheckContext, p: Proc, census: Census): string | undefined {
-  const { frames } = k;
-  for (const t of [p.root, ...tablePages(referencePageTable, k.machine.ram, frames, p.root)]) {
-    if (t >= frames.count || frames.use[t] !== FrameUse.PageTable)
-      return `pid ${p.pid}: page-table frame ${t} is not marked as a page table`;
-    if (census.tableOwner[t] !== 0)
-      return `page-table frame ${t} belongs to pid ${census.tableOwner[t]} and pid ${p.pid}`;
-    census.tableOwner[t] = p.pid;
-  }
-  return undefined;
-}
+const PTES_PER_TABLE = 1 << VPN_BITS;
+/** Root entries below USER_TOP (the user half of the address space). */
+const USER_ROOT_ENTRIES = USER_TOP / (PTES_PER_TABLE * PAGE_SIZE);
 
-/** Each valid PTE of `p` names a user or shared frame with the U bit; counts rss and mappings. */
-function checkPtes(k: CheckContext, p: Proc, census: Census): string | undefined {
+/**
+ * `p`'s page tables, read as the hardware's Sv32 walk reads them (the reference format): each
+ * table frame is marked as a page table and belongs to `p` alone, and each valid user PTE names a
+ * user or shared frame with the U bit. Counts the mappings of frames and swap slots, and checks
+ * `p`'s resident-page count. This visits every PTE after every trap, so it reads RAM directly and
+ * spells out a place only for a problem.
+ */
+function checkTables(k: CheckContext, p: Proc, c: Census): string | undefined {
   const { frames } = k;
-  let problem: string | undefined;
-  let resident = 0;
-  // This visits every PTE after every trap: the bits and uses it tests are read once, here, and
-  // the place is spelled out only for a problem.
+  const words = k.machine.ram.i32;
+  const { count, use } = frames;
+  const { mappings, slotRefs, tableOwner } = c;
+  const slots = slotRefs.length;
   const [valid, user, swapped] = [PTE_V, PTE_U, PTE_SWAP];
-  const [userPage, sharedPage] = [FrameUse.User, FrameUse.Shared];
-  const ppnOf = ptePpn;
-  forEachPte(referencePageTable, k.machine.ram, frames, p.root, 0, USER_TOP, (va, _addr, pte) => {
-    if (problem) return;
-    if ((pte & valid) === 0) {
-      if (pte & swapped)
-        census.slotRefs.set(swapSlot(pte), (census.slotRefs.get(swapSlot(pte)) ?? 0) + 1);
-      return;
+  const [userPage, sharedPage, tablePage] = [FrameUse.User, FrameUse.Shared, FrameUse.PageTable];
+  const claim = (t: number): string | undefined => {
+    if (t >= count || use[t] !== tablePage)
+      return `pid ${p.pid}: page-table frame ${t} is not marked as a page table`;
+    if (tableOwner[t] !== 0)
+      return `page-table frame ${t} belongs to pid ${tableOwner[t]} and pid ${p.pid}`;
+    tableOwner[t] = p.pid;
+    return undefined;
+  };
+  const rootProblem = claim(p.root);
+  if (rootProblem) return rootProblem;
+  let resident = 0;
+  const rootWord = (p.root * PAGE_SIZE) >>> 2;
+  for (let i1 = 0; i1 < PTES_PER_TABLE; i1++) {
+    const pde = words[rootWord + i1]!;
+    if ((pde & valid) === 0) continue;
+    const at = (i0: number) => `pid ${p.pid}: va 0x${((i1 << 22) | (i0 << 12)).toString(16)}`;
+    if (isLeaf(pde)) return `${at(0)} is a megapage, which the kernel never maps`;
+    const table = ptePpn(pde);
+    const problem = claim(table);
+    if (problem) return problem;
+    if (i1 >= USER_ROOT_ENTRIES) continue;
+    const first = (table * PAGE_SIZE) >>> 2;
+    for (let i0 = 0; i0 < PTES_PER_TABLE; i0++) {
+      const pte = words[first + i0]!;
+      if (pte === 0) continue;
+      if ((pte & valid) === 0) {
+        if ((pte & swapped) === 0) continue;
+        const slot = swapSlot(pte);
+        if (slot >= slots)
+          return slots === 0
+            ? "swapped PTEs but no swap"
+            : `${at(i0)} names swap slot ${slot}, outside swap`;
+        slotRefs[slot]!++;
+        continue;
+      }
+      const ppn = ptePpn(pte);
+      if (ppn >= count) return `${at(i0)} maps frame ${ppn}, outside RAM`;
+      if ((pte & user) === 0) return `${at(i0)} is mapped without the U bit`;
+      const kind = use[ppn];
+      if (kind !== userPage && kind !== sharedPage)
+        return `${at(i0)} maps frame ${ppn}, which is ${useName(kind)}`;
+      mappings[ppn]!++;
+      resident++;
     }
-    const ppn = ppnOf(pte);
-    const use = frames.use[ppn];
-    const at = () => `pid ${p.pid}: va 0x${va.toString(16)}`;
-    if (ppn >= frames.count) problem = `${at()} maps frame ${ppn}, outside RAM`;
-    else if ((pte & user) === 0) problem = `${at()} is mapped without the U bit`;
-    else if (use !== userPage && use !== sharedPage)
-      problem = `${at()} maps frame ${ppn}, which is ${useName(use)}`;
-    else census.mappings[ppn]!++;
-    resident++;
-  });
-  if (problem) return problem;
+  }
   return resident === p.rss
     ? undefined
     : `pid ${p.pid}: ${p.rss} resident pages counted but ${resident} mapped`;
@@ -125,37 +163,36 @@ function checkFrames(k: CheckContext, mappings: Int32Array): string | undefined 
 }
 
 /**
- * The replacement policy knows exactly the resident user frames, each once. Checked with the
- * kernel's own fault handler and policies (a lab's plug-ins are graded on their own).
+ * The replacement policy knows exactly the resident user frames, each once (`marks`: zeroed, one
+ * per frame). Checked with the kernel's own fault handler and policies (a lab's plug-ins are
+ * graded on their own).
  */
-function checkPolicy(k: CheckContext): string | undefined {
+function checkPolicy(k: CheckContext, marks: Uint8Array): string | undefined {
   const { swapper, frames, options } = k;
   if (!swapper || options.plugins.replacement || options.plugins.pageFault !== handlePageFault)
     return undefined;
-  const known = new Set<number>();
   const userPage = FrameUse.User; // read once: the loops visit every frame after every trap
   for (const ppn of swapper.policy.order()) {
-    if (known.has(ppn)) return `policy ${swapper.policy.name} holds frame ${ppn} twice`;
+    if (marks[ppn] !== 0) return `policy ${swapper.policy.name} holds frame ${ppn} twice`;
     if (frames.use[ppn] !== userPage)
       return `policy ${swapper.policy.name} holds frame ${ppn}, which is ${useName(frames.use[ppn])}`;
-    known.add(ppn);
+    marks[ppn] = 1;
   }
   for (let ppn = frames.reserved; ppn < frames.count; ppn++) {
-    if (frames.use[ppn] === userPage && !known.has(ppn))
+    if (frames.use[ppn] === userPage && marks[ppn] === 0)
       return `user frame ${ppn} is unknown to policy ${swapper.policy.name}`;
   }
   return undefined;
 }
 
-/** Each swap slot's reference count equals the number of swapped PTEs that name it. */
-function checkSwapSlots(k: CheckContext, seen: Map<number, number>): string | undefined {
+/** Each swap slot's reference count equals the number of swapped PTEs that name it (`seen`). */
+function checkSwapSlots(k: CheckContext, seen: Int32Array): string | undefined {
   const space = k.swapper?.space;
-  if (!space) return seen.size > 0 ? "swapped PTEs but no swap" : undefined;
+  if (!space) return undefined; // a swapped PTE without swap was reported by checkTables
   let used = 0;
   for (let slot = 0; slot < space.slots; slot++) {
     const refs = space.refsOf(slot);
-    if (refs !== (seen.get(slot) ?? 0))
-      return `swap slot ${slot}: ${refs} references but ${seen.get(slot) ?? 0} PTEs`;
+    if (refs !== seen[slot]) return `swap slot ${slot}: ${refs} references but ${seen[slot]} PTEs`;
     if (refs > 0) used++;
   }
   return used === space.used ? undefined : `swap: ${space.used} slots counted used but ${used} are`;

@@ -14,7 +14,7 @@ import { FrameUse, NO_FRAME } from "../../kernel/frames.js";
 import { defaultKernelOptions, Kernel } from "../../kernel/kernel.js";
 import { MapFlag, Prot } from "../../kernel/memory.js";
 import { handlePageFault } from "../../kernel/paging/fault.js";
-import { tablePages, walk } from "../../kernel/paging/pagetable.js";
+import { swapPte, tablePages, walk } from "../../kernel/paging/pagetable.js";
 import { type PageFaultHandler, referencePlugins } from "../../kernel/plugins.js";
 import { policyByName, policyFactories } from "../../kernel/replace/policy.js";
 import { EvictFailure } from "../../kernel/swap/swap.js";
@@ -227,6 +227,52 @@ describe("--check verifies the memory-pressure rule", () => {
     p.rss++;
     expect(checkKernel(k)).toBe(
       `pid ${p.pid}: va 0x70000000 maps frame ${table}, which is a page table`,
+    );
+  });
+
+  it("finds a level-0 table that two root entries name", () => {
+    const k = bootedKernel();
+    const p = [...k.procs.values()][0]!;
+    const ram = k.machine.ram;
+    const table = tablePages(k.pt, ram, k.frames, p.root)[0]!;
+    ram.i32[(p.root * PAGE_SIZE + 0x1c0 * 4) >>> 2] = makePte(table, PTE_V);
+    expect(checkKernel(k)).toBe(
+      `page-table frame ${table} belongs to pid ${p.pid} and pid ${p.pid}`,
+    );
+  });
+
+  it("finds a megapage in a root table", () => {
+    const k = bootedKernel();
+    const p = [...k.procs.values()][0]!;
+    const ram = k.machine.ram;
+    ram.i32[(p.root * PAGE_SIZE + 0x1c0 * 4) >>> 2] = makePte(5, PTE_V | PTE_R | PTE_U);
+    expect(checkKernel(k)).toBe(
+      `pid ${p.pid}: va 0x70000000 is a megapage, which the kernel never maps`,
+    );
+  });
+
+  it("finds a reference count that disagrees with the mappings", () => {
+    const k = bootedKernel();
+    let ppn = k.frames.reserved;
+    while (k.frames.use[ppn] !== FrameUse.User) ppn++;
+    const refs = k.frames.refs[ppn]!;
+    k.frames.refs[ppn] = refs + 1;
+    expect(checkKernel(k)).toBe(`frame ${ppn}: reference count ${refs + 1} but ${refs} mappings`);
+  });
+
+  it("finds a swapped PTE whose slot count disagrees, or that names no slot", () => {
+    const k = bootedKernel();
+    const p = [...k.procs.values()][0]!;
+    const ram = k.machine.ram;
+    const space = k.swapper!.space!;
+    let slot = 0;
+    while (space.refsOf(slot) !== 0) slot++;
+    const addr = walk(ram, k.frames, p.root, 0x7000_0000, true, p.pid);
+    ram.i32[addr >>> 2] = swapPte(slot);
+    expect(checkKernel(k)).toBe(`swap slot ${slot}: 0 references but 1 PTEs`);
+    ram.i32[addr >>> 2] = swapPte(space.slots + 3);
+    expect(checkKernel(k)).toBe(
+      `pid ${p.pid}: va 0x70000000 names swap slot ${space.slots + 3}, outside swap`,
     );
   });
 

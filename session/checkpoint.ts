@@ -37,7 +37,7 @@ export class Checkpoint {
   private readonly paged = new Map<ArrayBufferLike, Pages>();
   /** Bytes this checkpoint allocated for its copies (shared pages are counted where they were made). */
   bytes = 0;
-  /** Every block of copies the checkpoint uses, its own and those it shares (see memoryOf). */
+  /** Every copy the checkpoint uses, its own and those it shares (see memoryOf). */
   readonly holds = new Set<ArrayBufferLike>();
 
   /** An earlier checkpoint of the same graph, whose unchanged pages are shared. */
@@ -95,15 +95,11 @@ export class Checkpoint {
       if (samePage(words, p * PAGE_WORDS, old)) pages[p] = old;
       else changed.push(p);
     }
-    // One block for all the new copies: fewer allocations, and one thing to count.
-    const block = new Int32Array(changed.length * PAGE_WORDS);
-    changed.forEach((p, i) => {
-      const copy = block.subarray(i * PAGE_WORDS, (i + 1) * PAGE_WORDS);
-      copy.set(words.subarray(p * PAGE_WORDS, (p + 1) * PAGE_WORDS));
-      pages[p] = copy;
-    });
+    // A copy of its own for each page (not slices of one block): a page shared by a later
+    // checkpoint then keeps only itself alive once this checkpoint is dropped.
+    for (const p of changed) pages[p] = words.slice(p * PAGE_WORDS, (p + 1) * PAGE_WORDS);
     this.paged.set(buffer, pages);
-    this.bytes += block.byteLength;
+    this.bytes += changed.length * PAGE;
     for (const page of pages) if (page !== null) this.holds.add(page.buffer);
   }
 
@@ -125,7 +121,7 @@ export class Checkpoint {
   }
 }
 
-/** Bytes the copies of `checkpoints` occupy together (each block counted once). */
+/** Bytes the copies of `checkpoints` occupy together (each shared copy counted once). */
 export function memoryOf(checkpoints: Iterable<Checkpoint>): number {
   const blocks = new Set<ArrayBufferLike>();
   for (const c of checkpoints) for (const b of c.holds) blocks.add(b);

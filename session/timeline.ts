@@ -6,7 +6,7 @@
 // Checkpoints are taken as the run goes, about every `interval` instructions, the interval chosen
 // so that taking them costs at most a fifth of the running time; each shares the copies of the
 // pages that have not changed since the checkpoint before it. When they hold more than the budget,
-// every other one is dropped (never the first, the boot's) and the interval doubles.
+// every other one is dropped (never the first, the boot's, nor the last) and the interval doubles.
 import { type Checkpoint, memoryOf } from "./checkpoint.js";
 
 /** Most bytes the checkpoints may hold by default (copies of the pages of RAM and swap, mostly). */
@@ -111,10 +111,13 @@ export class Timeline<T = undefined> {
     return this.marks[lo - 1];
   }
 
-  /** Drops every other checkpoint after the first while they hold too much. */
+  /**
+   * Drops every other checkpoint between the first and the last while they hold too much (the
+   * last is the one `back` near the present needs; dropping it first would drop each new one).
+   */
   private trim(): void {
     while (this.marks.length > 2 && this.bytes > this.budget) {
-      for (let i = this.marks.length - 1; i >= 1; i -= 2) this.marks.splice(i, 1);
+      for (let i = this.marks.length - 2; i >= 1; i -= 2) this.marks.splice(i, 1);
       if (!this.fixed) {
         this.floor *= 2;
         this.interval = Math.max(this.interval * 2, this.floor);

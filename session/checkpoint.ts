@@ -37,7 +37,7 @@ export class Checkpoint {
   private readonly paged = new Map<ArrayBufferLike, Pages>();
   /** Bytes this checkpoint allocated for its copies (shared pages are counted where they were made). */
   bytes = 0;
-  /** Every copy the checkpoint uses, its own and those it shares (see memoryOf). */
+  /** Every copy the checkpoint uses, its own and those it shares (the timeline counts them). */
   readonly holds = new Set<ArrayBufferLike>();
 
   /** An earlier checkpoint of the same graph, whose unchanged pages are shared. */
@@ -119,15 +119,6 @@ export class Checkpoint {
     }
     for (const [obj, saved] of this.objects) restoreInto(obj, saved);
   }
-}
-
-/** Bytes the copies of `checkpoints` occupy together (each shared copy counted once). */
-export function memoryOf(checkpoints: Iterable<Checkpoint>): number {
-  const blocks = new Set<ArrayBufferLike>();
-  for (const c of checkpoints) for (const b of c.holds) blocks.add(b);
-  let n = 0;
-  for (const b of blocks) n += b.byteLength;
-  return n;
 }
 
 /** True if the page of `words` at word `at` equals `copy` (null: a page of zeros). */

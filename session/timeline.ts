@@ -7,7 +7,7 @@
 // so that taking them costs at most a fifth of the running time; each shares the copies of the
 // pages that have not changed since the checkpoint before it. When they hold more than the budget,
 // every other one is dropped (never the first, the boot's, nor the last) and the interval doubles.
-import { type Checkpoint, memoryOf } from "./checkpoint.js";
+import type { Checkpoint } from "./checkpoint.js";
 
 /** Most bytes the checkpoints may hold by default (copies of the pages of RAM and swap, mostly). */
 export const BUDGET_BYTES = 256 * 1024 * 1024;
@@ -53,6 +53,10 @@ export class Timeline<T = undefined> {
   private floor = MIN_INTERVAL;
   private readonly fixed: boolean;
   private readonly budget: number;
+  /** How many kept checkpoints use each copy (a page's copy is shared by several). */
+  private readonly users = new Map<ArrayBufferLike, number>();
+  /** The bytes of the copies in `users`. */
+  private held = 0;
 
   constructor(options: TimelineOptions = {}) {
     this.fixed = options.interval !== undefined;
@@ -67,7 +71,17 @@ export class Timeline<T = undefined> {
 
   /** Bytes the checkpoints hold (their copies of typed arrays, each shared copy once). */
   get bytes(): number {
-    return memoryOf(this.marks.map((m) => m.checkpoint));
+    return this.held;
+  }
+
+  /** Counts `mark`'s copies as held (by one more checkpoint), or no longer (`by` -1). */
+  private count(mark: Mark<T>, by: 1 | -1): void {
+    for (const copy of mark.checkpoint.holds) {
+      const users = (this.users.get(copy) ?? 0) + by;
+      if (users === 0) this.users.delete(copy);
+      else this.users.set(copy, users);
+      if (users === (by === 1 ? 1 : 0)) this.held += by * copy.byteLength;
+    }
   }
 
   /** True if the run has gone `interval` past the last checkpoint before `position`. */
@@ -85,9 +99,11 @@ export class Timeline<T = undefined> {
     const cost = performance.now() - start;
     const mark = { position: run.position, checkpoint, extra };
     const at = this.marks.findIndex((m) => m.position >= mark.position);
+    if (at >= 0 && this.marks[at]!.position === mark.position)
+      this.count(this.marks.splice(at, 1)[0]!, -1);
     if (at < 0) this.marks.push(mark);
-    else if (this.marks[at]!.position === mark.position) this.marks[at] = mark;
     else this.marks.splice(at, 0, mark);
+    this.count(mark, 1);
     // From the latest cost, not the worst: one slow checkpoint (a cold start, a collection)
     // would otherwise space all later ones too far apart.
     if (!this.fixed && instructionsPerMs > 0)
@@ -117,7 +133,8 @@ export class Timeline<T = undefined> {
    */
   private trim(): void {
     while (this.marks.length > 2 && this.bytes > this.budget) {
-      for (let i = this.marks.length - 2; i >= 1; i -= 2) this.marks.splice(i, 1);
+      for (let i = this.marks.length - 2; i >= 1; i -= 2)
+        this.count(this.marks.splice(i, 1)[0]!, -1);
       if (!this.fixed) {
         this.floor *= 2;
         this.interval = Math.max(this.interval * 2, this.floor);

@@ -186,6 +186,27 @@ describe("back through checkpoints equals a fresh replay", () => {
   });
 });
 
+describe("compiled code kept across a restore", () => {
+  // A restore keeps the compiled code, as after the kernel writes memory: every chunk is compared
+  // with memory before it runs again. Code compiled at once (compile-after 0); exectest.s puts
+  // other programs' code into frames over time, cow.s forks and swaps.
+  it.each([
+    ["programs/usertests/exectest.s", {}],
+    ["programs/usertests/cow.s", { ram: 256 * KiB, swap: MiB }],
+  ] as const)("10: %s", (file, opts) => {
+    const options = { ...opts, compileAfter: 0 };
+    const r = open([file], options, noInput, { interval: 20_000 });
+    const fresh = open([file], options, noInput, false);
+    runToEnd(r);
+    const end = r.s.position;
+    for (const at of [0.9, 0.5, 0.1, 0.95, 0.3].map((f) => Math.floor(end * f))) {
+      r.s.replayTo(at);
+      fresh.s.replayTo(at);
+      expectSameFuture(r, fresh);
+    }
+  });
+});
+
 describe("what a checkpoint leaves out survives going back", () => {
   it("6: input read after a checkpoint is replayed, not read again (the source has moved on)", () => {
     // A source that hands over one line per read, as a user typing would.

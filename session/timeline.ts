@@ -6,7 +6,7 @@
 // Checkpoints are taken as the run goes, about every `interval` instructions, the interval chosen
 // so that taking them costs at most a fifth of the running time; each shares the copies of the
 // pages that have not changed since the checkpoint before it. When they hold more than the budget,
-// every other one is dropped (never the first, the boot's, nor the last) and the interval doubles.
+// every other one is dropped (never the first nor the last) and the interval doubles.
 import type { Checkpoint } from "./checkpoint.js";
 
 /** Most bytes the checkpoints may hold by default (copies of the pages of RAM and swap, mostly). */
@@ -33,7 +33,7 @@ export interface Recordable {
 export interface TimelineOptions {
   /** Instructions between checkpoints, fixed (tests); by default adapted to their cost. */
   interval?: number;
-  /** Most bytes the checkpoints hold (BUDGET_BYTES by default); the boot's and one more stay. */
+  /** Most bytes the checkpoints hold (BUDGET_BYTES by default); the first and the last stay. */
   budgetBytes?: number;
 }
 
@@ -45,7 +45,7 @@ export interface Mark<T> {
 }
 
 export class Timeline<T = undefined> {
-  /** In position order; the first is the boot's. */
+  /** In position order (the browser's first is the boot's; the stepper boots instead). */
   private readonly marks: Mark<T>[] = [];
   /** Instructions between checkpoints (fixed when given, else adapted to their cost). */
   interval: number;
@@ -104,17 +104,17 @@ export class Timeline<T = undefined> {
     if (at < 0) this.marks.push(mark);
     else this.marks.splice(at, 0, mark);
     this.count(mark, 1);
-    // From the latest cost, not the worst: one slow checkpoint (a cold start, a collection)
-    // would otherwise space all later ones too far apart.
-    if (!this.fixed && instructionsPerMs > 0)
-      this.interval = Math.max(
-        this.floor,
-        Math.round(RUN_PER_CHECKPOINT * cost * instructionsPerMs),
-      );
+    // From the latest cost, not the worst, and at most twice the last interval: one slow
+    // checkpoint (the first look at a fresh RAM faults in every page; a collection) would
+    // otherwise space all later ones too far apart.
+    if (!this.fixed && instructionsPerMs > 0) {
+      const affordable = Math.round(RUN_PER_CHECKPOINT * cost * instructionsPerMs);
+      this.interval = Math.max(this.floor, Math.min(2 * this.interval, affordable));
+    }
     this.trim();
   }
 
-  /** The last checkpoint at or before `position` (the boot's at least, once taken). */
+  /** The last checkpoint at or before `position`, if any. */
   before(position: number): Mark<T> | undefined {
     // Binary search: a run checked instruction by instruction asks after every one.
     let lo = 0;

@@ -95,7 +95,7 @@ export const COMMANDS: readonly StepCommand[] = [
     name: "back",
     aliases: ["reverse-step", "rs"],
     usage: "back [n]",
-    help: "go back n steps (default 1), exactly: the run is replayed from the start",
+    help: "go back n steps (default 1), exactly: the run is replayed from a checkpoint or the start",
     maxArgs: 1,
     run: (ctx, l) => stepBack(ctx, countArg(l, 1)),
   },

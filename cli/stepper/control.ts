@@ -1,5 +1,5 @@
 // Moving through the run: step (traced), next (over calls), continue and until (quiet, to a stop),
-// and back (replay to an earlier step). Each prints what happened through the context; the moving
+// and back (replay to an earlier step, from a checkpoint or the start). Each prints what happened through the context; the moving
 // itself is session/step/motion.ts.
 import { StepError } from "../../session/step/errors.js";
 import { focus, instructionAt, lookupFor, needFocus } from "../../session/step/inspect.js";
@@ -82,10 +82,11 @@ export async function runToStop(ctx: StepContext, target?: engine.RunTarget): Pr
   for (const line of whereLines(ctx)) out(line);
 }
 
-/** back [n]: replays the run from the start to n steps ago. */
+/** back [n]: the state n steps ago, replayed from the last checkpoint before it or the start. */
 export function stepBack(ctx: StepContext, n: number): void {
-  const to = engine.stepBack(ctx.s, ctx.stops, n);
-  ctx.out(`back ${n}: at step ${to} (replayed from the start)`);
+  const { at, from } = engine.stepBack(ctx.s, ctx.stops, n);
+  const origin = from === 0 ? "the start" : `the checkpoint at step ${from}`;
+  ctx.out(`back ${n}: at step ${at} (replayed from ${origin})`);
   for (const line of whereLines(ctx)) ctx.out(line);
 }
 

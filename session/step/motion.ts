@@ -1,5 +1,5 @@
 // Moving through the run, as the engine sees it: how far a quiet run goes and why it stopped,
-// where a call returns (for `next`), and replaying back to an earlier step. Results are values;
+// where a call returns (for `next`), and going back to an earlier step. Results are values;
 // printing them is the front end's business (cli/stepper/control.ts).
 import { REG_RA } from "../../asm/isa.js";
 import { hex32 } from "../../hw/hex.js";
@@ -146,12 +146,23 @@ function* runUntil(
   return s.hasLive() ? limited : ended;
 }
 
-/** back n: replays the run from the start to n steps ago; returns the new position. */
-export function stepBack(s: Session, stops: Stops, n: number): number {
-  const at = s.position;
-  if (n > at)
-    throw new StepError(`cannot go back ${n}: only ${at} step${at === 1 ? " has" : "s have"} run`);
-  s.replayTo(at - n);
+/** Where `back` went: the new position, and the step its replay started from (0: the boot). */
+export interface BackResult {
+  at: number;
+  from: number;
+}
+
+/**
+ * back n: the state n steps ago, replayed from the last checkpoint before it (or from the boot;
+ * Session.replayTo).
+ */
+export function stepBack(s: Session, stops: Stops, n: number): BackResult {
+  const now = s.position;
+  if (n > now)
+    throw new StepError(
+      `cannot go back ${n}: only ${now} step${now === 1 ? " has" : "s have"} run`,
+    );
+  const from = s.replayTo(now - n);
   stops.resync(s);
-  return at - n;
+  return { at: now - n, from };
 }

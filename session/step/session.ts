@@ -351,12 +351,13 @@ export class Session implements Recordable {
    * quiet part, then a silent run to it (taking checkpoints as it goes); a position one past the
    * last instruction is the state after the kernel found nothing left to run. A position the run
    * cannot reach stops where everything ended. The last `traced` steps (at most HISTORY_STEPS)
-   * run traced, so the history holds them again; nothing is sent to the receiver.
+   * run traced, so the history holds them again; nothing is sent to the receiver. Returns the
+   * step the replay started from (0: a fresh boot).
    */
-  replayTo(position: number, traced = 0): void {
+  replayTo(position: number, traced = 0): number {
     const mute = () => {};
     const quiet = Math.max(0, position - Math.min(traced, HISTORY_STEPS));
-    this.rewind(quiet);
+    const from = this.rewind(quiet);
     this.sink = mute;
     if (quiet > this.position) this.runUntraced(quiet - this.position);
     while (this.position < position && !this.ended) {
@@ -365,24 +366,26 @@ export class Session implements Recordable {
     }
     this.lines.flush();
     this.sink = this.live;
+    return from;
   }
 
   /**
    * Back to the last checkpoint at or before `position`; without one, a fresh boot (a new world,
    * stdin read from the start, no partial output line). Checkpoints taken before still restore
-   * the world they recorded.
+   * the world they recorded. Returns the position it went back to.
    */
-  private rewind(position: number): void {
+  private rewind(position: number): number {
     const mark = this.timeline?.before(position);
     if (mark) {
       this.restore(mark.checkpoint);
-      return;
+      return mark.position;
     }
     this.ended = false;
     this.history.length = 0;
     this.stdinReader = this.stdin.reader();
     this.lines = this.guestLines();
     this.world = this.bootWorld();
+    return 0;
   }
 
   /** Registers and pc of every live process, as they are now. */

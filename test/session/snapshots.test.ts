@@ -15,7 +15,9 @@ import { Kernel } from "../../kernel/kernel.js";
 import { DEFAULT_MACHINE_OPTIONS, type MachineOptions } from "../../session/boot.js";
 import { collectStats } from "../../session/stats.js";
 import { bytesSource, type StdinSource } from "../../session/step/guest-io.js";
+import { stepBack } from "../../session/step/motion.js";
 import { HISTORY_STEPS, type Note, Session } from "../../session/step/session.js";
+import { Stops } from "../../session/step/stops.js";
 import type { TimelineOptions } from "../../session/timeline.js";
 import { snapshot } from "../../session/view/index.js";
 
@@ -289,6 +291,14 @@ describe("replay starts from a checkpoint, not from the boot", () => {
     fresh.s.replayTo(4_999_999);
     expect(ran).toBe(4_999_999);
     expect(state(r.s)).toEqual(state(fresh.s));
+  });
+
+  it("11: back says where its replay started: the last checkpoint before, or the boot", () => {
+    const r = open(["programs/bench/sieve.s"], {}, noInput, { interval: 100_000 });
+    while (r.s.position < 1_050_000) r.s.runQuiet(50_000);
+    const stops = new Stops();
+    expect(stepBack(r.s, stops, 1)).toEqual({ at: 1_049_999, from: 1_000_000 });
+    expect(stepBack(r.s, stops, 1_000_000)).toEqual({ at: 49_999, from: 0 });
   });
 
   it("9: checkpoints over the budget are dropped (never the first), and back stays exact", () => {

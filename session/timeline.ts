@@ -86,7 +86,15 @@ export class Timeline<T = undefined> {
 
   /** True if the run has gone `interval` past the last checkpoint before `position`. */
   due(position: number): boolean {
-    return position - (this.before(position)?.position ?? 0) >= this.interval;
+    return position >= this.dueAt(position);
+  }
+
+  /**
+   * Where the next checkpoint falls due for a run going forward from `position` (until the
+   * timeline changes: a checkpoint taken or dropped).
+   */
+  dueAt(position: number): number {
+    return (this.before(position)?.position ?? 0) + this.interval;
   }
 
   /**

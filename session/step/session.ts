@@ -118,6 +118,8 @@ export class Session implements Recordable {
   private readonly live: (n: Note) => void;
   private sink: (n: Note) => void;
   private lines: GuestLines;
+  /** Before this position no checkpoint falls due, as long as the run goes forward. */
+  private checkpointDueAt = 0;
 
   /**
    * Boots the first machine. `live` receives what happens during quiet runs
@@ -192,6 +194,7 @@ export class Session implements Recordable {
     else machine.cpu.forgetCompiledCode();
     // A quiet run may have been listening for exits when the checkpoint was taken.
     kernel.tracer = null;
+    this.checkpointDueAt = 0;
     this.history.length = 0;
   }
 
@@ -316,7 +319,8 @@ export class Session implements Recordable {
    */
   private runUntraced(n: number): boolean {
     const timeline = this.timeline;
-    if (timeline === null) return this.advance(n);
+    // No checkpoint falls due within the run (most runs, checked ones step by step): no timing.
+    if (timeline === null || this.position + n < this.checkpointDueAt) return this.advance(n);
     const cpu = this.world.machine.cpu;
     const end = cpu.instret + n;
     let ok: boolean;
@@ -329,6 +333,7 @@ export class Session implements Recordable {
         timeline.take(this, undefined, perMs);
       }
     } while (ok && cpu.instret < end);
+    this.checkpointDueAt = timeline.dueAt(this.position);
     return ok;
   }
 
@@ -382,6 +387,7 @@ export class Session implements Recordable {
     }
     this.ended = false;
     this.history.length = 0;
+    this.checkpointDueAt = 0;
     this.stdinReader = this.stdin.reader();
     this.lines = this.guestLines();
     this.world = this.bootWorld();

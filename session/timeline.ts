@@ -14,9 +14,8 @@ export const BUDGET_BYTES = 256 * 1024 * 1024;
 /** Fewest instructions between two checkpoints (unless an interval is given). */
 export const MIN_INTERVAL = 1_000_000;
 /**
- * Running time per unit of checkpointing time. 4 keeps `back` from the far end of a run within
- * about 4 checkpoint-copies of replay (a fifth of a second where copying 16 MiB takes 50 ms) at
- * a fifth of a quiet run's speed.
+ * Running time per unit of checkpointing time. 4 keeps a replay from the last checkpoint to about
+ * four times what taking a checkpoint costs, at a fifth of a quiet run's speed at worst.
  */
 const RUN_PER_CHECKPOINT = 4;
 
@@ -124,7 +123,7 @@ export class Timeline<T = undefined> {
 
   /** The last checkpoint at or before `position`, if any. */
   before(position: number): Mark<T> | undefined {
-    // Binary search: a run checked instruction by instruction asks after every one.
+    // Binary search: every replay and every quiet run that takes a checkpoint asks.
     let lo = 0;
     let hi = this.marks.length;
     while (lo < hi) {

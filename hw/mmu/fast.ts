@@ -47,14 +47,21 @@ export class FastTables {
   fetchSlot = NO_TLB_SLOT;
   /** The TLB's LRU stamps, by slot. */
   private readonly stamps: Float64Array;
-  /** Pages with a word in any table (to clear them without sweeping 3 × 4 MiB). */
-  private installed: number[] = [];
+  /**
+   * Pages with a word in any table (to clear them without sweeping 3 × 4 MiB): the first
+   * `installedCount`. The lists below keep their length when emptied, since a TLB miss fills one
+   * and every miss allocating would keep the garbage collector busy on a thrashing TLB.
+   */
+  private readonly installed: number[] = [];
+  private installedCount = 0;
   /** The pages each TLB entry backs, by entry index (to clear them when it goes). */
   private readonly entryPages: number[][];
+  private readonly entryCounts: Int32Array;
 
   constructor(stamps: Float64Array, entries: number) {
     this.stamps = stamps;
     this.entryPages = Array.from({ length: entries }, () => []);
+    this.entryCounts = new Int32Array(entries);
   }
 
   /** The LRU stamps, by slot (compiled code writes a data access's stamp directly, as stampData). */
@@ -67,22 +74,23 @@ export class FastTables {
     const table =
       access === Access.Fetch ? this.fetch : access === Access.Load ? this.load : this.store;
     if (this.fetch[vpn] === 0 && this.load[vpn] === 0 && this.store[vpn] === 0) {
-      if (this.installed.length >= FAST_RESET_AT) this.clear();
-      this.installed.push(vpn);
+      if (this.installedCount >= FAST_RESET_AT) this.clear();
+      this.installed[this.installedCount++] = vpn;
     }
     table[vpn] = ((ppn ^ vpn) << PAGE_SHIFT) | slot;
-    if (slot !== NO_TLB_SLOT) this.entryPages[slot - 1]!.push(vpn);
+    if (slot !== NO_TLB_SLOT) this.entryPages[slot - 1]![this.entryCounts[slot - 1]!++] = vpn;
   }
 
   /** Forgets every word (the TLB itself is untouched). */
   clear(): void {
-    for (const vpn of this.installed) {
+    for (let i = 0; i < this.installedCount; i++) {
+      const vpn = this.installed[i]!;
       this.fetch[vpn] = 0;
       this.load[vpn] = 0;
       this.store[vpn] = 0;
     }
-    this.installed = [];
-    for (const pages of this.entryPages) pages.length = 0;
+    this.installedCount = 0;
+    this.entryCounts.fill(0);
     // fetchSlot stays: the entry still holds the last fetch, whose stamp must catch up.
   }
 
@@ -95,20 +103,21 @@ export class FastTables {
     this.fetch.fill(0);
     this.load.fill(0);
     this.store.fill(0);
-    this.installed = [];
-    for (const pages of this.entryPages) pages.length = 0;
+    this.installedCount = 0;
+    this.entryCounts.fill(0);
   }
 
   /** Clears the words of TLB entry `i` (it is being replaced or invalidated). */
   dropEntry(i: number): void {
     const slot = i + 1;
     const pages = this.entryPages[i]!;
-    for (const vpn of pages) {
+    for (let j = 0; j < this.entryCounts[i]!; j++) {
+      const vpn = pages[j]!;
       if ((this.fetch[vpn]! & FAST_SLOT_MASK) === slot) this.fetch[vpn] = 0;
       if ((this.load[vpn]! & FAST_SLOT_MASK) === slot) this.load[vpn] = 0;
       if ((this.store[vpn]! & FAST_SLOT_MASK) === slot) this.store[vpn] = 0;
     }
-    pages.length = 0;
+    this.entryCounts[i] = 0;
     if (this.fetchSlot === slot) this.fetchSlot = NO_TLB_SLOT;
   }
 

@@ -204,15 +204,25 @@ export class Tlb {
   private victim(set: number): number {
     const first = set * this.ways;
     const end = first + this.ways;
-    for (let i = first; i < end; i++) if (this.valid[i] !== 1) return i;
-    if (this.policy === TlbPolicy.Random) return first + this.rng.below(this.ways);
+    const valid = this.valid;
+    if (this.policy === TlbPolicy.Random) {
+      for (let i = first; i < end; i++) if (valid[i] !== 1) return i;
+      return first + this.rng.below(this.ways);
+    }
+    // One pass (this runs on every miss of a full TLB): the first invalid way, else the way with
+    // the oldest time: last use for LRU (stamps are by slot, index + 1), fill for FIFO.
     const lru = this.policy === TlbPolicy.Lru;
+    const times = lru ? this.stamps : this.filled;
+    const at = lru ? 1 : 0;
     let best = first;
-    for (let i = first + 1; i < end; i++) {
-      const older = lru
-        ? this.stamps[i + 1]! < this.stamps[best + 1]!
-        : this.filled[i]! < this.filled[best]!;
-      if (older) best = i;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (let i = first; i < end; i++) {
+      if (valid[i] !== 1) return i;
+      const time = times[i + at]!;
+      if (time < oldest) {
+        oldest = time;
+        best = i;
+      }
     }
     return best;
   }

@@ -301,6 +301,18 @@ describe("replay starts from a checkpoint, not from the boot", () => {
     expect(stepBack(r.s, stops, 1_000_000)).toEqual({ at: 49_999, from: 0 });
   });
 
+  it("12: a restore keeps the compiled code, to be compared with memory before it runs again", () => {
+    const r = open(["programs/bench/sieve.s"], { compileAfter: 0 }, noInput, { interval: 100_000 });
+    while (r.s.position < 300_000) r.s.runQuiet(50_000);
+    const code = r.s.world.machine.cpu.compiledCode;
+    expect(code).not.toBeNull();
+    const epoch = code!.epoch;
+    // Memory is put back as it was: a chunk last seen matching memory now may not match it.
+    r.s.restore(r.s.timeline!.before(150_000)!.checkpoint);
+    expect(r.s.world.machine.cpu.compiledCode).toBe(code);
+    expect(code!.epoch).toBeGreaterThan(epoch);
+  });
+
   it("9: checkpoints over the budget are dropped (never the first), and back stays exact", () => {
     const files = ["programs/swap/forkswap.s"];
     const opts = { ram: 512 * KiB, swap: 8 * MiB };

@@ -87,8 +87,11 @@ export interface Chunk {
 export class CodeCache {
   /** The CPU's bit per physical word compiled (Cpu.codeWords), which its interpreter checks too. */
   readonly codeWords: Int32Array;
-  /** The function's results: instructions, loads, stores, next pc, the address of a fault. */
-  readonly out = new Float64Array(5);
+  /**
+   * The function's results: instructions, loads, stores, next pc, the address of a fault (all
+   * int32, and read back as such, so the counters they feed stay small integers for V8).
+   */
+  readonly out = new Int32Array(5);
   /** Moves on after every trap (the kernel may have written memory). */
   epoch = 0;
   /** Instructions compiled code has run so far (tests check that it ran at all). */

@@ -1,9 +1,11 @@
 // Small real stepping sessions for tests: programs booted as `vmlab step` boots them, with the
 // defaults of `vmlab run` and any option changed.
+import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { prepareSetup } from "../../cli/boot.js";
 import { type CliIo, processIo } from "../../cli/io.js";
 import { DEFAULT_MACHINE_OPTIONS, type MachineOptions } from "../../session/boot.js";
+import { collectStats } from "../../session/stats.js";
 import { bytesSource } from "../../session/step/guest-io.js";
 import { Session } from "../../session/step/session.js";
 
@@ -21,6 +23,25 @@ export const defaults: MachineOptions = { ...DEFAULT_MACHINE_OPTIONS };
 export function session(files: string[], opts: Partial<MachineOptions> = {}, stdin = ""): Session {
   const setup = prepareSetup(quietIo, files, [], { ...defaults, ...opts });
   return new Session(setup, bytesSource(new TextEncoder().encode(stdin)), () => {});
+}
+
+/** Everything observable about the session's machine and kernel, as one comparable value. */
+export function machineState(s: Session) {
+  const { machine, kernel } = s.world;
+  const tlb = machine.mmu.tlb;
+  return {
+    position: s.position,
+    ram: createHash("sha256").update(machine.ram.u8).digest("hex"),
+    x: [...machine.cpu.x],
+    pc: machine.cpu.pc,
+    satp: machine.mmu.satp,
+    tlb: tlb.contents(),
+    stamps: tlb.contents().map((e) => tlb.stamps[e.index + 1]),
+    frames: [...kernel.frames.use, ...kernel.frames.pid, ...kernel.frames.refs],
+    procs: [...kernel.procs.values()].map((p) => ({ ...p, regs: [...p.regs], space: undefined })),
+    current: kernel.current?.pid,
+    stats: collectStats(machine, kernel),
+  };
 }
 
 /** Steps `s` traced `n` times (fewer if every process ends first). */

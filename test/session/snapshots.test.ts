@@ -13,13 +13,13 @@ import { prepareSetup } from "../../cli/boot.js";
 import { type CliIo, processIo } from "../../cli/io.js";
 import { Kernel } from "../../kernel/kernel.js";
 import { DEFAULT_MACHINE_OPTIONS, type MachineOptions } from "../../session/boot.js";
-import { collectStats } from "../../session/stats.js";
 import { bytesSource, type StdinSource } from "../../session/step/guest-io.js";
 import { stepBack } from "../../session/step/motion.js";
 import { HISTORY_STEPS, type Note, Session } from "../../session/step/session.js";
 import { Stops } from "../../session/step/stops.js";
 import type { TimelineOptions } from "../../session/timeline.js";
 import { snapshot } from "../../session/view/index.js";
+import { machineState } from "../helpers/session.js";
 
 const quietIo: CliIo = { ...processIo(), stdout: () => {}, stderr: () => {} };
 const KiB = 1024;
@@ -56,23 +56,11 @@ function sha(bytes: Uint8Array): string {
 
 /** Everything the stepper can show about the session, as one comparable value. */
 function state(s: Session) {
-  const { machine, kernel } = s.world;
-  const tlb = machine.mmu.tlb;
-  const disk = (machine.disk as unknown as { data: Uint8Array }).data;
+  const disk = (s.world.machine.disk as unknown as { data: Uint8Array }).data;
   return {
-    position: s.position,
+    ...machineState(s),
     ended: s.ended,
-    ram: sha(machine.ram.u8),
     swap: sha(disk),
-    x: [...machine.cpu.x],
-    pc: machine.cpu.pc,
-    satp: machine.mmu.satp,
-    tlb: tlb.contents(),
-    stamps: tlb.contents().map((e) => tlb.stamps[e.index + 1]),
-    frames: [...kernel.frames.use, ...kernel.frames.pid, ...kernel.frames.refs],
-    procs: [...kernel.procs.values()].map((p) => ({ ...p, regs: [...p.regs], space: undefined })),
-    current: kernel.current?.pid,
-    stats: collectStats(machine, kernel),
     history: s.history,
     panes: snapshot(s),
   };

@@ -1,31 +1,9 @@
 // The stepper's engine: `back` is exact. Stepping with every tracer on and then replaying from a
 // fresh boot (at full speed, tracers off) must give the same machine, byte for byte: RAM,
 // registers, TLB contents and stamps, frame table, process table and every counter.
-import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { MachineOptions } from "../../session/boot.js";
-import { collectStats } from "../../session/stats.js";
-import type { Session } from "../../session/step/session.js";
-import { session } from "../helpers/session.js";
-
-/** Everything observable about the machine, as one comparable value. */
-function state(s: Session) {
-  const { machine, kernel } = s.world;
-  const tlb = machine.mmu.tlb;
-  return {
-    position: s.position,
-    ram: createHash("sha256").update(machine.ram.u8).digest("hex"),
-    x: [...machine.cpu.x],
-    pc: machine.cpu.pc,
-    satp: machine.mmu.satp,
-    tlb: tlb.contents(),
-    stamps: tlb.contents().map((e) => tlb.stamps[e.index + 1]),
-    frames: [...kernel.frames.use, ...kernel.frames.pid, ...kernel.frames.refs],
-    procs: [...kernel.procs.values()].map((p) => ({ ...p, regs: [...p.regs], space: undefined })),
-    current: kernel.current?.pid,
-    stats: collectStats(machine, kernel),
-  };
-}
+import { machineState, session } from "../helpers/session.js";
 
 const configs: [string, string[], Partial<MachineOptions>, string][] = [
   ["sort.s, default machine", ["programs/sort.s"], {}, ""],
@@ -50,15 +28,15 @@ describe("back: replay reproduces the exact machine", () => {
   it.each(configs)("%s", (_name, files, opts, stdin) => {
     const s = session(files, opts, stdin);
     for (let i = 0; i < 300 && s.hasLive(); i++) s.stepTraced();
-    const early = state(s);
+    const early = machineState(s);
     for (let i = 0; i < 200 && s.hasLive(); i++) s.stepTraced();
     s.runQuiet(1000);
-    const late = state(s);
+    const late = machineState(s);
     expect(late.position).toBeGreaterThan(early.position);
     s.replayTo(early.position);
-    expect(state(s)).toEqual(early);
+    expect(machineState(s)).toEqual(early);
     s.replayTo(late.position);
-    expect(state(s)).toEqual(late);
+    expect(machineState(s)).toEqual(late);
   });
 
   it("a step that ends the last process counts, and going back over it revives the process", () => {

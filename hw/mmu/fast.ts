@@ -78,7 +78,13 @@ export class FastTables {
       this.installed[this.installedCount++] = vpn;
     }
     table[vpn] = ((ppn ^ vpn) << PAGE_SHIFT) | slot;
-    if (slot !== NO_TLB_SLOT) this.entryPages[slot - 1]![this.entryCounts[slot - 1]!++] = vpn;
+    if (slot === NO_TLB_SLOT) return;
+    // A page installed again straight after its last install is listed once: a reservation drops
+    // its page's store word after every store (Cpu.storeNearReservation), and a loop of such
+    // stores would otherwise grow the list without end.
+    const pages = this.entryPages[slot - 1]!;
+    const count = this.entryCounts[slot - 1]!;
+    if (count === 0 || pages[count - 1] !== vpn) pages[this.entryCounts[slot - 1]!++] = vpn;
   }
 
   /** Forgets every word (the TLB itself is untouched). */

@@ -40,8 +40,11 @@ export class Checkpoint {
   /** Every copy the checkpoint uses, its own and those it shares (the timeline counts them). */
   readonly holds = new Set<ArrayBufferLike>();
 
-  /** An earlier checkpoint of the same graph, whose unchanged pages are shared. */
-  private readonly base: Checkpoint | undefined;
+  /**
+   * While recording: an earlier checkpoint of the same graph, whose unchanged pages are shared.
+   * Forgotten once recorded, so that dropping that checkpoint frees what it alone held.
+   */
+  private base: Checkpoint | undefined;
 
   /** Objects (and typed arrays) left out: caches the caller empties itself after a restore. */
   private readonly skip: ReadonlySet<object>;
@@ -57,6 +60,7 @@ export class Checkpoint {
     this.base = base;
     const pending: unknown[] = [root];
     while (pending.length > 0) this.save(pending.pop(), pending);
+    this.base = undefined;
   }
 
   private save(value: unknown, pending: unknown[]): void {

@@ -13,6 +13,7 @@ import { prepareSetup } from "../../cli/boot.js";
 import { type CliIo, processIo } from "../../cli/io.js";
 import { Kernel } from "../../kernel/kernel.js";
 import { DEFAULT_MACHINE_OPTIONS, type MachineOptions } from "../../session/boot.js";
+import { Checkpoint } from "../../session/checkpoint.js";
 import { bytesSource, type StdinSource } from "../../session/step/guest-io.js";
 import { stepBack } from "../../session/step/motion.js";
 import { HISTORY_STEPS, type Note, Session } from "../../session/step/session.js";
@@ -299,6 +300,22 @@ describe("replay starts from a checkpoint, not from the boot", () => {
     r.s.restore(r.s.timeline!.before(150_000)!.checkpoint);
     expect(r.s.world.machine.cpu.compiledCode).toBe(code);
     expect(code!.epoch).toBeGreaterThan(epoch);
+  });
+
+  it("13: a checkpoint shares unchanged pages with the one before, and keeps nothing else of it", () => {
+    const state = { memory: new Uint8Array(64 * KiB) };
+    const first = new Checkpoint(state);
+    state.memory[5] = 1;
+    const second = new Checkpoint(state, first);
+    // Only the changed page is new; the rest are the first checkpoint's copies (or zeros)...
+    expect(second.bytes).toBe(4 * KiB);
+    // ...but nothing refers back to the first, so dropping it frees what it alone held.
+    expect(Object.values(second).some((v) => v instanceof Checkpoint)).toBe(false);
+    state.memory[5] = 2;
+    first.restore();
+    expect(state.memory[5]).toBe(0);
+    second.restore();
+    expect(state.memory[5]).toBe(1);
   });
 
   it("9: checkpoints over the budget are dropped (never the first), and back stays exact", () => {

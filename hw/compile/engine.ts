@@ -50,6 +50,8 @@ const DEMOTED_FOR = 1 << 22;
 const RECENT_MASK = 255;
 /** Entering a chunk between its blocks this often makes the word a block start. */
 const HOT_ENTRY = 8;
+/** The most instructions one call of a chunk's function may run (its counts are int32). */
+const MAX_CALL = 0x7fffffff;
 
 type ChunkFunction = (w: number, base: number, K: number, left: number) => number;
 
@@ -296,7 +298,8 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
       const pa = (word & -4096) ^ pc;
       const chunk = cache.chunkAt(pa);
       const w = (pa >>> 2) & (CHUNK_WORDS - 1);
-      const left = budget - done;
+      // A call returns its counts as int32 (out), so it is given at most 2^31 - 1 of the budget.
+      const left = Math.min(budget - done, MAX_CALL);
       // A word that starts no block: the target of a jump from another chunk (worth a block of
       // its own if it recurs), the instruction after one the compiled code left to the
       // interpreter (the same), or where a count ran out: the last quantum (first thing in a

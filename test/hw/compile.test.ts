@@ -4,6 +4,9 @@
 // instruction, tick, load and store counts, and every TLB entry's LRU stamp: the state the next
 // replacement decision reads. Budgets from 1 to a quantum's worth put step boundaries (and so
 // the compiled code's budget exits) at every kind of place. test/compile/ compares whole runs.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readRegularFile } from "../../host/files.js";
 import type { Engine } from "../../hw/cpu.js";
@@ -107,5 +110,21 @@ describe("the compiling engine in lock step with the interpreter", () => {
       lockStep("programs/swap/bigtouch.s", 7, changes, 30_000),
       lockStep("programs/swap/bigtouch.s", 1000, changes, 1e6),
     );
+  });
+});
+
+describe("a run longer than 2^31 instructions", () => {
+  it("counts exactly when one quantum is longer (a compiled call's counts are int32)", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "vmlab-long-")), "long.s");
+    writeFileSync(
+      file,
+      "        .globl _start\n_start: li t0, 0\nloop:   addi t0, t0, 1\n        beq zero, zero, loop\n",
+    );
+    const { machine, kernel } = boot(file, "compile", { quantum: 4e9 });
+    const steps = 2 ** 31 + 1000;
+    kernel.step(steps);
+    expect(machine.cpu.instret).toBe(steps);
+    expect(machine.cpu.x[5]).toBe(steps / 2); // t0: one per turn of two instructions after li
+    expect(machine.cpu.compiledCode!.instructions).toBeGreaterThan(2 ** 31);
   });
 });

@@ -173,6 +173,7 @@ function checkPolicy(k: CheckContext, marks: Uint8Array): string | undefined {
     return undefined;
   const userPage = FrameUse.User; // read once: the loops visit every frame after every trap
   for (const ppn of swapper.policy.order()) {
+    if (ppn >= frames.count) return `policy ${swapper.policy.name} holds frame ${ppn}, outside RAM`;
     if (marks[ppn] !== 0) return `policy ${swapper.policy.name} holds frame ${ppn} twice`;
     if (frames.use[ppn] !== userPage)
       return `policy ${swapper.policy.name} holds frame ${ppn}, which is ${useName(frames.use[ppn])}`;

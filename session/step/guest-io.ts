@@ -115,16 +115,17 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * How many of `bytes` end on a character boundary: all of them, unless they end inside a UTF-8
- * sequence (a lead byte 110xxxxx, 1110xxxx or 11110xxx followed by fewer continuation bytes
- * 10xxxxxx than it announces). Bytes that are not UTF-8 count as complete (they decode as U+FFFD).
+ * sequence (a lead byte C2-DF, E0-EF or F0-F4 followed by fewer continuation bytes 80-BF than it
+ * announces). Bytes that can begin no character (C0, C1, F5-FF) count as complete: they decode
+ * as U+FFFD at once, as a streaming decoder shows them.
  */
 function completeLength(bytes: Uint8Array): number {
   const n = bytes.length;
   for (let i = n - 1; i >= 0 && i >= n - 3; i--) {
     const b = bytes[i]!;
     if ((b & 0xc0) === 0x80) continue;
-    const announced = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return n - i < announced && b < 0xf8 ? i : n;
+    const announced = b >= 0xf5 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 ? 2 : 1;
+    return n - i < announced ? i : n;
   }
   return n;
 }

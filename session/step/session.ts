@@ -69,6 +69,9 @@ export interface StepRecord {
   evicted: Evicted[];
 }
 
+/** Fewest instructions a quiet run's piece must run for its speed to set the checkpoint interval. */
+const RATE_PIECE = 100_000;
+
 /** How many traced steps the history keeps (the browser's Events pane shows these). */
 export const HISTORY_STEPS = 32;
 
@@ -329,7 +332,10 @@ export class Session implements Recordable {
       const start = performance.now();
       ok = this.advance(Math.min(end - from, timeline.interval));
       if (timeline.due(this.position)) {
-        const perMs = (cpu.instret - from) / Math.max(performance.now() - start, 1);
+        // The speed, from a piece long enough to tell (a checked run steps one at a time); 0
+        // (unknown) leaves the interval as it is.
+        const ran = cpu.instret - from;
+        const perMs = ran >= RATE_PIECE ? ran / Math.max(performance.now() - start, 1) : 0;
         timeline.take(this, undefined, perMs);
       }
     } while (ok && cpu.instret < end);

@@ -64,6 +64,14 @@ export class FastTables {
     this.entryCounts = new Int32Array(entries);
   }
 
+  /**
+   * The bookkeeping of which pages hold words (a checkpoint may leave it out with the tables
+   * themselves: wipe() empties both).
+   */
+  get bookkeeping(): readonly object[] {
+    return [this.installed, this.entryPages, this.entryCounts];
+  }
+
   /** The LRU stamps, by slot (compiled code writes a data access's stamp directly, as stampData). */
   get lruStamps(): Float64Array {
     return this.stamps;

@@ -164,15 +164,16 @@ export class Session implements Recordable {
    * The session's state now, restorable into it. Left out: what never changes (the setup, the
    * program images), the stdin recording (input read after a checkpoint stays recorded when the
    * session goes back to it; the reader's place is recorded), the history (a restore empties it),
-   * the timeline itself, and caches: the MMU's fast tables (12 MiB that only cache what the TLB
-   * allows; a restore wipes them, which changes no count, see hw/mmu/fast.ts) and the compiled
-   * code (see restore). `base`: an earlier checkpoint, whose copies of pages that have not changed
+   * the timeline itself, and caches: the MMU's fast tables and their bookkeeping (12 MiB that
+   * only cache what the TLB allows; a restore wipes them, which changes no count, see
+   * hw/mmu/fast.ts) and the compiled code (see restore). `base`: an earlier checkpoint, whose copies of pages that have not changed
    * since are shared.
    */
   checkpoint(base?: Checkpoint): Checkpoint {
     const { cpu, mmu } = this.world.machine;
     const fast = mmu.fast;
-    const leftOut: object[] = [fast.fetch, fast.load, fast.store, cpu.codeWords];
+    const leftOut: object[] = [fast.fetch, fast.load, fast.store, ...fast.bookkeeping];
+    leftOut.push(cpu.codeWords);
     if (cpu.compiledCode !== null) leftOut.push(cpu.compiledCode);
     leftOut.push(this.setup, ...this.images.values(), this.stdin, this.history);
     if (this.timeline !== null) leftOut.push(this.timeline);

@@ -69,7 +69,7 @@ export interface StepRecord {
   evicted: Evicted[];
 }
 
-/** Fewest instructions a quiet run's piece must run for its speed to set the checkpoint interval. */
+/** The fewest instructions a quiet run's piece must run to set the checkpoint interval. */
 const RATE_PIECE = 100_000;
 
 /** How many traced steps the history keeps (the browser's Events pane shows these). */
@@ -166,8 +166,8 @@ export class Session implements Recordable {
    * session goes back to it; the reader's place is recorded), the history (a restore empties it),
    * the timeline itself, and caches: the MMU's fast tables and their bookkeeping (12 MiB that
    * only cache what the TLB allows; a restore wipes them, which changes no count, see
-   * hw/mmu/fast.ts) and the compiled code (see restore). `base`: an earlier checkpoint, whose copies of pages that have not changed
-   * since are shared.
+   * hw/mmu/fast.ts) and the compiled code (see restore). `base`: an earlier checkpoint, whose
+   * copies of pages that have not changed since are shared.
    */
   checkpoint(base?: Checkpoint): Checkpoint {
     const { cpu, mmu } = this.world.machine;

@@ -2,6 +2,7 @@
 // newline, however many writes make it), with the kernel's messages between the lines. It is fed
 // from the kernel's console host directly, so it does not depend on how the run was cut into
 // steps and batches: Back and a fresh replay show the same console.
+import { Utf8Pieces } from "../session/step/guest-io.js";
 import type { ConsoleLine } from "./view.js";
 
 /** Most lines kept (older ones scroll away). */
@@ -12,16 +13,18 @@ export interface ConsoleState {
   lines: ConsoleLine[];
   /** The line each fd is still writing (no newline yet), or -1. */
   open: { 1: number; 2: number };
+  /** The bytes of a character each fd has begun to write. */
+  pending: { 1: number[]; 2: number[] };
 }
 
 export class GuestConsole {
   lines: ConsoleLine[] = [];
   private open = { 1: -1, 2: -1 };
-  private readonly decoders = { 1: new TextDecoder(), 2: new TextDecoder() };
+  private readonly decoders = { 1: new Utf8Pieces(), 2: new Utf8Pieces() };
 
   /** Takes bytes the guest wrote to `fd`. */
   write(fd: 1 | 2, bytes: Uint8Array): void {
-    const parts = this.decoders[fd].decode(bytes, { stream: true }).split("\n");
+    const parts = this.decoders[fd].decode(bytes).split("\n");
     parts.forEach((part, i) => {
       const last = i === parts.length - 1;
       if (last && part === "") return;
@@ -53,12 +56,15 @@ export class GuestConsole {
 
   /** A copy of the console now. */
   save(): ConsoleState {
-    return { lines: this.lines.slice(), open: { ...this.open } };
+    const pending = { 1: this.decoders[1].pending, 2: this.decoders[2].pending };
+    return { lines: this.lines.slice(), open: { ...this.open }, pending };
   }
 
   /** Puts back what `save` returned. */
   restore(state: ConsoleState): void {
     this.lines = state.lines.slice();
     this.open = { ...state.open };
+    this.decoders[1].pending = state.pending[1];
+    this.decoders[2].pending = state.pending[2];
   }
 }

@@ -64,15 +64,37 @@ export function bytesSource(bytes: Uint8Array): StdinSource {
 }
 
 /**
+ * Decodes UTF-8 that comes in pieces: a character cut between two pieces waits for its last
+ * bytes. The bytes waiting are a plain property, not a streaming TextDecoder's hidden state, so
+ * a checkpoint records them.
+ */
+export class Utf8Pieces {
+  /** The first bytes of a character begun but not complete (at most 3). */
+  pending: number[] = [];
+
+  /** The text of `bytes` after what was pending, up to the last complete character. */
+  decode(bytes: Uint8Array): string {
+    let all = bytes;
+    if (this.pending.length > 0) {
+      all = new Uint8Array(this.pending.length + bytes.length);
+      all.set(this.pending);
+      all.set(bytes, this.pending.length);
+    }
+    const complete = completeLength(all);
+    this.pending = [...all.subarray(complete)];
+    return utf8.decode(all.subarray(0, complete));
+  }
+}
+
+/**
  * Cuts the guest's output on each fd into lines; a partial line waits for flush(). Its state is
  * plain properties (the text of the partial line, and the bytes of a character not yet complete),
- * not a streaming TextDecoder's hidden state, so a checkpoint records all of it.
+ * so a checkpoint records all of it.
  */
 export class GuestLines {
   private readonly emit: (fd: 1 | 2, line: string) => void;
   private readonly partial: Record<1 | 2, string> = { 1: "", 2: "" };
-  /** The first bytes of a UTF-8 character the guest has begun to write (at most 3). */
-  private readonly pending: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  private readonly decoders = { 1: new Utf8Pieces(), 2: new Utf8Pieces() };
 
   /** `emit` receives each line without its newline. */
   constructor(emit: (fd: 1 | 2, line: string) => void) {
@@ -81,17 +103,7 @@ export class GuestLines {
 
   /** Takes bytes the guest wrote to `fd`; each line they complete is emitted at once. */
   write(fd: 1 | 2, bytes: Uint8Array): void {
-    const waiting = this.pending[fd];
-    let all = bytes;
-    if (waiting.length > 0) {
-      all = new Uint8Array(waiting.length + bytes.length);
-      all.set(waiting);
-      all.set(bytes, waiting.length);
-    }
-    const complete = completeLength(all);
-    this.pending[fd] = [...all.subarray(complete)];
-    const text = this.partial[fd] + utf8.decode(all.subarray(0, complete));
-    const lines = text.split("\n");
+    const lines = (this.partial[fd] + this.decoders[fd].decode(bytes)).split("\n");
     this.partial[fd] = lines.pop() ?? "";
     for (const line of lines) this.emit(fd, line);
   }

@@ -112,7 +112,8 @@ function checkTables(k: CheckContext, p: Proc, c: Census): string | undefined {
   for (let i1 = 0; i1 < PTES_PER_TABLE; i1++) {
     const pde = words[rootWord + i1]!;
     if ((pde & valid) === 0) continue;
-    const at = (i0: number) => `pid ${p.pid}: va 0x${((i1 << 22) | (i0 << 12)).toString(16)}`;
+    const at = (i0: number) =>
+      `pid ${p.pid}: va 0x${(((i1 << 22) | (i0 << 12)) >>> 0).toString(16)}`;
     if (isLeaf(pde)) return `${at(0)} is a megapage, which the kernel never maps`;
     const table = ptePpn(pde);
     const problem = claim(table);

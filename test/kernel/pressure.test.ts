@@ -249,6 +249,11 @@ describe("--check verifies the memory-pressure rule", () => {
     expect(checkKernel(k)).toBe(
       `pid ${p.pid}: va 0x70000000 is a megapage, which the kernel never maps`,
     );
+    ram.i32[(p.root * PAGE_SIZE + 0x1c0 * 4) >>> 2] = 0;
+    ram.i32[(p.root * PAGE_SIZE + 0x300 * 4) >>> 2] = makePte(5, PTE_V | PTE_R);
+    expect(checkKernel(k)).toBe(
+      `pid ${p.pid}: va 0xc0000000 is a megapage, which the kernel never maps`,
+    );
   });
 
   it("finds a reference count that disagrees with the mappings", () => {

@@ -99,14 +99,20 @@ function program(path: string): ElfImage {
   return r.image;
 }
 
-function cpuSection(only: string[], print: (s: string) => void) {
-  const dir = "programs/bench";
-  const files = readdirSync(dir)
+const BENCH_DIR = "programs/bench";
+
+/** The benchmark programs whose names contain one of `only` (all of them if it is empty). */
+function benchFiles(only: string[]): string[] {
+  return readdirSync(BENCH_DIR)
     .filter((f) => f.endsWith(".s") && (only.length === 0 || only.some((o) => f.includes(o))))
     .sort();
+}
+
+function cpuSection(only: string[], print: (s: string) => void) {
+  const files = benchFiles(only);
   const rows = [];
   for (const file of files) {
-    const image = program(join(dir, file));
+    const image = program(join(BENCH_DIR, file));
     for (const base of CPU_CONFIGS)
       for (const engine of ENGINES) {
         const config = { ...base, machine: { ...base.machine, engine } };
@@ -181,17 +187,14 @@ const CLI = fileURLToPath(new URL("../cli/bin.js", import.meta.url));
  * process and keep the best, which the warm-up does not burden). Wall time, best of three.
  */
 function oneShotSection(only: string[], print: (s: string) => void) {
-  const dir = "programs/bench";
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith(".s") && (only.length === 0 || only.some((o) => f.includes(o))))
-    .sort();
+  const files = benchFiles(only);
   const rows = [];
   for (const file of files)
     for (const engine of ENGINES) {
       let seconds = Number.POSITIVE_INFINITY;
       let instructions = 0;
       for (let i = 0; i < 3; i++) {
-        const args = [CLI, "run", "--engine", engine, "--stats", "--json", join(dir, file)];
+        const args = [CLI, "run", "--engine", engine, "--stats", "--json", join(BENCH_DIR, file)];
         const t0 = performance.now();
         const r = spawnSync(process.execPath, args, { encoding: "utf8" });
         seconds = Math.min(seconds, (performance.now() - t0) / 1000);

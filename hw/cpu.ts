@@ -6,6 +6,7 @@
 // instruction writes no register or memory; run() returns the trap and leaves pc at it.
 
 import * as alu from "./alu.js";
+import { Layout } from "./arena.js";
 import { atomic, NO_RESERVATION } from "./atomic.js";
 import { CodeCache, canCompile, HOT_CHUNK, runCompiled } from "./compile/engine.js";
 import * as isa from "./isa.js";
@@ -29,7 +30,7 @@ export const ENGINES: readonly Engine[] = ["interpret", "compile"];
 
 export class Cpu {
   /** x0..x31; x0 is never written. */
-  readonly x = new Int32Array(32);
+  readonly x: Int32Array;
   pc = 0;
   /** Instructions completed (ecall and ebreak count when they trap to the kernel). */
   instret = 0;
@@ -58,7 +59,9 @@ export class Cpu {
   constructor(mmu: Mmu) {
     this.mmu = mmu;
     this.ram = mmu.ram;
-    this.codeWords = new Int32Array(Math.ceil(this.ram.size / 128));
+    const arena = this.ram.arena;
+    this.x = arena.int32(Layout.X, 32);
+    this.codeWords = arena.int32(Layout.CODE_WORDS, arena.codeWordsBytes / 4);
   }
 
   /**

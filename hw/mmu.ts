@@ -14,6 +14,7 @@
 // them. translate() is the guest path (it counts, fills, stamps and sets A/D); translateQuietly()
 // answers the same question for tools and the kernel, changing nothing.
 
+import { Layout, STAMP_SLOTS } from "./arena.js";
 import {
   type AdMode,
   type MmuConfig,
@@ -56,8 +57,9 @@ export class Mmu {
   /** `config` must pass checkMmuConfig. */
   constructor(ram: Ram, config: MmuConfig, rng: Prng) {
     this.ram = ram;
-    this.tlb = new Tlb(config.tlb, rng);
-    this.fast = new FastTables(this.tlb.stamps, config.tlb.entries);
+    const arena = ram.arena;
+    this.tlb = new Tlb(config.tlb, rng, arena.float64(Layout.STAMPS, STAMP_SLOTS));
+    this.fast = new FastTables(arena, this.tlb.stamps, config.tlb.entries);
     this.tlb.onInvalidate = (i) => this.fast.dropEntry(i);
     this.guest = new Translation(this.counters, this.fast);
     this.relocation = new Relocation(ram, config.segmentBits);

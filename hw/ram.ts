@@ -1,5 +1,7 @@
 // Physical memory: a little-endian byte array with aligned typed-array views over one buffer.
 // The CPU indexes the views directly on its hot path; everything else uses the checked accessors.
+// The buffer is the machine's arena (arena.ts), which holds the CPU's and MMU's hot arrays too.
+import { Arena } from "./arena.js";
 
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
@@ -20,6 +22,8 @@ export class Ram {
   readonly u16: Uint16Array;
   readonly i16: Int16Array;
   readonly i32: Int32Array;
+  /** The buffer RAM shares with the registers, the fast tables and the LRU stamps. */
+  readonly arena: Arena;
   /** Counts of physical reads and writes made through the checked accessors (walks, kernel). */
   reads = 0;
   writes = 0;
@@ -31,13 +35,14 @@ export class Ram {
     if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
       throw new Error("vmlab needs a little-endian host");
     }
-    const buf = new ArrayBuffer(size);
+    this.arena = new Arena(size);
+    const { buffer, ram } = this.arena;
     this.size = size;
-    this.u8 = new Uint8Array(buf);
-    this.i8 = new Int8Array(buf);
-    this.u16 = new Uint16Array(buf);
-    this.i16 = new Int16Array(buf);
-    this.i32 = new Int32Array(buf);
+    this.u8 = new Uint8Array(buffer, ram, size);
+    this.i8 = new Int8Array(buffer, ram, size);
+    this.u16 = new Uint16Array(buffer, ram, size / 2);
+    this.i16 = new Int16Array(buffer, ram, size / 2);
+    this.i32 = new Int32Array(buffer, ram, size / 4);
   }
 
   /** True if [pa, pa+len) lies inside RAM. */

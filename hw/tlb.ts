@@ -100,7 +100,12 @@ export class Tlb {
   onInvalidate: (index: number) => void = () => {};
 
   /** `config` must pass checkTlbConfig. */
-  constructor(config: TlbConfig, rng: Prng) {
+  /** `stamps`: where the LRU stamps live (TLB_MAX_ENTRIES + 2 of them; the machine's arena). */
+  constructor(
+    config: TlbConfig,
+    rng: Prng,
+    stamps: Float64Array = new Float64Array(TLB_MAX_ENTRIES + 2),
+  ) {
     this.entries = config.entries;
     this.ways = config.ways;
     this.sets = config.entries / config.ways;
@@ -116,7 +121,7 @@ export class Tlb {
     this.flags = new Uint16Array(n);
     this.pteAddr = new Float64Array(n);
     this.pte = new Uint32Array(n);
-    this.stamps = new Float64Array(TLB_MAX_ENTRIES + 2);
+    this.stamps = stamps;
     this.filled = new Float64Array(n);
   }
 

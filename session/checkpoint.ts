@@ -1,7 +1,7 @@
 // Checkpoints of a running session, so that `back` (the stepper's, the browser's) replays from a
 // recent state instead of from the boot. A checkpoint records the state of every object reachable
 // from a root (own properties, array items, Map and Set entries, and the bytes of every ArrayBuffer
-// under a typed array) and restores it into the same objects. Restoring in place keeps every
+// a typed array views) and restores it into the same objects. Restoring in place keeps every
 // object's identity, so the closures the kernel and the machine hold (callbacks bound to the
 // kernel, the TLB's invalidation hook) stay right. What it cannot see: state held only in a
 // closure's variables, and host objects' internals (a TextDecoder's partial character); the root
@@ -19,22 +19,35 @@ type Saved =
 /** Bytes per page of a large buffer's copy (the machine's page size; any power of two works). */
 const PAGE = 4096;
 const PAGE_WORDS = PAGE / 4;
-/** Buffers from this size (and a whole number of pages) are copied page by page. */
+/** Regions from this size (and a whole number of pages) are copied page by page. */
 const PAGED_FROM = 16 * PAGE;
 
 /**
- * A large buffer (RAM, the swap disk) page by page: null for a page of zeros, else a copy of its
+ * A large region (RAM, the swap disk) page by page: null for a page of zeros, else a copy of its
  * words. A copy is never written after it is made, so later checkpoints share the copies of pages
  * that have not changed since.
  */
 type Pages = (Int32Array | null)[];
 
+/**
+ * A stretch of a buffer that some typed array views: what is copied. The machine's hot arrays are
+ * views into one buffer (hw/arena.ts), so a view left out (a cache) must leave out only its own
+ * bytes, not the buffer's.
+ */
+interface Region {
+  buffer: ArrayBufferLike;
+  offset: number;
+  length: number;
+}
+
 /** The state of an object graph at one moment, restorable into the same objects. */
 export class Checkpoint {
   private readonly objects = new Map<object, Saved>();
-  /** Small buffers, copied whole. */
-  private readonly buffers = new Map<ArrayBufferLike, Uint8Array>();
-  private readonly paged = new Map<ArrayBufferLike, Pages>();
+  /** Small regions, copied whole. */
+  private readonly copies: [Region, Uint8Array][] = [];
+  private readonly paged: [Region, Pages][] = [];
+  /** The regions saved so far, by buffer (to save each once). */
+  private readonly regions = new Map<ArrayBufferLike, Region[]>();
   /** Bytes this checkpoint allocated for its copies (shared pages are counted where they were made). */
   bytes = 0;
   /** Every copy the checkpoint uses, its own and those it shares (the timeline counts them). */
@@ -50,7 +63,7 @@ export class Checkpoint {
   private readonly skip: ReadonlySet<object>;
 
   /**
-   * Records everything reachable from `root` except `skip`. A large buffer's pages that are
+   * Records everything reachable from `root` except `skip`. A large region's pages that are
    * equal to their copies in `base` (an earlier checkpoint of the same graph) share those copies,
    * and pages of zeros take no copy: most of a machine's memory is either, and copying fresh
    * memory is what costs (every new page is a fault).
@@ -66,8 +79,12 @@ export class Checkpoint {
   private save(value: unknown, pending: unknown[]): void {
     if (value === null || typeof value !== "object" || this.objects.has(value)) return;
     if (this.skip.has(value)) return;
-    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-      this.saveBuffer(ArrayBuffer.isView(value) ? value.buffer : value);
+    if (ArrayBuffer.isView(value)) {
+      this.saveRegion({ buffer: value.buffer, offset: value.byteOffset, length: value.byteLength });
+      return;
+    }
+    if (value instanceof ArrayBuffer) {
+      this.saveRegion({ buffer: value, offset: 0, length: value.byteLength });
       return;
     }
     const saved = record(value);
@@ -75,23 +92,26 @@ export class Checkpoint {
     for (const v of references(saved)) if (v !== null && typeof v === "object") pending.push(v);
   }
 
-  private saveBuffer(buffer: ArrayBufferLike): void {
-    if (this.buffers.has(buffer) || this.paged.has(buffer)) return;
-    if (buffer.byteLength >= PAGED_FROM && buffer.byteLength % PAGE === 0) {
-      this.savePages(buffer);
+  private saveRegion(region: Region): void {
+    const known = this.regions.get(region.buffer) ?? [];
+    if (known.some((r) => sameRegion(r, region))) return;
+    known.push(region);
+    this.regions.set(region.buffer, known);
+    if (region.length >= PAGED_FROM && region.length % PAGE === 0 && region.offset % 4 === 0) {
+      this.savePages(region);
       return;
     }
-    const copy = new Uint8Array(buffer).slice();
-    this.buffers.set(buffer, copy);
+    const copy = new Uint8Array(region.buffer, region.offset, region.length).slice();
+    this.copies.push([region, copy]);
     this.bytes += copy.length;
     this.holds.add(copy.buffer);
   }
 
-  /** Copies the pages of `buffer` that differ from the base's copies (or from zeros). */
-  private savePages(buffer: ArrayBufferLike): void {
-    const words = new Int32Array(buffer);
-    const before = this.base?.paged.get(buffer);
-    const count = buffer.byteLength / PAGE;
+  /** Copies the pages of `region` that differ from the base's copies (or from zeros). */
+  private savePages(region: Region): void {
+    const words = wordsOf(region);
+    const before = this.base?.paged.find(([r]) => sameRegion(r, region))?.[1];
+    const count = region.length / PAGE;
     const pages: Pages = new Array(count).fill(null);
     const changed: number[] = [];
     for (let p = 0; p < count; p++) {
@@ -102,16 +122,16 @@ export class Checkpoint {
     // A copy of its own for each page (not slices of one block): a page shared by a later
     // checkpoint then keeps only itself alive once this checkpoint is dropped.
     for (const p of changed) pages[p] = words.slice(p * PAGE_WORDS, (p + 1) * PAGE_WORDS);
-    this.paged.set(buffer, pages);
+    this.paged.push([region, pages]);
     this.bytes += changed.length * PAGE;
     for (const page of pages) if (page !== null) this.holds.add(page.buffer);
   }
 
   /** Puts every recorded object (and buffer) back as it was when the checkpoint was taken. */
   restore(): void {
-    for (const [buffer, copy] of this.buffers) new Uint8Array(buffer).set(copy);
-    for (const [buffer, pages] of this.paged) {
-      const words = new Int32Array(buffer);
+    for (const [r, copy] of this.copies) new Uint8Array(r.buffer, r.offset, r.length).set(copy);
+    for (const [region, pages] of this.paged) {
+      const words = wordsOf(region);
       // Only pages that differ are written: writing a page the guest never touched would fault
       // it in, where reading it costs nothing.
       pages.forEach((page, p) => {
@@ -123,6 +143,14 @@ export class Checkpoint {
     }
     for (const [obj, saved] of this.objects) restoreInto(obj, saved);
   }
+}
+
+function sameRegion(a: Region, b: Region): boolean {
+  return a.buffer === b.buffer && a.offset === b.offset && a.length === b.length;
+}
+
+function wordsOf(region: Region): Int32Array {
+  return new Int32Array(region.buffer, region.offset, region.length / 4);
 }
 
 /** True if the page of `words` at word `at` equals `copy` (null: a page of zeros). */

@@ -20,12 +20,14 @@
 //   with memory before it runs again.
 
 import * as alu from "../alu.js";
+import { Layout, wasmApi } from "../arena.js";
 import { NO_RESERVATION } from "../atomic.js";
 import type { Cpu } from "../cpu.js";
 import { NO_TLB_SLOT } from "../mmu/fast.js";
 import { Access, type Trap } from "../trap.js";
 import { EXIT_BUDGET, EXIT_FAULT, EXIT_INTERP, generateChunk } from "./codegen.js";
 import { CHUNK_BYTES, CHUNK_WORDS, type ChunkPlan, planChunk } from "./plan.js";
+import { wasmChunk } from "./wasm.js";
 
 /** After this many chunks the cache is emptied rather than grown (a chunk holds one function). */
 const MAX_CHUNKS = 8192;
@@ -54,6 +56,9 @@ const HOT_ENTRY = 8;
 const MAX_CALL = 0x7fffffff;
 
 type ChunkFunction = (w: number, base: number, K: number, left: number) => number;
+
+/** What the engine compiles guest code to: WebAssembly (wasm.ts) or JavaScript (codegen.ts). */
+export type Backend = "wasm" | "js";
 
 /**
  * One chunk of a physical page: its words, its blocks, and the function compiled from those blocks
@@ -93,7 +98,9 @@ export class CodeCache {
    * The function's results: instructions, loads, stores, next pc, the address of a fault (all
    * int32, and read back as such, so the counters they feed stay small integers for V8).
    */
-  readonly out = new Int32Array(5);
+  readonly out: Int32Array;
+  /** What this cache compiles to. */
+  readonly backend: Backend;
   /** Moves on after every trap (the kernel may have written memory). */
   epoch = 0;
   /** Instructions compiled code has run so far (tests check that it ran at all). */
@@ -102,17 +109,20 @@ export class CodeCache {
   /** The chunks used last, by the low bits of their number (saves a Map lookup per call). */
   private readonly recent: (Chunk | undefined)[] = new Array(RECENT_MASK + 1).fill(undefined);
   private readonly cpu: Cpu;
-  private readonly make: (source: string) => ChunkFunction;
+  private readonly make: (chunk: Chunk) => ChunkFunction;
 
-  constructor(cpu: Cpu) {
+  /** `backend`: what to compile to (WebAssembly wherever the machine's arena allows it). */
+  constructor(cpu: Cpu, backend: Backend = canCompileWasm(cpu) ? "wasm" : "js") {
     this.cpu = cpu;
+    this.backend = backend;
     this.codeWords = cpu.codeWords;
-    const { u8, i8, u16, i16, i32 } = cpu.ram;
+    const { u8, i8, u16, i16, i32, arena } = cpu.ram;
     const mmu = cpu.mmu;
     const fast = mmu.fast;
     const codeWords = this.codeWords;
+    this.out = arena.int32(Layout.OUT, 5);
     /** Set by tr when the run must end after the access (see codegen.ts memory()). */
-    const ev = new Int32Array(1);
+    const ev = arena.int32(Layout.EVENT, 1);
     /** A load or store's slow path, as the interpreter's (Cpu.interpret). */
     const tr = (va: number, access: Access, time: number, size: number): number => {
       const pa = mmu.translate(va, access, time, size);
@@ -144,7 +154,20 @@ export class CodeCache {
     };
     const names = Object.keys(env);
     const values = Object.values(env);
-    this.make = (source) => new Function(...names, source)(...values) as ChunkFunction;
+    if (backend === "wasm") {
+      const imports = { e: { m: arena.memory, tr } };
+      this.make = (chunk) => {
+        const module = new wasmApi!.Module(
+          wasmChunk(chunk.words, chunk.plan, chunk.inFn, arena.ram),
+        );
+        return new wasmApi!.Instance(module, imports).exports.f as ChunkFunction;
+      };
+    } else {
+      this.make = (chunk) => {
+        const source = generateChunk(chunk.words, chunk.plan, chunk.inFn);
+        return new Function(...names, source)(...values) as ChunkFunction;
+      };
+    }
   }
 
   /** A store to physical address `pa` is about to change a compiled word: forgets its chunk. */
@@ -242,7 +265,7 @@ export class CodeCache {
     }
     chunk.inFn.set(chunk.include);
     markCompiled(this.codeWords, chunk);
-    chunk.fn = this.make(generateChunk(chunk.words, chunk.plan, chunk.inFn));
+    chunk.fn = this.make(chunk);
   }
 
   /** Forgets what `chunk` learnt and reads its words again (they changed behind its back). */
@@ -367,6 +390,28 @@ export function canCompile(): boolean {
   }
   return compiles;
 }
+
+/**
+ * Whether `cpu` can run guest code compiled to WebAssembly: its arena is a WebAssembly.Memory and
+ * the host compiles modules (a Content-Security-Policy may forbid it).
+ */
+export function canCompileWasm(cpu: Cpu): boolean {
+  if (cpu.ram.arena.memory === null || wasmApi === undefined) return false;
+  if (wasmCompiles === undefined) {
+    try {
+      const plan = planChunk(new Int32Array(CHUNK_WORDS));
+      new wasmApi.Module(
+        wasmChunk(new Int32Array(CHUNK_WORDS), plan, new Uint8Array(CHUNK_WORDS), 0),
+      );
+      wasmCompiles = true;
+    } catch {
+      wasmCompiles = false;
+    }
+  }
+  return wasmCompiles;
+}
+
+let wasmCompiles: boolean | undefined;
 
 /**
  * After JUDGE_CALLS calls of `chunk`'s function: if they ran too few instructions each to pay

@@ -17,11 +17,11 @@
 // translation first brings that stamp up to the last fetch (catchUpFetch), so each replacement
 // decision sees the true order of last uses. This file is the only one that writes stamps for
 // the CPU.
+import { type Arena, FAST_PAGES, Layout } from "../arena.js";
 import { PAGE_SHIFT } from "../ram.js";
 import { TLB_MAX_ENTRIES } from "../tlb.js";
 import { Access } from "../trap.js";
 
-const FAST_PAGES = 1 << 20;
 /** After this many pages hold words, the tables are cleared rather than grown further. */
 const FAST_RESET_AT = 1 << 16;
 /** The slot of cached relocations and of "no fetch page" (its stamp is never read). */
@@ -40,9 +40,9 @@ export function dataTime(k: number): number {
 
 export class FastTables {
   /** Words for fetches, loads and stores, by virtual page number. */
-  readonly fetch = new Int32Array(FAST_PAGES);
-  readonly load = new Int32Array(FAST_PAGES);
-  readonly store = new Int32Array(FAST_PAGES);
+  readonly fetch: Int32Array;
+  readonly load: Int32Array;
+  readonly store: Int32Array;
   /** The TLB slot of the page the CPU is fetching from (NO_TLB_SLOT: none). */
   fetchSlot = NO_TLB_SLOT;
   /** The TLB's LRU stamps, by slot. */
@@ -58,7 +58,11 @@ export class FastTables {
   private readonly entryPages: number[][];
   private readonly entryCounts: Int32Array;
 
-  constructor(stamps: Float64Array, entries: number) {
+  /** The tables live in `arena` (see arena.ts), with the TLB's `stamps`. */
+  constructor(arena: Arena, stamps: Float64Array, entries: number) {
+    this.fetch = arena.int32(Layout.FETCH, FAST_PAGES);
+    this.load = arena.int32(Layout.LOAD, FAST_PAGES);
+    this.store = arena.int32(Layout.STORE, FAST_PAGES);
     this.stamps = stamps;
     this.entryPages = Array.from({ length: entries }, () => []);
     this.entryCounts = new Int32Array(entries);

@@ -1,0 +1,160 @@
+// Just enough of the WebAssembly binary format to write one module of one function: the
+// instructions compile/wasm.ts uses, the encodings of their operands, and the module around it.
+// (The format: https://webassembly.github.io/spec/core/binary/ .)
+
+/** Value and block types. */
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+export const F64 = 0x7c;
+export const VOID = 0x40;
+
+/** Opcodes, by their text-format names. */
+export const Op = {
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  else: 0x05,
+  end: 0x0b,
+  br: 0x0c,
+  br_if: 0x0d,
+  br_table: 0x0e,
+  call: 0x10,
+  local_get: 0x20,
+  local_set: 0x21,
+  local_tee: 0x22,
+  i32_load: 0x28,
+  i32_load8_s: 0x2c,
+  i32_load8_u: 0x2d,
+  i32_load16_s: 0x2e,
+  i32_load16_u: 0x2f,
+  i32_store: 0x36,
+  f64_store: 0x39,
+  i32_store8: 0x3a,
+  i32_store16: 0x3b,
+  i32_const: 0x41,
+  f64_const: 0x44,
+  i32_eqz: 0x45,
+  i32_eq: 0x46,
+  i32_ne: 0x47,
+  i32_lt_s: 0x48,
+  i32_lt_u: 0x49,
+  i32_ge_s: 0x4e,
+  i32_ge_u: 0x4f,
+  i32_add: 0x6a,
+  i32_sub: 0x6b,
+  i32_mul: 0x6c,
+  i32_div_s: 0x6d,
+  i32_div_u: 0x6e,
+  i32_rem_s: 0x6f,
+  i32_rem_u: 0x70,
+  i32_and: 0x71,
+  i32_or: 0x72,
+  i32_xor: 0x73,
+  i32_shl: 0x74,
+  i32_shr_s: 0x75,
+  i32_shr_u: 0x76,
+  i64_mul: 0x7e,
+  i64_shr_u: 0x88,
+  f64_add: 0xa0,
+  f64_mul: 0xa2,
+  i32_wrap_i64: 0xa7,
+  i64_extend_i32_s: 0xac,
+  i64_extend_i32_u: 0xad,
+  f64_convert_i32_s: 0xb7,
+} as const;
+
+/** A growing byte buffer with the format's encodings. */
+export class Bytes {
+  private data = new Uint8Array(1024);
+  length = 0;
+
+  byte(b: number): this {
+    if (this.length === this.data.length) {
+      const bigger = new Uint8Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = b;
+    return this;
+  }
+
+  /** An unsigned LEB128 number (sizes, indices, offsets). */
+  u32(n: number): this {
+    let v = n >>> 0;
+    do {
+      const b = v & 0x7f;
+      v >>>= 7;
+      this.byte(v === 0 ? b : b | 0x80);
+    } while (v !== 0);
+    return this;
+  }
+
+  /** A signed LEB128 number (i32.const's operand). */
+  s32(n: number): this {
+    let v = n | 0;
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
+      this.byte(done ? b : b | 0x80);
+      if (done) return this;
+    }
+  }
+
+  f64(x: number): this {
+    const b = new Uint8Array(new Float64Array([x]).buffer);
+    for (const v of b) this.byte(v);
+    return this;
+  }
+
+  bytes(b: Uint8Array): this {
+    for (const v of b) this.byte(v);
+    return this;
+  }
+
+  /** A name: its length and its UTF-8 bytes (ASCII here). */
+  name(s: string): this {
+    this.u32(s.length);
+    for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i));
+    return this;
+  }
+
+  /** A section or body: its size first. */
+  sized(content: Bytes): this {
+    return this.u32(content.length).bytes(content.view());
+  }
+
+  view(): Uint8Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/**
+ * A module that imports memory `e.m` and functions `e.<name>` of type `type`, and exports one
+ * function `f` of that type with `locals` (counts by value type) and `body` (its code, without the
+ * final end).
+ */
+export function moduleOf(
+  type: { params: number[]; result: number },
+  imports: string[],
+  locals: [count: number, type: number][],
+  body: Bytes,
+): Uint8Array {
+  const m = new Bytes();
+  m.bytes(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+  const types = new Bytes().u32(1).byte(0x60).u32(type.params.length);
+  for (const p of type.params) types.byte(p);
+  types.u32(1).byte(type.result);
+  m.byte(1).sized(types);
+  const imp = new Bytes().u32(imports.length + 1);
+  imp.name("e").name("m").byte(0x02).byte(0x00).u32(0); // memory, at least 0 pages
+  for (const name of imports) imp.name("e").name(name).byte(0x00).u32(0);
+  m.byte(2).sized(imp);
+  m.byte(3).sized(new Bytes().u32(1).u32(0));
+  m.byte(7).sized(new Bytes().u32(1).name("f").byte(0x00).u32(imports.length));
+  const fn = new Bytes().u32(locals.length);
+  for (const [count, t] of locals) fn.u32(count).byte(t);
+  fn.bytes(body.view()).byte(Op.end);
+  m.byte(10).sized(new Bytes().u32(1).sized(fn));
+  return m.view().slice();
+}

@@ -1,0 +1,516 @@
+// The compiling engine's WebAssembly code generator: the same chunk function as codegen.ts writes
+// in JavaScript, as one WebAssembly function instead. Its blocks, counts, exits and exit codes are
+// codegen.ts's, instruction for instruction (read that file first); what differs is how it is
+// written down.
+//
+// - Memory. The function reads and writes the machine's arena (hw/arena.ts) at fixed offsets:
+//   the guest registers, the fast tables, the LRU stamps, the bit per compiled word and RAM. Its
+//   results go to the arena's OUT words; the slow path's "end the run" flag is its EVENT word.
+// - The slow path is the MMU's translate, imported as `tr` (the same function codegen.ts calls).
+// - Control. WebAssembly has no goto, so the blocks are nested WebAssembly blocks inside one loop:
+//   a br_table on the word index jumps to the end of the right block, where its code starts, and
+//   a jump inside the chunk sets the word index and branches back to the loop. Exits add their
+//   counts inline: WebAssembly does not speculate, so there is no cold path to deoptimise.
+//
+// Why bother: V8 compiles WebAssembly ahead of time with no speculation (a fast baseline compiler,
+// then an optimising one in the background), so large chunks cost little to compile and never
+// deoptimise on a path that had not run before, and calls between chunks are cheap.
+
+import { branchOffset, jumpOffset } from "../alu.js";
+import { Layout } from "../arena.js";
+import * as isa from "../isa.js";
+import { Access } from "../trap.js";
+import { EXIT_BUDGET, EXIT_FAULT, EXIT_INTERP, EXIT_JUMP } from "./codegen.js";
+import { type ChunkPlan, Kinds, kindOf, targetWord } from "./plan.js";
+import { Bytes, F64, I32, moduleOf, Op, VOID } from "./wasm-binary.js";
+
+const { Funct7, Opcode } = isa;
+const { Plain, Branch, Jal, Jalr, Special } = Kinds;
+
+// The function's locals: its parameters, then its own.
+const W = 0;
+const BASE = 1;
+const K = 2;
+const LEFT = 3;
+const N = 4;
+const LD = 5;
+const ST = 6;
+const PC = 7;
+const CODE = 8;
+const VA = 9;
+const E = 10;
+const PA = 11;
+/** Guest register r (1..31) is local REG + r. */
+const REG = 11;
+const T = 43;
+const LOCALS: [number, number][] = [
+  [T - N, I32],
+  [1, F64],
+];
+const SIGNATURE = { params: [I32, I32, F64, I32], result: I32 };
+const INT_MIN = -0x8000_0000;
+
+/** Alignment hints (log2 bytes) of the accesses, by size. */
+const ALIGN: Record<number, number> = { 1: 0, 2: 1, 4: 2 };
+/** Load opcodes by funct3 (lb lh lw lbu lhu), and their sizes. */
+const LOADS: Record<number, [number, number]> = {
+  0: [Op.i32_load8_s, 1],
+  1: [Op.i32_load16_s, 2],
+  2: [Op.i32_load, 4],
+  4: [Op.i32_load8_u, 1],
+  5: [Op.i32_load16_u, 2],
+};
+const STORES: Record<number, [number, number]> = {
+  0: [Op.i32_store8, 1],
+  1: [Op.i32_store16, 2],
+  2: [Op.i32_store, 4],
+};
+const BRANCH_OPS: Record<number, number> = {
+  0: Op.i32_eq,
+  1: Op.i32_ne,
+  4: Op.i32_lt_s,
+  5: Op.i32_ge_s,
+  6: Op.i32_lt_u,
+  7: Op.i32_ge_u,
+};
+const OP_IMM: Record<number, number> = {
+  0: Op.i32_add,
+  1: Op.i32_shl,
+  2: Op.i32_lt_s,
+  3: Op.i32_lt_u,
+  4: Op.i32_xor,
+  6: Op.i32_or,
+  7: Op.i32_and,
+};
+const OP: Record<number, number> = { ...OP_IMM, 5: Op.i32_shr_u };
+
+/** The function being written, and the block being written in it. */
+class Emit {
+  readonly c = new Bytes();
+  readonly used = new Set<number>();
+  readonly written = new Set<number>();
+  /** Open blocks, loops and ifs; and the levels of the function's outer block and loop. */
+  level = 0;
+  exitLevel = 0;
+  runLevel = 0;
+  /** Instructions, loads and stores of the block before the current instruction. */
+  i = 0;
+  loads = 0;
+  stores = 0;
+  /** Whether the block has set t, the LRU time of its first data access (2 × tick + 1). */
+  timed = false;
+  readonly chunkBytes: number;
+  /** Where RAM starts in the arena. */
+  readonly ram: number;
+
+  constructor(chunkWords: number, ram: number) {
+    this.chunkBytes = chunkWords * 4;
+    this.ram = ram;
+  }
+
+  get(local: number): this {
+    this.c.byte(Op.local_get).u32(local);
+    return this;
+  }
+
+  set(local: number): this {
+    this.c.byte(Op.local_set).u32(local);
+    return this;
+  }
+
+  i32(value: number): this {
+    this.c.byte(Op.i32_const).s32(value);
+    return this;
+  }
+
+  f64(value: number): this {
+    this.c.byte(Op.f64_const).f64(value);
+    return this;
+  }
+
+  op(...codes: number[]): this {
+    for (const code of codes) this.c.byte(code);
+    return this;
+  }
+
+  /** A load or store of `size` bytes at the address on the stack plus `offset`. */
+  mem(code: number, size: number, offset: number): this {
+    this.c.byte(code).u32(ALIGN[size]!).u32(offset);
+    return this;
+  }
+
+  /** Opens a block, loop or if (`type`: VOID or a result type); returns its level. */
+  open(code: number, type = VOID): number {
+    this.c.byte(code).byte(type);
+    return ++this.level;
+  }
+
+  end(): this {
+    this.c.byte(Op.end);
+    this.level--;
+    return this;
+  }
+
+  /** Branches (br or br_if) to the construct opened at `level`. */
+  br(level: number, code: number = Op.br): this {
+    this.c.byte(code).u32(this.level - level);
+    return this;
+  }
+
+  /** Pushes guest register r (x0 reads as 0). */
+  reg(r: number): this {
+    if (r === 0) return this.i32(0);
+    this.used.add(r);
+    return this.get(REG + r);
+  }
+
+  /** Writes guest register rd with the value on the stack (x0: drops it). */
+  assign(rd: number): this {
+    if (rd === 0) {
+      this.c.byte(0x1a); // drop
+      return this;
+    }
+    this.used.add(rd);
+    this.written.add(rd);
+    return this.set(REG + rd);
+  }
+
+  /** Adds `by` to counter local `local`. */
+  add(local: number, by: number): this {
+    if (by !== 0) this.get(local).i32(by).op(Op.i32_add).set(local);
+    return this;
+  }
+}
+
+/** Ends the run with pc at word `w` of the chunk and exit `code`, having counted what it says. */
+function exitTo(e: Emit, w: number, code: number, i: number, loads: number, stores: number): void {
+  e.add(N, i).add(LD, loads).add(ST, stores);
+  e.get(BASE)
+    .i32(4 * w)
+    .op(Op.i32_add)
+    .set(PC);
+  e.i32(code).set(CODE).br(e.exitLevel);
+}
+
+/** Ends the run before the current instruction (at word `w`) with exit `code`. */
+function exitBefore(e: Emit, w: number, code: number): void {
+  exitTo(e, w, code, e.i, e.loads, e.stores);
+}
+
+/** Adds the whole block's counts (before its last instruction's jump). */
+function countBlock(e: Emit, length: number): void {
+  e.add(N, length).add(LD, e.loads).add(ST, e.stores);
+}
+
+/** Goes to word `t` of this chunk, or (t = -1) leaves it with pc at word `wordOffset`. */
+function goTo(e: Emit, t: number, wordOffset: number): void {
+  if (t >= 0) e.i32(t).set(W).br(e.runLevel);
+  else exitTo(e, wordOffset, EXIT_JUMP, 0, 0, 0);
+}
+
+/** Pushes (with the two operands pushed) the value of OP `f7`/`f3`, encoding already checked. */
+function opValue(e: Emit, f7: number, f3: number, rs1: number, rs2: number): void {
+  if (f7 !== Funct7.MulDiv) {
+    e.reg(rs1).reg(rs2);
+    if (f7 === Funct7.Alt) e.op(f3 === 0 ? Op.i32_sub : Op.i32_shr_s);
+    else e.op(OP[f3]!);
+    return;
+  }
+  if (f3 === 0) {
+    e.reg(rs1).reg(rs2).op(Op.i32_mul);
+    return;
+  }
+  if (f3 <= 3) {
+    // The high word of the 64-bit product: mulh (signed), mulhsu, mulhu.
+    e.reg(rs1).op(f3 === 3 ? Op.i64_extend_i32_u : Op.i64_extend_i32_s);
+    e.reg(rs2).op(f3 === 1 ? Op.i64_extend_i32_s : Op.i64_extend_i32_u);
+    e.op(Op.i64_mul, 0x42, 32, Op.i64_shr_u, Op.i32_wrap_i64); // 0x42 32: i64.const 32
+    return;
+  }
+  // Division by zero gives all ones (div, divu) or the dividend (rem, remu); div's overflow gives
+  // the dividend (WebAssembly would trap); rem's gives 0, as WebAssembly's rem_s does.
+  e.reg(rs2).op(Op.i32_eqz);
+  e.open(Op.if, I32);
+  if (f3 <= 5) e.i32(-1);
+  else e.reg(rs1);
+  e.op(Op.else);
+  if (f3 === 4) {
+    e.reg(rs1).i32(INT_MIN).op(Op.i32_eq).reg(rs2).i32(-1).op(Op.i32_eq, Op.i32_and);
+    e.open(Op.if, I32);
+    e.i32(INT_MIN).op(Op.else).reg(rs1).reg(rs2).op(Op.i32_div_s);
+    e.end();
+  } else {
+    e.reg(rs1).reg(rs2).op([0, 0, 0, 0, 0, Op.i32_div_u, Op.i32_rem_s, Op.i32_rem_u][f3]!);
+  }
+  e.end();
+}
+
+/**
+ * A load or store at word `w`: through the fast table, or the MMU's translate on a miss. A
+ * misaligned access, or a fast store into a compiled word, exits before it for the interpreter.
+ */
+function memory(e: Emit, inst: number, w: number, store: boolean): void {
+  const f3 = (inst >> 12) & 7;
+  const rs1 = (inst >> 15) & 31;
+  const rd = (inst >> 7) & 31;
+  const imm = store ? ((inst >> 20) & -32) | ((inst >> 7) & 31) : inst >> 20;
+  const [code, size] = (store ? STORES : LOADS)[f3]!;
+  const access = (): void => {
+    if (store)
+      e.get(PA)
+        .reg((inst >> 20) & 31)
+        .mem(code, size, e.ram);
+    else if (rd !== 0) e.get(PA).mem(code, size, e.ram).assign(rd);
+  };
+  if (!e.timed) {
+    e.get(K).get(N).op(Op.f64_convert_i32_s, Op.f64_add).f64(2).op(Op.f64_mul);
+    e.f64(1).op(Op.f64_add).set(T);
+  }
+  e.timed = true;
+  e.reg(rs1).i32(imm).op(Op.i32_add).set(VA);
+  if (size > 1) {
+    e.get(VA)
+      .i32(size - 1)
+      .op(Op.i32_and);
+    e.open(Op.if);
+    exitBefore(e, w, EXIT_INTERP);
+    e.end();
+  }
+  e.get(VA).i32(12).op(Op.i32_shr_u).i32(2).op(Op.i32_shl);
+  e.mem(Op.i32_load, 4, store ? Layout.STORE : Layout.LOAD).set(E);
+  e.get(E);
+  e.open(Op.if);
+  e.get(E).i32(-4096).op(Op.i32_and).get(VA).op(Op.i32_xor).set(PA);
+  if (store) {
+    // A store into a word compiled code was made from: the interpreter does it (and drops the code).
+    e.get(PA).i32(7).op(Op.i32_shr_u).i32(2).op(Op.i32_shl).mem(Op.i32_load, 4, Layout.CODE_WORDS);
+    e.get(PA).i32(2).op(Op.i32_shr_u, Op.i32_shr_u).i32(1).op(Op.i32_and);
+    e.open(Op.if);
+    exitBefore(e, w, EXIT_INTERP);
+    e.end();
+  }
+  e.get(E).i32(4095).op(Op.i32_and).i32(3).op(Op.i32_shl);
+  e.get(T)
+    .f64(2 * e.i)
+    .op(Op.f64_add)
+    .c.byte(Op.f64_store)
+    .u32(3)
+    .u32(Layout.STAMPS);
+  // The slow path: the MMU's own translation, as the interpreter's. If it evicted the fetch
+  // page's entry, or the store hit compiled code, the run ends after this instruction.
+  e.op(Op.else);
+  e.get(VA)
+    .i32(store ? Access.Store : Access.Load)
+    .get(T)
+    .f64(2 * e.i)
+    .op(Op.f64_add);
+  e.i32(size).c.byte(Op.call).u32(0);
+  e.set(PA);
+  e.get(PA).i32(0).op(Op.i32_lt_s);
+  e.open(Op.if);
+  exitBefore(e, w, EXIT_FAULT);
+  e.end();
+  e.i32(0).mem(Op.i32_load, 4, Layout.EVENT);
+  e.open(Op.if);
+  e.i32(0).i32(0).mem(Op.i32_store, 4, Layout.EVENT);
+  access();
+  exitTo(e, w + 1, EXIT_JUMP, e.i + 1, e.loads + (store ? 0 : 1), e.stores + (store ? 1 : 0));
+  e.end();
+  e.end();
+  access();
+  if (store) e.stores++;
+  else e.loads++;
+}
+
+/** One straight-line instruction at word `w`. */
+function plain(e: Emit, inst: number, w: number): void {
+  const rd = (inst >> 7) & 31;
+  const f3 = (inst >> 12) & 7;
+  const rs1 = (inst >> 15) & 31;
+  switch (inst & 0x7f) {
+    case Opcode.OpImm: {
+      if (rd === 0) return;
+      const imm = inst >> 20;
+      e.reg(rs1);
+      if (f3 === 1) e.i32(imm & 31).op(Op.i32_shl);
+      else if (f3 === 5) e.i32(imm & 31).op(imm & 0x400 ? Op.i32_shr_s : Op.i32_shr_u);
+      else e.i32(imm).op(OP_IMM[f3]!);
+      e.assign(rd);
+      return;
+    }
+    case Opcode.Op:
+      if (rd === 0) return;
+      opValue(e, inst >>> 25, f3, rs1, (inst >> 20) & 31);
+      e.assign(rd);
+      return;
+    case Opcode.Load:
+      memory(e, inst, w, false);
+      return;
+    case Opcode.Store:
+      memory(e, inst, w, true);
+      return;
+    case Opcode.Lui:
+      if (rd !== 0) e.i32(inst & -4096).assign(rd);
+      return;
+    case Opcode.Auipc:
+      if (rd !== 0)
+        e.get(BASE)
+          .i32((w * 4 + (inst & -4096)) | 0)
+          .op(Op.i32_add)
+          .assign(rd);
+      return;
+    default:
+      return; // fence, fence.i: memory is coherent and in order here
+  }
+}
+
+/** The code of one block, starting at word `start` (codegen.ts block(), in WebAssembly). */
+function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void {
+  const end = start + plan.runTo[start]!;
+  const last = words[end - 1]!;
+  const length = end - start - (kindOf(last) === Special ? 1 : 0);
+  e.i = 0;
+  e.loads = 0;
+  e.stores = 0;
+  e.timed = false;
+  const loops = kindOf(last) === Branch && targetWord(last, Branch, end - 1) === start;
+  const loop = loops ? e.open(Op.loop) : 0;
+  if (length > 0) {
+    e.get(LEFT).get(N).op(Op.i32_sub).i32(length).op(Op.i32_lt_s);
+    e.open(Op.if);
+    exitBefore(e, start, EXIT_BUDGET);
+    e.end();
+  }
+  for (let w = start; w < end; w++, e.i++) {
+    const inst = words[w]!;
+    const kind = kindOf(inst);
+    if (kind === Plain) {
+      plain(e, inst, w);
+      continue;
+    }
+    if (kind === Special) {
+      exitBefore(e, w, EXIT_INTERP);
+      return;
+    }
+    const rd = (inst >> 7) & 31;
+    if (kind === Jalr) {
+      // The target first: rd may be rs1.
+      e.reg((inst >> 15) & 31)
+        .i32(inst >> 20)
+        .op(Op.i32_add)
+        .i32(-2)
+        .op(Op.i32_and)
+        .set(VA);
+      e.get(VA).i32(3).op(Op.i32_and);
+      e.open(Op.if);
+      exitBefore(e, w, EXIT_INTERP);
+      e.end();
+      if (rd !== 0)
+        e.get(BASE)
+          .i32(w * 4 + 4)
+          .op(Op.i32_add)
+          .assign(rd);
+      countBlock(e, length);
+      e.get(VA).get(BASE).op(Op.i32_sub).i32(e.chunkBytes).op(Op.i32_lt_u);
+      e.open(Op.if);
+      e.get(VA).get(BASE).op(Op.i32_sub).i32(2).op(Op.i32_shr_s).set(W).br(e.runLevel);
+      e.end();
+      e.get(VA).set(PC).i32(EXIT_JUMP).set(CODE).br(e.exitLevel);
+      return;
+    }
+    const t = targetWord(inst, kind, w);
+    const off = kind === Branch ? branchOffset(inst) : jumpOffset(inst);
+    const away = w + (off >> 2);
+    if (kind === Jal) {
+      if (rd !== 0)
+        e.get(BASE)
+          .i32(w * 4 + 4)
+          .op(Op.i32_add)
+          .assign(rd);
+      countBlock(e, length);
+      goTo(e, t, away);
+      return;
+    }
+    countBlock(e, length);
+    e.reg((inst >> 15) & 31)
+      .reg((inst >> 20) & 31)
+      .op(BRANCH_OPS[(inst >> 12) & 7]!);
+    if (loops) {
+      e.br(loop, Op.br_if).end();
+      return;
+    }
+    e.open(Op.if);
+    goTo(e, t, away);
+    e.end();
+    return; // not taken: fall into the next block, the word after
+  }
+  countBlock(e, length);
+}
+
+/**
+ * The WebAssembly module for a chunk of `words` with blocks `plan`, of which those in `include`
+ * are compiled, for an arena whose RAM starts at `ram`: it imports the arena's memory as e.m and
+ * the slow path as e.tr, and exports the chunk function as f.
+ */
+export function wasmChunk(
+  words: Int32Array,
+  plan: ChunkPlan,
+  include: Uint8Array,
+  ram: number,
+): Uint8Array {
+  const chunkWords = words.length;
+  const e = new Emit(chunkWords, ram);
+  const blocks: number[] = [];
+  for (let w = 0; w < chunkWords; w++) if (plan.labels[w] && include[w]) blocks.push(w);
+  const m = blocks.length;
+  const index = new Map(blocks.map((w, j) => [w, j]));
+  e.exitLevel = e.open(Op.block);
+  e.runLevel = e.open(Op.loop);
+  for (let j = 0; j < m; j++) e.open(Op.block);
+  e.open(Op.block); // the default: a word that starts no compiled block
+  e.get(W).c.byte(Op.br_table).u32(chunkWords);
+  for (let w = 0; w < chunkWords; w++) {
+    const j = index.get(w);
+    e.c.u32(j === undefined ? 0 : 1 + j);
+  }
+  e.c.u32(0);
+  e.end();
+  e.get(BASE).get(W).i32(2).op(Op.i32_shl, Op.i32_add).set(PC);
+  e.i32(EXIT_JUMP).set(CODE).br(e.exitLevel);
+  for (const w of blocks) {
+    e.end();
+    block(words, plan, w, e);
+    // A block that can fall through to one left out ends the run there.
+    const next = w + plan.runTo[w]!;
+    if (next < chunkWords && !include[next]) goTo(e, -1, next);
+  }
+  goTo(e, -1, chunkWords); // falling off the last block: the next chunk
+  e.end().end();
+  // The body above is the function's middle: load the registers it uses first, then save those
+  // it writes and the results.
+  const body = new Bytes();
+  const head = new Emit(chunkWords, ram);
+  for (const r of [...e.used].sort((a, b) => a - b)) {
+    head
+      .i32(0)
+      .mem(Op.i32_load, 4, Layout.X + 4 * r)
+      .set(REG + r);
+  }
+  body.bytes(head.c.view()).bytes(e.c.view());
+  const tail = new Emit(chunkWords, ram);
+  for (const r of [...e.written].sort((a, b) => a - b)) {
+    tail
+      .i32(0)
+      .get(REG + r)
+      .mem(Op.i32_store, 4, Layout.X + 4 * r);
+  }
+  [N, LD, ST, PC, VA].forEach((local, k) => {
+    tail
+      .i32(0)
+      .get(local)
+      .mem(Op.i32_store, 4, Layout.OUT + 4 * k);
+  });
+  tail.get(CODE);
+  body.bytes(tail.c.view());
+  return moduleOf(SIGNATURE, ["tr"], LOCALS, body);
+}

@@ -13,5 +13,7 @@ export default defineConfig({
     // lab grader's cache of reference runs is meant to be shared), and re-importing the
     // emulator, kernel, assembler and CLI for each of 85 files cost 40 s of the suite's time.
     isolate: false,
+    // As the vmlab command runs (cli/bin.ts): compiled guest code on V8's baseline compiler only.
+    execArgv: ["--liftoff-only"],
   },
 });

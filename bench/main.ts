@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import { readRegularFile } from "../host/files.js";
 import { ENGINES } from "../hw/cpu.js";
 import type { ElfImage } from "../hw/elf.js";
@@ -23,6 +24,9 @@ import {
 import { bootWorld } from "../session/boot.js";
 import { diagnosticLines, loadProgram } from "../session/program.js";
 import { benchTrace } from "./trace.js";
+
+// Compiled guest code on V8's baseline compiler only, as the vmlab command runs it (cli/bin.ts).
+setFlagsFromString("--liftoff-only");
 
 interface RunResult {
   instructions: number;

@@ -8,7 +8,7 @@
 import * as alu from "./alu.js";
 import { Layout } from "./arena.js";
 import { atomic, NO_RESERVATION } from "./atomic.js";
-import { CodeCache, canCompile, HOT_CHUNK, runCompiled } from "./compile/engine.js";
+import { type Backend, CodeCache, canCompile, HOT_CHUNK, runCompiled } from "./compile/engine.js";
 import * as isa from "./isa.js";
 import * as clock from "./mmu/fast.js";
 import type { Mmu } from "./mmu.js";
@@ -49,6 +49,11 @@ export class Cpu {
   engine: Engine = "interpret";
   /** Compiling engine: instructions a chunk of code runs interpreted before it is compiled. */
   compileAfter = HOT_CHUNK;
+  /**
+   * Compiling engine: what it compiles to; undefined for WebAssembly where the host allows it
+   * (tests choose JavaScript to check that too).
+   */
+  compileTo: Backend | undefined = undefined;
   /**
    * One bit per physical word, set while compiled code was made from it: a store there drops that
    * code (self-modifying code; compile/engine.ts). Bit (pa >>> 2) & 31 of codeWords[pa >>> 7].
@@ -108,7 +113,7 @@ export class Cpu {
     if (this.engine === "interpret" || budget < 2 || this.mmu.tracing || !canCompile())
       trap = this.interpret(budget);
     else {
-      this.code ??= new CodeCache(this);
+      this.code ??= new CodeCache(this, this.compileTo);
       trap = runCompiled(this, this.code, budget);
     }
     if (trap !== null) this.memoryChanged(); // the kernel runs next

@@ -1,4 +1,4 @@
-// The compiling engine's code generator: one chunk of guest code (CHUNK_WORDS aligned words of one
+// The compiling engine's code generator: one chunk of guest code (CHUNK_WORDS.js aligned words of one
 // physical page) becomes the source of one JavaScript function, whose basic blocks are the cases of
 // a switch on the word index inside a loop, so jumps within the chunk never leave the function.
 //
@@ -22,7 +22,7 @@
 import { branchOffset, jumpOffset } from "../alu.js";
 import * as isa from "../isa.js";
 import { Access } from "../trap.js";
-import { CHUNK_BYTES, CHUNK_WORDS, type ChunkPlan, Kinds, kindOf, targetWord } from "./plan.js";
+import { type ChunkPlan, Kinds, kindOf, targetWord } from "./plan.js";
 
 const { Funct7, Opcode } = isa;
 const { Plain, Branch, Jal, Jalr, Special } = Kinds;
@@ -267,8 +267,8 @@ function plain(e: Emit, inst: number, w: number): void {
 }
 
 /** Whether `inst`, the last word (`w`) of the block at `start`, is a branch back to `start`. */
-function isSelfLoop(inst: number, w: number, start: number): boolean {
-  return kindOf(inst) === Branch && targetWord(inst, Branch, w) === start;
+function isSelfLoop(inst: number, w: number, start: number, size: number): boolean {
+  return kindOf(inst) === Branch && targetWord(inst, Branch, w, size) === start;
 }
 
 /** The source of one block, starting at word `start`: its case, its budget check, its code. */
@@ -284,7 +284,7 @@ function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void
   e.timed = false;
   L.push(`case ${start}:`);
   // A block that branches back to its own start runs as a JavaScript loop (no switch per turn).
-  const loops = isSelfLoop(last, end - 1, start);
+  const loops = isSelfLoop(last, end - 1, start, words.length);
   if (loops) L.push("for (;;) {");
   if (length > 0) L.push(`if (n + ${length} > left) ${exitBefore(e, start, EXIT_BUDGET)}`);
   for (let w = start; w < end; w++, e.i++) {
@@ -305,11 +305,13 @@ function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void
       L.push(`if ((va & 3) !== 0) ${exitBefore(e, w, EXIT_INTERP)}`);
       assign(e, rd, `(base + ${w * 4 + 4}) | 0`);
       L.push(countBlock(e, length));
-      L.push(`if ((va - base) >>> 0 < ${CHUNK_BYTES}) { w = (va - base) >> 2; continue run; }`);
+      L.push(
+        `if ((va - base) >>> 0 < ${4 * words.length}) { w = (va - base) >> 2; continue run; }`,
+      );
       L.push(`pc = va; code = ${EXIT_JUMP}; break run;`);
       return;
     }
-    const t = targetWord(inst, kind, w);
+    const t = targetWord(inst, kind, w, words.length);
     const off = kind === Branch ? branchOffset(inst) : jumpOffset(inst);
     const away = w + (off >> 2);
     if (kind === Jal) {
@@ -343,12 +345,13 @@ export function generateChunk(words: Int32Array, plan: ChunkPlan, include: Uint8
     timed: false,
     exits: [],
   };
-  for (let w = 0; w < CHUNK_WORDS; w++) {
+  const size = words.length;
+  for (let w = 0; w < size; w++) {
     if (!plan.labels[w] || !include[w]) continue;
     block(words, plan, w, e);
     // A block that can fall through to one left out ends the run there.
     const next = w + plan.runTo[w]!;
-    if (next < CHUNK_WORDS && !include[next]) e.lines.push(goTo(e, -1, next));
+    if (next < size && !include[next]) e.lines.push(goTo(e, -1, next));
   }
   const regs = [...e.used].sort((a, b) => a - b);
   const load = regs.map((r) => `let r${r} = x[${r}] | 0;`).join(" ");
@@ -357,7 +360,7 @@ export function generateChunk(words: Int32Array, plan: ChunkPlan, include: Uint8
     .map((r) => `x[${r}] = r${r};`)
     .join(" ");
   // Falling off the last block: the next chunk (an exit, so before the table is written).
-  const fallOff = goTo(e, -1, CHUNK_WORDS);
+  const fallOff = goTo(e, -1, size);
   return [
     `const X = new Int32Array([${e.exits.join(",")}]);`,
     "return function chunk(w, base, K, left) {",

@@ -26,7 +26,7 @@ import type { Cpu } from "../cpu.js";
 import { NO_TLB_SLOT } from "../mmu/fast.js";
 import { Access, type Trap } from "../trap.js";
 import { EXIT_BUDGET, EXIT_FAULT, EXIT_INTERP, generateChunk } from "./codegen.js";
-import { CHUNK_BYTES, CHUNK_WORDS, type ChunkPlan, planChunk } from "./plan.js";
+import { CHUNK_WORDS, type ChunkPlan, planChunk } from "./plan.js";
 import { wasmChunk } from "./wasm.js";
 
 /** After this many chunks the cache is emptied rather than grown (a chunk holds one function). */
@@ -45,7 +45,7 @@ const RECOMPILE_DEBT = 256;
 /** Calls of a chunk's function between two looks at how much each call runs (see judge). */
 const JUDGE_CALLS = 4096;
 /** Instructions a call must run on average to be worth it (the interpreter's break-even). */
-const MIN_RUN = 12;
+const MIN_RUN = 6;
 /** Instructions a chunk whose calls run too little is interpreted before it is tried again. */
 const DEMOTED_FOR = 1 << 22;
 /** The size of CodeCache's table of recent chunks, less one. */
@@ -99,8 +99,10 @@ export class CodeCache {
    * int32, and read back as such, so the counters they feed stay small integers for V8).
    */
   readonly out: Int32Array;
-  /** What this cache compiles to. */
+  /** What this cache compiles to, and the size of its chunks in words and bytes. */
   readonly backend: Backend;
+  readonly chunkWords: number;
+  readonly chunkBytes: number;
   /** Moves on after every trap (the kernel may have written memory). */
   epoch = 0;
   /** Instructions compiled code has run so far (tests check that it ran at all). */
@@ -115,6 +117,8 @@ export class CodeCache {
   constructor(cpu: Cpu, backend: Backend = canCompileWasm(cpu) ? "wasm" : "js") {
     this.cpu = cpu;
     this.backend = backend;
+    this.chunkWords = CHUNK_WORDS[backend];
+    this.chunkBytes = 4 * this.chunkWords;
     this.codeWords = cpu.codeWords;
     const { u8, i8, u16, i16, i32, arena } = cpu.ram;
     const mmu = cpu.mmu;
@@ -172,10 +176,11 @@ export class CodeCache {
 
   /** A store to physical address `pa` is about to change a compiled word: forgets its chunk. */
   storeToCode(pa: number): void {
-    const key = (pa / CHUNK_BYTES) | 0;
+    const bytes = this.chunkBytes;
+    const key = (pa / bytes) | 0;
     this.chunks.delete(key);
     this.recent[key & RECENT_MASK] = undefined;
-    this.codeWords.fill(0, (key * CHUNK_BYTES) >>> 7, ((key + 1) * CHUNK_BYTES) >>> 7);
+    this.codeWords.fill(0, (key * bytes) >>> 7, ((key + 1) * bytes) >>> 7);
   }
 
   /** Forgets every chunk. */
@@ -187,15 +192,16 @@ export class CodeCache {
 
   /** The chunk holding physical address `pa`, made anew if it is new or its words changed. */
   chunkAt(pa: number): Chunk {
-    const key = (pa / CHUNK_BYTES) | 0;
+    const bytes = this.chunkBytes;
+    const key = (pa / bytes) | 0;
     const near = this.recent[key & RECENT_MASK];
-    if (near !== undefined && near.base === pa - (pa % CHUNK_BYTES) && near.epoch === this.epoch)
+    if (near !== undefined && near.base === pa - (pa % bytes) && near.epoch === this.epoch)
       return near;
     const chunk = this.chunks.get(key);
     if (chunk !== undefined) {
       if (
         chunk.epoch === this.epoch ||
-        sameWords(chunk.words, this.cpu.ram.i32, (key * CHUNK_BYTES) >>> 2)
+        sameWords(chunk.words, this.cpu.ram.i32, (key * bytes) >>> 2)
       ) {
         chunk.epoch = this.epoch;
         this.recent[key & RECENT_MASK] = chunk;
@@ -203,19 +209,20 @@ export class CodeCache {
       }
     }
     if (this.chunks.size >= MAX_CHUNKS) this.clear();
-    const first = (key * CHUNK_BYTES) >>> 2;
-    const words = this.cpu.ram.i32.slice(first, first + CHUNK_WORDS);
+    const size = this.chunkWords;
+    const first = (key * bytes) >>> 2;
+    const words = this.cpu.ram.i32.slice(first, first + size);
     const fresh: Chunk = {
       fn: null,
       plan: planChunk(words),
-      include: new Uint8Array(CHUNK_WORDS),
-      inFn: new Uint8Array(CHUNK_WORDS),
-      runs: new Uint8Array(CHUNK_WORDS),
+      include: new Uint8Array(size),
+      inFn: new Uint8Array(size),
+      runs: new Uint8Array(size),
       debt: 0,
       heat: 0,
       calls: 0,
       ran: 0,
-      base: key * CHUNK_BYTES,
+      base: key * bytes,
       words,
       epoch: this.epoch,
       entries: new Set(),
@@ -270,7 +277,8 @@ export class CodeCache {
 
   /** Forgets what `chunk` learnt and reads its words again (they changed behind its back). */
   private restart(chunk: Chunk): void {
-    chunk.words.set(this.cpu.ram.i32.subarray(chunk.base >>> 2, (chunk.base >>> 2) + CHUNK_WORDS));
+    const first = chunk.base >>> 2;
+    chunk.words.set(this.cpu.ram.i32.subarray(first, first + this.chunkWords));
     chunk.entries.clear();
     chunk.misses.clear();
     chunk.plan = planChunk(chunk.words);
@@ -282,7 +290,7 @@ export class CodeCache {
       // words: drop it and its marks.
       chunk.fn = null;
       chunk.inFn.fill(0);
-      this.codeWords.fill(0, chunk.base >>> 7, (chunk.base + CHUNK_BYTES) >>> 7);
+      this.codeWords.fill(0, chunk.base >>> 7, (chunk.base + this.chunkBytes) >>> 7);
     }
   }
 }
@@ -291,7 +299,7 @@ export class CodeCache {
 function markCompiled(codeWords: Int32Array, chunk: Chunk): void {
   const first = chunk.base >>> 2;
   const { labels, runTo } = chunk.plan;
-  for (let w = 0; w < CHUNK_WORDS; w++) {
+  for (let w = 0; w < chunk.words.length; w++) {
     if (!labels[w] || !chunk.inFn[w]) continue;
     for (let i = w; i < w + runTo[w]!; i++)
       codeWords[(first + i) >>> 5]! |= 1 << ((first + i) & 31);
@@ -320,7 +328,7 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
     if (word !== 0) {
       const pa = (word & -4096) ^ pc;
       const chunk = cache.chunkAt(pa);
-      const w = (pa >>> 2) & (CHUNK_WORDS - 1);
+      const w = (pa >>> 2) & (cache.chunkWords - 1);
       // A call returns its counts as int32 (out), so it is given at most 2^31 - 1 of the budget.
       const left = Math.min(budget - done, MAX_CALL);
       // A word that starts no block: the target of a jump from another chunk (worth a block of
@@ -399,10 +407,8 @@ export function canCompileWasm(cpu: Cpu): boolean {
   if (cpu.ram.arena.memory === null || wasmApi === undefined) return false;
   if (wasmCompiles === undefined) {
     try {
-      const plan = planChunk(new Int32Array(CHUNK_WORDS));
-      new wasmApi.Module(
-        wasmChunk(new Int32Array(CHUNK_WORDS), plan, new Uint8Array(CHUNK_WORDS), 0),
-      );
+      const words = new Int32Array(CHUNK_WORDS.wasm);
+      new wasmApi.Module(wasmChunk(words, planChunk(words), new Uint8Array(words.length), 0));
       wasmCompiles = true;
     } catch {
       wasmCompiles = false;

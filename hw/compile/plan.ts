@@ -5,9 +5,11 @@ import * as isa from "../isa.js";
 
 const { Funct7, Opcode } = isa;
 
-/** Words in a chunk (a power of two dividing the 1024 words of a 4 KiB page). */
-export const CHUNK_WORDS = 64;
-export const CHUNK_BYTES = CHUNK_WORDS * 4;
+/**
+ * Words in a chunk (a power of two dividing the 1024 words of a 4 KiB page), by what the chunk
+ * is compiled to: WebAssembly takes whole pages, JavaScript 64 words (engine.ts says why).
+ */
+export const CHUNK_WORDS = { wasm: 1024, js: 64 } as const;
 
 /** What a word is to the compiler. */
 export const Kinds = { Plain: 0, Branch: 1, Jal: 2, Jalr: 3, Special: 4 } as const;
@@ -58,11 +60,11 @@ export function kindOf(inst: number): Kind {
   }
 }
 
-/** The word a branch or jal at word `w` goes to, if inside the chunk; -1 if not. */
-export function targetWord(inst: number, kind: Kind, w: number): number {
+/** The word a branch or jal at word `w` goes to, if inside a chunk of `size` words; -1 if not. */
+export function targetWord(inst: number, kind: Kind, w: number, size: number): number {
   const off = kind === Branch ? branchOffset(inst) : jumpOffset(inst);
   const t = w + (off >> 2);
-  return t >= 0 && t < CHUNK_WORDS ? t : -1;
+  return t >= 0 && t < size ? t : -1;
 }
 
 /**
@@ -70,22 +72,23 @@ export function targetWord(inst: number, kind: Kind, w: number): number {
  * instruction, at every target of a branch or jal inside the chunk, and at each of `entries`.
  */
 export function planChunk(words: Int32Array, entries: Iterable<number> = []): ChunkPlan {
-  const labels = new Uint8Array(CHUNK_WORDS);
+  const size = words.length;
+  const labels = new Uint8Array(size);
   labels[0] = 1;
   for (const w of entries) labels[w] = 1;
-  for (let w = 0; w < CHUNK_WORDS; w++) {
+  for (let w = 0; w < size; w++) {
     const inst = words[w]!;
     const kind = kindOf(inst);
     if (kind === Plain) continue;
-    if (w + 1 < CHUNK_WORDS) labels[w + 1] = 1;
+    if (w + 1 < size) labels[w + 1] = 1;
     if (kind === Branch || kind === Jal) {
-      const t = targetWord(inst, kind, w);
+      const t = targetWord(inst, kind, w, size);
       if (t >= 0) labels[t] = 1;
     }
   }
-  const runTo = new Uint16Array(CHUNK_WORDS);
-  let end = CHUNK_WORDS;
-  for (let w = CHUNK_WORDS - 1; w >= 0; w--) {
+  const runTo = new Uint16Array(size);
+  let end = size;
+  for (let w = size - 1; w >= 0; w--) {
     runTo[w] = end - w;
     if (labels[w]) end = w;
   }

@@ -93,6 +93,12 @@ class Emit {
   level = 0;
   exitLevel = 0;
   runLevel = 0;
+  /**
+   * The level of the WebAssembly block whose end starts each compiled block's code, by word; and
+   * the word the block being written starts at.
+   */
+  readonly blockLevel = new Map<number, number>();
+  start = 0;
   /** Instructions, loads and stores of the block before the current instruction. */
   i = 0;
   loads = 0;
@@ -202,9 +208,15 @@ function countBlock(e: Emit, length: number): void {
   e.add(N, length).add(LD, e.loads).add(ST, e.stores);
 }
 
-/** Goes to word `t` of this chunk, or (t = -1) leaves it with pc at word `wordOffset`. */
+/**
+ * Goes to word `t` of this chunk, or (t = -1) leaves it with pc at word `wordOffset`. A compiled
+ * block further on is a branch straight to it (its WebAssembly block is still open); any other
+ * word goes back to the loop's br_table.
+ */
 function goTo(e: Emit, t: number, wordOffset: number): void {
-  if (t >= 0) e.i32(t).set(W).br(e.runLevel);
+  const level = e.blockLevel.get(t);
+  if (level !== undefined && t > e.start) e.br(level);
+  else if (t >= 0) e.i32(t).set(W).br(e.runLevel);
   else exitTo(e, wordOffset, EXIT_JUMP, 0, 0, 0);
 }
 
@@ -373,7 +385,9 @@ function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void
   e.loads = 0;
   e.stores = 0;
   e.timed = false;
-  const loops = kindOf(last) === Branch && targetWord(last, Branch, end - 1) === start;
+  e.start = start;
+  const loops =
+    kindOf(last) === Branch && targetWord(last, Branch, end - 1, words.length) === start;
   const loop = loops ? e.open(Op.loop) : 0;
   if (length > 0) {
     e.get(LEFT).get(N).op(Op.i32_sub).i32(length).op(Op.i32_lt_s);
@@ -418,7 +432,7 @@ function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void
       e.get(VA).set(PC).i32(EXIT_JUMP).set(CODE).br(e.exitLevel);
       return;
     }
-    const t = targetWord(inst, kind, w);
+    const t = targetWord(inst, kind, w, words.length);
     const off = kind === Branch ? branchOffset(inst) : jumpOffset(inst);
     const away = w + (off >> 2);
     if (kind === Jal) {
@@ -466,7 +480,7 @@ export function wasmChunk(
   const index = new Map(blocks.map((w, j) => [w, j]));
   e.exitLevel = e.open(Op.block);
   e.runLevel = e.open(Op.loop);
-  for (let j = 0; j < m; j++) e.open(Op.block);
+  for (let j = m - 1; j >= 0; j--) e.blockLevel.set(blocks[j]!, e.open(Op.block));
   e.open(Op.block); // the default: a word that starts no compiled block
   e.get(W).c.byte(Op.br_table).u32(chunkWords);
   for (let w = 0; w < chunkWords; w++) {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readRegularFile } from "../../host/files.js";
+import type { Backend } from "../../hw/compile/engine.js";
 import type { Engine } from "../../hw/cpu.js";
 import type { Machine } from "../../hw/machine.js";
 import {
@@ -60,9 +61,16 @@ function fingerprint(m: Machine): number {
  * how many instructions compiled code ran (the tests check that some did: otherwise they would
  * compare the interpreter with itself, and a budget shorter than every block runs none).
  */
-function lockStep(file: string, budget: number, changes: object = {}, limit = 200_000): number {
+function lockStep(
+  backend: Backend,
+  file: string,
+  budget: number,
+  changes: object = {},
+  limit = 200_000,
+): number {
   const a = boot(file, "interpret", changes);
   const b = boot(file, "compile", changes);
+  b.machine.cpu.compileTo = backend;
   for (let done = 0; done < limit; done += budget) {
     const more = a.kernel.step(budget);
     expect(b.kernel.step(budget)).toBe(more);
@@ -72,13 +80,18 @@ function lockStep(file: string, budget: number, changes: object = {}, limit = 20
       );
     if (!more) break;
   }
-  return b.machine.cpu.compiledCode?.instructions ?? 0;
+  const code = b.machine.cpu.compiledCode;
+  if (code !== null) expect(code.backend).toBe(backend);
+  return code?.instructions ?? 0;
 }
 
 /** Sums what `runs` return and expects compiled code to have run. */
 function expectCompiled(...runs: number[]): void {
   expect(runs.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
 }
+
+/** What the engine compiles to: WebAssembly where the host allows it, else JavaScript. */
+const BACKENDS: Backend[] = ["wasm", "js"];
 
 const PROGRAMS = [
   "programs/fib.s",
@@ -88,30 +101,35 @@ const PROGRAMS = [
   "programs/c/bin/walker.elf",
 ];
 
-describe("the compiling engine in lock step with the interpreter", () => {
-  for (const file of PROGRAMS) {
-    it(`${file}, budgets of 2, 5 and 13 instructions`, () => {
-      expectCompiled(...[2, 5, 13].map((budget) => lockStep(file, budget, {}, 8_000)));
+describe.each(BACKENDS)(
+  "the compiling engine (%s) in lock step with the interpreter",
+  (backend) => {
+    for (const file of PROGRAMS) {
+      it(`${file}, budgets of 2, 5 and 13 instructions`, () => {
+        expectCompiled(...[2, 5, 13].map((budget) => lockStep(backend, file, budget, {}, 8_000)));
+      });
+      it(`${file}, a quantum at a time, with an 8-entry TLB`, () => {
+        expectCompiled(lockStep(backend, file, 997, { tlb: 8 }));
+      });
+    }
+    it("under software refill, a 4-entry 2-way FIFO TLB and A/D traps", () => {
+      const changes = { tlb: 4, tlbWays: 2, tlbPolicy: "fifo", tlbRefill: "software", ad: "trap" };
+      expectCompiled(
+        ...[3, 50].map((budget) =>
+          lockStep(backend, "programs/bench/qsort.s", budget, changes, 30_000),
+        ),
+        lockStep(backend, "programs/bench/qsort.s", 1000, changes),
+      );
     });
-    it(`${file}, a quantum at a time, with an 8-entry TLB`, () => {
-      expectCompiled(lockStep(file, 997, { tlb: 8 }));
+    it("under memory pressure with swap", () => {
+      const changes = { ram: 256 * 1024, swap: 4 * 1024 * 1024 };
+      expectCompiled(
+        lockStep(backend, "programs/swap/bigtouch.s", 7, changes, 30_000),
+        lockStep(backend, "programs/swap/bigtouch.s", 1000, changes, 1e6),
+      );
     });
-  }
-  it("under software refill, a 4-entry 2-way FIFO TLB and A/D traps", () => {
-    const changes = { tlb: 4, tlbWays: 2, tlbPolicy: "fifo", tlbRefill: "software", ad: "trap" };
-    expectCompiled(
-      ...[3, 50].map((budget) => lockStep("programs/bench/qsort.s", budget, changes, 30_000)),
-      lockStep("programs/bench/qsort.s", 1000, changes),
-    );
-  });
-  it("under memory pressure with swap", () => {
-    const changes = { ram: 256 * 1024, swap: 4 * 1024 * 1024 };
-    expectCompiled(
-      lockStep("programs/swap/bigtouch.s", 7, changes, 30_000),
-      lockStep("programs/swap/bigtouch.s", 1000, changes, 1e6),
-    );
-  });
-});
+  },
+);
 
 describe("a run longer than 2^31 instructions", () => {
   it("counts exactly when one quantum is longer (a compiled call's counts are int32)", () => {

@@ -136,7 +136,7 @@ export const runCommand: SubcommandFactory = (io, result) =>
     .addOption(
       new Option(
         "--engine <engine>",
-        "run guest code by: compile (to JavaScript, the fast way) | interpret (one instruction at a time); both give the same results, and traced runs interpret",
+        "run guest code by: compile (to WebAssembly, the fast way) | interpret (one instruction at a time); both give the same results, and traced runs interpret",
       )
         .default("compile")
         .argParser(parseChoice(ENGINES)),

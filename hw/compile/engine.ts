@@ -1,5 +1,6 @@
-// The compiling engine: guest code runs as JavaScript functions compiled from it (codegen.ts), one
-// per chunk of a physical page, with the interpreter (cpu.ts) doing everything the compiled code
+// The compiling engine: guest code runs as functions compiled from it, one per chunk of a physical
+// page (WebAssembly, wasm.ts, a whole page per function; or JavaScript, codegen.ts, 64 words, where
+// the host has no WebAssembly), with the interpreter (cpu.ts) doing everything the compiled code
 // leaves to it. The contract is exactness: for any program, the same registers, memory, counters,
 // TLB contents and LRU stamps, traps and schedule as the interpreter alone.
 //
@@ -35,7 +36,7 @@ const MAX_CHUNKS = 8192;
  * Instructions the interpreter runs from a chunk before its blocks are considered for compiling
  * (the default of Cpu.compileAfter: short programs and code run once are not worth compiling).
  */
-export const HOT_CHUNK = 1 << 20;
+export const HOT_CHUNK = 1 << 17;
 /** The interpreter's piece of a run from a chunk still cold. */
 const COLD_PIECE = 4096;
 /** A block joins its chunk's function when the interpreter has run it this many times. */

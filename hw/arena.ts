@@ -53,12 +53,13 @@ export class Arena {
   readonly ram: number;
   readonly codeWordsBytes: number;
 
-  constructor(ramSize: number) {
+  /** `webAssembly`: false for a plain buffer even where the host has WebAssembly (tests). */
+  constructor(ramSize: number, webAssembly = true) {
     this.codeWordsBytes = Math.ceil(ramSize / 128) * 4;
     this.ram = roundUp(Layout.CODE_WORDS + this.codeWordsBytes, PAGE);
     const total = roundUp(this.ram + ramSize, WASM_PAGE);
     let memory: { buffer: ArrayBuffer } | null = null;
-    if (wasmApi !== undefined) {
+    if (wasmApi !== undefined && webAssembly) {
       try {
         const pages = total / WASM_PAGE;
         memory = new wasmApi.Memory({ initial: pages, maximum: pages });

@@ -8,7 +8,7 @@
 import * as alu from "./alu.js";
 import { Layout } from "./arena.js";
 import { atomic, NO_RESERVATION } from "./atomic.js";
-import { type Backend, CodeCache, canCompile, HOT_CHUNK, runCompiled } from "./compile/engine.js";
+import { type Backend, backendFor, CodeCache, HOT_CHUNK, runCompiled } from "./compile/engine.js";
 import * as isa from "./isa.js";
 import * as clock from "./mmu/fast.js";
 import type { Mmu } from "./mmu.js";
@@ -50,8 +50,8 @@ export class Cpu {
   /** Compiling engine: instructions a chunk of code runs interpreted before it is compiled. */
   compileAfter = HOT_CHUNK;
   /**
-   * Compiling engine: what it compiles to; undefined for WebAssembly where the host allows it
-   * (tests choose JavaScript to check that too).
+   * Compiling engine: what it compiles to, if the host allows it; undefined for WebAssembly where
+   * it can (tests choose JavaScript to check that too).
    */
   compileTo: Backend | undefined = undefined;
   /**
@@ -109,15 +109,20 @@ export class Cpu {
    * completed (returns null), with the engine chosen (single steps and traced runs interpret).
    */
   run(budget: number): Trap | null {
-    let trap: Trap | null;
-    if (this.engine === "interpret" || budget < 2 || this.mmu.tracing || !canCompile())
-      trap = this.interpret(budget);
-    else {
-      this.code ??= new CodeCache(this, this.compileTo);
-      trap = runCompiled(this, this.code, budget);
-    }
+    const code =
+      this.engine === "interpret" || budget < 2 || this.mmu.tracing ? null : this.compiled();
+    const trap = code === null ? this.interpret(budget) : runCompiled(this, code, budget);
     if (trap !== null) this.memoryChanged(); // the kernel runs next
     return trap;
+  }
+
+  /** The compiled code, made on first use; null where the host lets us make no code at all. */
+  private compiled(): CodeCache | null {
+    if (this.code === null) {
+      const backend = backendFor(this, this.compileTo);
+      if (backend !== null) this.code = new CodeCache(this, backend);
+    }
+    return this.code;
   }
 
   /** run() by the interpreter alone: one instruction at a time. */

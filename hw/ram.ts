@@ -28,14 +28,17 @@ export class Ram {
   reads = 0;
   writes = 0;
 
-  /** `size` must pass checkRamSize; the memory starts zeroed. */
-  constructor(size: number) {
+  /**
+   * `size` must pass checkRamSize; the memory starts zeroed. `webAssembly`: false to keep it out
+   * of a WebAssembly.Memory even where the host has one (see arena.ts; tests).
+   */
+  constructor(size: number, webAssembly = true) {
     const problem = checkRamSize(size);
     if (problem) throw new RangeError(problem);
     if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
       throw new Error("vmlab needs a little-endian host");
     }
-    this.arena = new Arena(size);
+    this.arena = new Arena(size, webAssembly);
     const { buffer, ram } = this.arena;
     this.size = size;
     this.u8 = new Uint8Array(buffer, ram, size);

@@ -114,8 +114,8 @@ export class CodeCache {
   private readonly cpu: Cpu;
   private readonly make: (chunk: Chunk) => ChunkFunction;
 
-  /** `backend`: what to compile to (WebAssembly wherever the machine's arena allows it). */
-  constructor(cpu: Cpu, backend: Backend = canCompileWasm(cpu) ? "wasm" : "js") {
+  /** `backend`: what to compile to, one the host allows (backendFor). */
+  constructor(cpu: Cpu, backend: Backend) {
     this.cpu = cpu;
     this.backend = backend;
     this.chunkWords = CHUNK_WORDS[backend];
@@ -383,13 +383,21 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
   return null;
 }
 
+/**
+ * What `cpu` can compile guest code to: `wanted` if the host allows it, else the other kind
+ * (WebAssembly first when nothing is wanted); null if the host allows neither (a page's
+ * Content-Security-Policy may forbid both), and then the CPU interprets, with the same results.
+ */
+export function backendFor(cpu: Cpu, wanted?: Backend): Backend | null {
+  if (wanted === "js" && canCompileJs()) return "js";
+  if (canCompileWasm(cpu)) return "wasm";
+  return canCompileJs() ? "js" : null;
+}
+
 let compiles: boolean | undefined;
 
-/**
- * Whether this host lets us make functions from source (a page whose Content-Security-Policy
- * forbids eval does not); if not, the CPU interprets, with the same results.
- */
-export function canCompile(): boolean {
+/** Whether this host lets us make functions from source (a page's CSP may forbid eval). */
+function canCompileJs(): boolean {
   if (compiles === undefined) {
     try {
       compiles = new Function("return 1")() === 1;
@@ -404,7 +412,7 @@ export function canCompile(): boolean {
  * Whether `cpu` can run guest code compiled to WebAssembly: its arena is a WebAssembly.Memory and
  * the host compiles modules (a Content-Security-Policy may forbid it).
  */
-export function canCompileWasm(cpu: Cpu): boolean {
+function canCompileWasm(cpu: Cpu): boolean {
   if (cpu.ram.arena.memory === null || wasmApi === undefined) return false;
   if (wasmCompiles === undefined) {
     try {

@@ -9,9 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readRegularFile } from "../../host/files.js";
-import type { Backend } from "../../hw/compile/engine.js";
-import type { Engine } from "../../hw/cpu.js";
-import type { Machine } from "../../hw/machine.js";
+import { type Backend, backendFor } from "../../hw/compile/engine.js";
+import { Cpu, type Engine } from "../../hw/cpu.js";
+import { defaultMachineConfig, type Machine } from "../../hw/machine.js";
+import { Mmu } from "../../hw/mmu.js";
+import { Prng } from "../../hw/prng.js";
+import { Ram } from "../../hw/ram.js";
 import {
   bootWorld,
   DEFAULT_MACHINE_OPTIONS,
@@ -130,6 +133,31 @@ describe.each(BACKENDS)(
     });
   },
 );
+
+describe("where the machine's memory is not WebAssembly's", () => {
+  /** A bare-mode CPU over 1 MiB of RAM holding `addi t0, t0, 1; j .-4` at 0. */
+  function looping(webAssembly: boolean): Cpu {
+    const ram = new Ram(1 << 20, webAssembly);
+    ram.i32.set([0x00128293, 0xffdff06f]);
+    const cpu = new Cpu(new Mmu(ram, defaultMachineConfig.mmu, new Prng(1)));
+    cpu.engine = "compile";
+    cpu.compileAfter = 0;
+    return cpu;
+  }
+
+  it("compiles to JavaScript instead, even when asked for WebAssembly", () => {
+    expect(backendFor(looping(true))).toBe("wasm");
+    expect(backendFor(looping(true), "js")).toBe("js");
+    const cpu = looping(false);
+    expect(cpu.ram.arena.memory).toBeNull();
+    expect(backendFor(cpu)).toBe("js");
+    cpu.compileTo = "wasm";
+    expect(cpu.run(10_000)).toBeNull();
+    expect(cpu.compiledCode?.backend).toBe("js");
+    expect(cpu.compiledCode?.instructions).toBeGreaterThan(0);
+    expect(cpu.x[5]).toBe(5_000);
+  });
+});
 
 describe("a run longer than 2^31 instructions", () => {
   it("counts exactly when one quantum is longer (a compiled call's counts are int32)", () => {

@@ -1,5 +1,6 @@
 // Just enough of the WebAssembly binary format to write one module of one function: the
-// instructions compile/wasm.ts uses, the encodings of their operands, and the module around it.
+// instructions compile/wasm.ts uses, the encodings of their operands, a function body's writer,
+// and the module around it.
 // (The format: https://webassembly.github.io/spec/core/binary/ .)
 
 /** Value and block types. */
@@ -19,6 +20,7 @@ export const Op = {
   br_if: 0x0d,
   br_table: 0x0e,
   call: 0x10,
+  drop: 0x1a,
   local_get: 0x20,
   local_set: 0x21,
   local_tee: 0x22,
@@ -126,6 +128,83 @@ export class Bytes {
 
   view(): Uint8Array {
     return this.data.subarray(0, this.length);
+  }
+}
+
+/** Alignment hints (log2 bytes) of memory accesses, by size. */
+const ALIGN: Record<number, number> = { 1: 0, 2: 1, 4: 2, 8: 3 };
+
+/**
+ * A function body being written, one instruction at a time (each method writes one and returns
+ * the writer, so that a line of calls reads as the instructions in order), keeping count of the
+ * structured constructs open so that a branch can name its target by level.
+ */
+export class Code {
+  readonly bytes = new Bytes();
+  /** Blocks, loops and ifs open. */
+  level = 0;
+
+  get(local: number): this {
+    this.bytes.byte(Op.local_get).u32(local);
+    return this;
+  }
+
+  set(local: number): this {
+    this.bytes.byte(Op.local_set).u32(local);
+    return this;
+  }
+
+  i32(value: number): this {
+    this.bytes.byte(Op.i32_const).s32(value);
+    return this;
+  }
+
+  f64(value: number): this {
+    this.bytes.byte(Op.f64_const).f64(value);
+    return this;
+  }
+
+  /** Instructions without operands. */
+  op(...codes: number[]): this {
+    for (const code of codes) this.bytes.byte(code);
+    return this;
+  }
+
+  /** A load or store of `size` bytes at the address on the stack plus `offset`. */
+  mem(code: number, size: number, offset: number): this {
+    this.bytes.byte(code).u32(ALIGN[size]!).u32(offset);
+    return this;
+  }
+
+  call(func: number): this {
+    this.bytes.byte(Op.call).u32(func);
+    return this;
+  }
+
+  /** Opens a block, loop or if (`type`: VOID or a result type); returns its level. */
+  open(code: number, type = VOID): number {
+    this.bytes.byte(code).byte(type);
+    return ++this.level;
+  }
+
+  end(): this {
+    this.bytes.byte(Op.end);
+    this.level--;
+    return this;
+  }
+
+  /** Branches (br or br_if) to the construct opened at `level`. */
+  br(level: number, code: number = Op.br): this {
+    this.bytes.byte(code).u32(this.level - level);
+    return this;
+  }
+
+  /** Branches on the i32 on the stack to the construct at levels[it], or `otherwise` if none. */
+  brTable(levels: number[], otherwise: number): this {
+    this.bytes.byte(Op.br_table).u32(levels.length);
+    for (const level of levels) this.bytes.u32(this.level - level);
+    this.bytes.u32(this.level - otherwise);
+    return this;
   }
 }
 

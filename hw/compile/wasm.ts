@@ -22,7 +22,7 @@ import * as isa from "../isa.js";
 import { Access } from "../trap.js";
 import { EXIT_BUDGET, EXIT_FAULT, EXIT_INTERP, EXIT_JUMP } from "./codegen.js";
 import { type ChunkPlan, Kinds, kindOf, targetWord } from "./plan.js";
-import { Bytes, F64, I32, moduleOf, Op, VOID } from "./wasm-binary.js";
+import { Bytes, Code, F64, I32, moduleOf, Op } from "./wasm-binary.js";
 
 const { Funct7, Opcode } = isa;
 const { Plain, Branch, Jal, Jalr, Special } = Kinds;
@@ -50,8 +50,6 @@ const LOCALS: [number, number][] = [
 const SIGNATURE = { params: [I32, I32, F64, I32], result: I32 };
 const INT_MIN = -0x8000_0000;
 
-/** Alignment hints (log2 bytes) of the accesses, by size. */
-const ALIGN: Record<number, number> = { 1: 0, 2: 1, 4: 2 };
 /** Load opcodes by funct3 (lb lh lw lbu lhu), and their sizes. */
 const LOADS: Record<number, [number, number]> = {
   0: [Op.i32_load8_s, 1],
@@ -85,12 +83,10 @@ const OP_IMM: Record<number, number> = {
 const OP: Record<number, number> = { ...OP_IMM, 5: Op.i32_shr_u };
 
 /** The function being written, and the block being written in it. */
-class Emit {
-  readonly c = new Bytes();
+class Emit extends Code {
   readonly used = new Set<number>();
   readonly written = new Set<number>();
-  /** Open blocks, loops and ifs; and the levels of the function's outer block and loop. */
-  level = 0;
+  /** The levels of the function's outer block (exits) and loop (jumps inside the chunk). */
   exitLevel = 0;
   runLevel = 0;
   /**
@@ -110,57 +106,9 @@ class Emit {
   readonly ram: number;
 
   constructor(chunkWords: number, ram: number) {
+    super();
     this.chunkBytes = chunkWords * 4;
     this.ram = ram;
-  }
-
-  get(local: number): this {
-    this.c.byte(Op.local_get).u32(local);
-    return this;
-  }
-
-  set(local: number): this {
-    this.c.byte(Op.local_set).u32(local);
-    return this;
-  }
-
-  i32(value: number): this {
-    this.c.byte(Op.i32_const).s32(value);
-    return this;
-  }
-
-  f64(value: number): this {
-    this.c.byte(Op.f64_const).f64(value);
-    return this;
-  }
-
-  op(...codes: number[]): this {
-    for (const code of codes) this.c.byte(code);
-    return this;
-  }
-
-  /** A load or store of `size` bytes at the address on the stack plus `offset`. */
-  mem(code: number, size: number, offset: number): this {
-    this.c.byte(code).u32(ALIGN[size]!).u32(offset);
-    return this;
-  }
-
-  /** Opens a block, loop or if (`type`: VOID or a result type); returns its level. */
-  open(code: number, type = VOID): number {
-    this.c.byte(code).byte(type);
-    return ++this.level;
-  }
-
-  end(): this {
-    this.c.byte(Op.end);
-    this.level--;
-    return this;
-  }
-
-  /** Branches (br or br_if) to the construct opened at `level`. */
-  br(level: number, code: number = Op.br): this {
-    this.c.byte(code).u32(this.level - level);
-    return this;
   }
 
   /** Pushes guest register r (x0 reads as 0). */
@@ -172,10 +120,7 @@ class Emit {
 
   /** Writes guest register rd with the value on the stack (x0: drops it). */
   assign(rd: number): this {
-    if (rd === 0) {
-      this.c.byte(0x1a); // drop
-      return this;
-    }
+    if (rd === 0) return this.op(Op.drop);
     this.used.add(rd);
     this.written.add(rd);
     return this.set(REG + rd);
@@ -305,9 +250,7 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
   e.get(T)
     .f64(2 * e.i)
     .op(Op.f64_add)
-    .c.byte(Op.f64_store)
-    .u32(3)
-    .u32(Layout.STAMPS);
+    .mem(Op.f64_store, 8, Layout.STAMPS);
   // The slow path: the MMU's own translation, as the interpreter's. If it evicted the fetch
   // page's entry, or the store hit compiled code, the run ends after this instruction.
   e.op(Op.else);
@@ -316,7 +259,7 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
     .get(T)
     .f64(2 * e.i)
     .op(Op.f64_add);
-  e.i32(size).c.byte(Op.call).u32(0);
+  e.i32(size).call(0);
   e.set(PA);
   e.get(PA).i32(0).op(Op.i32_lt_s);
   e.open(Op.if);
@@ -476,18 +419,12 @@ export function wasmChunk(
   const e = new Emit(chunkWords, ram);
   const blocks: number[] = [];
   for (let w = 0; w < chunkWords; w++) if (plan.labels[w] && include[w]) blocks.push(w);
-  const m = blocks.length;
-  const index = new Map(blocks.map((w, j) => [w, j]));
   e.exitLevel = e.open(Op.block);
   e.runLevel = e.open(Op.loop);
-  for (let j = m - 1; j >= 0; j--) e.blockLevel.set(blocks[j]!, e.open(Op.block));
-  e.open(Op.block); // the default: a word that starts no compiled block
-  e.get(W).c.byte(Op.br_table).u32(chunkWords);
-  for (let w = 0; w < chunkWords; w++) {
-    const j = index.get(w);
-    e.c.u32(j === undefined ? 0 : 1 + j);
-  }
-  e.c.u32(0);
+  for (let j = blocks.length - 1; j >= 0; j--) e.blockLevel.set(blocks[j]!, e.open(Op.block));
+  const other = e.open(Op.block); // the default: a word that starts no compiled block
+  const targets = Array.from(words, (_, w) => e.blockLevel.get(w) ?? other);
+  e.get(W).brTable(targets, other);
   e.end();
   e.get(BASE).get(W).i32(2).op(Op.i32_shl, Op.i32_add).set(PC);
   e.i32(EXIT_JUMP).set(CODE).br(e.exitLevel);
@@ -503,15 +440,15 @@ export function wasmChunk(
   // The body above is the function's middle: load the registers it uses first, then save those
   // it writes and the results.
   const body = new Bytes();
-  const head = new Emit(chunkWords, ram);
+  const head = new Code();
   for (const r of [...e.used].sort((a, b) => a - b)) {
     head
       .i32(0)
       .mem(Op.i32_load, 4, Layout.X + 4 * r)
       .set(REG + r);
   }
-  body.bytes(head.c.view()).bytes(e.c.view());
-  const tail = new Emit(chunkWords, ram);
+  body.bytes(head.bytes.view()).bytes(e.bytes.view());
+  const tail = new Code();
   for (const r of [...e.written].sort((a, b) => a - b)) {
     tail
       .i32(0)
@@ -525,6 +462,6 @@ export function wasmChunk(
       .mem(Op.i32_store, 4, Layout.OUT + 4 * k);
   });
   tail.get(CODE);
-  body.bytes(tail.c.view());
+  body.bytes(tail.bytes.view());
   return moduleOf(SIGNATURE, ["tr"], LOCALS, body);
 }

@@ -8,7 +8,8 @@
 import * as alu from "./alu.js";
 import { Layout } from "./arena.js";
 import { atomic, NO_RESERVATION } from "./atomic.js";
-import { type Backend, backendFor, CodeCache, HOT_CHUNK, runCompiled } from "./compile/engine.js";
+import { type Backend, backendFor } from "./compile/backend.js";
+import { CodeCache, HOT_CHUNK, runCompiled } from "./compile/engine.js";
 import * as isa from "./isa.js";
 import * as clock from "./mmu/fast.js";
 import type { Mmu } from "./mmu.js";

@@ -20,15 +20,14 @@
 //   after every trap the epoch moves on, and a chunk from an older epoch is compared word by word
 //   with memory before it runs again.
 
-import * as alu from "../alu.js";
-import { Layout, wasmApi } from "../arena.js";
+import { Layout } from "../arena.js";
 import { NO_RESERVATION } from "../atomic.js";
 import type { Cpu } from "../cpu.js";
 import { NO_TLB_SLOT } from "../mmu/fast.js";
 import { Access, type Trap } from "../trap.js";
-import { EXIT_BUDGET, EXIT_FAULT, EXIT_INTERP, generateChunk } from "./codegen.js";
+import { type Backend, type ChunkFunction, functionMaker, type MakeFunction } from "./backend.js";
+import { EXIT_BUDGET, EXIT_FAULT, EXIT_INTERP } from "./codegen.js";
 import { CHUNK_WORDS, type ChunkPlan, planChunk } from "./plan.js";
-import { wasmChunk } from "./wasm.js";
 
 /** After this many chunks the cache is emptied rather than grown (a chunk holds one function). */
 const MAX_CHUNKS = 8192;
@@ -55,11 +54,6 @@ const RECENT_MASK = 255;
 const HOT_ENTRY = 8;
 /** The most instructions one call of a chunk's function may run (its counts are int32). */
 const MAX_CALL = 0x7fffffff;
-
-type ChunkFunction = (w: number, base: number, K: number, left: number) => number;
-
-/** What the engine compiles guest code to: WebAssembly (wasm.ts) or JavaScript (codegen.ts). */
-export type Backend = "wasm" | "js";
 
 /**
  * One chunk of a physical page: its words, its blocks, and the function compiled from those blocks
@@ -112,7 +106,7 @@ export class CodeCache {
   /** The chunks used last, by the low bits of their number (saves a Map lookup per call). */
   private readonly recent: (Chunk | undefined)[] = new Array(RECENT_MASK + 1).fill(undefined);
   private readonly cpu: Cpu;
-  private readonly make: (chunk: Chunk) => ChunkFunction;
+  private readonly make: MakeFunction;
 
   /** `backend`: what to compile to, one the host allows (backendFor). */
   constructor(cpu: Cpu, backend: Backend) {
@@ -121,7 +115,7 @@ export class CodeCache {
     this.chunkWords = CHUNK_WORDS[backend];
     this.chunkBytes = 4 * this.chunkWords;
     this.codeWords = cpu.codeWords;
-    const { u8, i8, u16, i16, i32, arena } = cpu.ram;
+    const arena = cpu.ram.arena;
     const mmu = cpu.mmu;
     const fast = mmu.fast;
     const codeWords = this.codeWords;
@@ -141,38 +135,7 @@ export class CodeCache {
       }
       return pa;
     };
-    const env = {
-      x: cpu.x,
-      u8,
-      i8,
-      u16,
-      i16,
-      i32,
-      fR: fast.load,
-      fW: fast.store,
-      stamps: fast.lruStamps,
-      cw: this.codeWords,
-      out: this.out,
-      opReg: alu.opReg,
-      tr,
-      ev,
-    };
-    const names = Object.keys(env);
-    const values = Object.values(env);
-    if (backend === "wasm") {
-      const imports = { e: { m: arena.memory, tr } };
-      this.make = (chunk) => {
-        const module = new wasmApi!.Module(
-          wasmChunk(chunk.words, chunk.plan, chunk.inFn, arena.ram),
-        );
-        return new wasmApi!.Instance(module, imports).exports.f as ChunkFunction;
-      };
-    } else {
-      this.make = (chunk) => {
-        const source = generateChunk(chunk.words, chunk.plan, chunk.inFn);
-        return new Function(...names, source)(...values) as ChunkFunction;
-      };
-    }
+    this.make = functionMaker(cpu, backend, tr, ev, this.out);
   }
 
   /** A store to physical address `pa` is about to change a compiled word: forgets its chunk. */
@@ -273,7 +236,7 @@ export class CodeCache {
     }
     chunk.inFn.set(chunk.include);
     markCompiled(this.codeWords, chunk);
-    chunk.fn = this.make(chunk);
+    chunk.fn = this.make(chunk.words, chunk.plan, chunk.inFn);
   }
 
   /** Forgets what `chunk` learnt and reads its words again (they changed behind its back). */
@@ -382,51 +345,6 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
   }
   return null;
 }
-
-/**
- * What `cpu` can compile guest code to: `wanted` if the host allows it, else the other kind
- * (WebAssembly first when nothing is wanted); null if the host allows neither (a page's
- * Content-Security-Policy may forbid both), and then the CPU interprets, with the same results.
- */
-export function backendFor(cpu: Cpu, wanted?: Backend): Backend | null {
-  if (wanted === "js" && canCompileJs()) return "js";
-  if (canCompileWasm(cpu)) return "wasm";
-  return canCompileJs() ? "js" : null;
-}
-
-let compiles: boolean | undefined;
-
-/** Whether this host lets us make functions from source (a page's CSP may forbid eval). */
-function canCompileJs(): boolean {
-  if (compiles === undefined) {
-    try {
-      compiles = new Function("return 1")() === 1;
-    } catch {
-      compiles = false;
-    }
-  }
-  return compiles;
-}
-
-/**
- * Whether `cpu` can run guest code compiled to WebAssembly: its arena is a WebAssembly.Memory and
- * the host compiles modules (a Content-Security-Policy may forbid it).
- */
-function canCompileWasm(cpu: Cpu): boolean {
-  if (cpu.ram.arena.memory === null || wasmApi === undefined) return false;
-  if (wasmCompiles === undefined) {
-    try {
-      const words = new Int32Array(CHUNK_WORDS.wasm);
-      new wasmApi.Module(wasmChunk(words, planChunk(words), new Uint8Array(words.length), 0));
-      wasmCompiles = true;
-    } catch {
-      wasmCompiles = false;
-    }
-  }
-  return wasmCompiles;
-}
-
-let wasmCompiles: boolean | undefined;
 
 /**
  * After JUDGE_CALLS calls of `chunk`'s function: if they ran too few instructions each to pay

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readRegularFile } from "../../host/files.js";
-import { type Backend, backendFor } from "../../hw/compile/engine.js";
+import { type Backend, backendFor } from "../../hw/compile/backend.js";
 import { Cpu, type Engine } from "../../hw/cpu.js";
 import { defaultMachineConfig, type Machine } from "../../hw/machine.js";
 import { Mmu } from "../../hw/mmu.js";

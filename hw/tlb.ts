@@ -99,8 +99,10 @@ export class Tlb {
   /** Called with an entry index just before it is overwritten or invalidated. */
   onInvalidate: (index: number) => void = () => {};
 
-  /** `config` must pass checkTlbConfig. */
-  /** `stamps`: where the LRU stamps live (TLB_MAX_ENTRIES + 2 of them; the machine's arena). */
+  /**
+   * `config` must pass checkTlbConfig; `stamps`: where the LRU stamps live (TLB_MAX_ENTRIES + 2
+   * of them; the machine's arena).
+   */
   constructor(
     config: TlbConfig,
     rng: Prng,

@@ -8,13 +8,14 @@
 //   results go to the arena's OUT words; the slow path's "end the run" flag is its EVENT word.
 // - The slow path is the MMU's translate, imported as `tr` (the same function codegen.ts calls).
 // - Control. WebAssembly has no goto, so the blocks are nested WebAssembly blocks inside one loop:
-//   a br_table on the word index jumps to the end of the right block, where its code starts, and
-//   a jump inside the chunk sets the word index and branches back to the loop. Exits add their
-//   counts inline: WebAssembly does not speculate, so there is no cold path to deoptimise.
+//   a br_table on the word index jumps to the end of the right block, where its code starts. A
+//   branch forward to a compiled block goes straight there (its WebAssembly block is still open);
+//   any other jump inside the chunk sets the word index and goes back round the loop. Exits add
+//   their counts inline: WebAssembly does not speculate, so there is no cold path to deoptimise.
 //
-// Why bother: V8 compiles WebAssembly ahead of time with no speculation (a fast baseline compiler,
-// then an optimising one in the background), so large chunks cost little to compile and never
-// deoptimise on a path that had not run before, and calls between chunks are cheap.
+// Why bother: V8 compiles WebAssembly ahead of time with no speculation, so a whole page of code
+// costs a few milliseconds to compile (the vmlab command keeps to V8's baseline compiler, see
+// docs/engine.md) and never deoptimises on a path that had not run before.
 
 import { branchOffset, jumpOffset } from "../alu.js";
 import { Layout } from "../arena.js";

@@ -29,8 +29,12 @@ import { type Backend, type ChunkFunction, functionMaker, type MakeFunction } fr
 import { EXIT_BUDGET, EXIT_FAULT, EXIT_INTERP } from "./codegen.js";
 import { CHUNK_WORDS, type ChunkPlan, planChunk } from "./plan.js";
 
-/** After this many chunks the cache is emptied rather than grown (a chunk holds one function). */
-const MAX_CHUNKS = 8192;
+/**
+ * Guest code the cache holds chunks of (2 MiB: 512 pages compiled to WebAssembly, 8,192 chunks
+ * compiled to JavaScript); past it, the cache is emptied rather than grown (each chunk holds a
+ * function, and a guest may run code from as many pages as it likes).
+ */
+const MAX_CODE_BYTES = 2 << 20;
 /**
  * Instructions the interpreter runs from a chunk before its blocks are considered for compiling
  * (the default of Cpu.compileAfter: short programs and code run once are not worth compiling).
@@ -138,6 +142,11 @@ export class CodeCache {
     this.make = functionMaker(cpu, backend, tr, ev, this.out);
   }
 
+  /** The chunks held now. */
+  get size(): number {
+    return this.chunks.size;
+  }
+
   /** A store to physical address `pa` is about to change a compiled word: forgets its chunk. */
   storeToCode(pa: number): void {
     const bytes = this.chunkBytes;
@@ -172,7 +181,7 @@ export class CodeCache {
         return chunk;
       }
     }
-    if (this.chunks.size >= MAX_CHUNKS) this.clear();
+    if (this.chunks.size * bytes >= MAX_CODE_BYTES) this.clear();
     const size = this.chunkWords;
     const first = (key * bytes) >>> 2;
     const words = this.cpu.ram.i32.slice(first, first + size);

@@ -134,6 +134,34 @@ describe.each(BACKENDS)(
   },
 );
 
+describe("code spread over more pages than the cache holds", () => {
+  it("empties the cache and stays exact", () => {
+    // 600 pages, each a loop of 400 turns (enough to compile it) and a jump to the next page; the
+    // whole walk three times. The cache holds 512 pages: it is emptied on every walk.
+    const pages = Array.from(
+      { length: 600 },
+      (_, i) =>
+        `        .balign 4096\np${i}:     li t1, 400\n1:      addi t0, t0, 1\n` +
+        `        addi t1, t1, -1\n        bnez t1, 1b\n        j p${i + 1}\n`,
+    );
+    const program =
+      "        .globl _start\n_start: li t2, 3\n        li t0, 0\n" +
+      pages.join("") +
+      "        .balign 4096\np600:   addi t2, t2, -1\n        beqz t2, done\n        tail p0\n" +
+      "done:   mv a0, t0\n        andi a0, a0, 127\n        li a7, 93\n        ecall\n";
+    const file = join(mkdtempSync(join(tmpdir(), "vmlab-pages-")), "pages.s");
+    writeFileSync(file, program);
+    for (const backend of BACKENDS) {
+      const compiled = lockStep(backend, file, 997, { ram: 16 * 1024 * 1024 }, 1e6);
+      expect(compiled).toBeGreaterThan(0);
+    }
+    const { machine, kernel } = boot(file, "compile", {});
+    kernel.run();
+    expect(machine.cpu.x[5]).toBe(3 * 600 * 400); // t0
+    expect(machine.cpu.compiledCode!.size).toBeLessThanOrEqual(512);
+  });
+});
+
 describe("where the machine's memory is not WebAssembly's", () => {
   /** A bare-mode CPU over 1 MiB of RAM holding `addi t0, t0, 1; j .-4` at 0. */
   function looping(webAssembly: boolean): Cpu {

@@ -62,7 +62,7 @@ const MAX_CALL = 0x7fffffff;
 /**
  * One chunk of a physical page: its words, its blocks, and the function compiled from those blocks
  * that have run often enough (code that has never run stays out: it would only make the function
- * bigger, slower for V8 to optimise, and deoptimise it when first reached).
+ * bigger and slower to compile, and a JavaScript one would be deoptimised when it first ran).
  */
 export interface Chunk {
   /** The function of the blocks in `include`; null until one has warmed up. */

@@ -7,7 +7,7 @@ const { Funct7, Opcode } = isa;
 
 /**
  * Words in a chunk (a power of two dividing the 1024 words of a 4 KiB page), by what the chunk
- * is compiled to: WebAssembly takes whole pages, JavaScript 64 words (engine.ts says why).
+ * is compiled to: WebAssembly takes whole pages, JavaScript 64 words (docs/engine.md says why).
  */
 export const CHUNK_WORDS = { wasm: 1024, js: 64 } as const;
 

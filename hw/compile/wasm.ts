@@ -132,21 +132,30 @@ class Emit extends Code {
     if (by !== 0) this.get(local).i32(by).op(Op.i32_add).set(local);
     return this;
   }
+
+  /** Pushes the virtual address `offset` bytes from the chunk's first word. */
+  address(offset: number): this {
+    return this.get(BASE).i32(offset).op(Op.i32_add);
+  }
 }
 
 /** Ends the run with pc at word `w` of the chunk and exit `code`, having counted what it says. */
 function exitTo(e: Emit, w: number, code: number, i: number, loads: number, stores: number): void {
   e.add(N, i).add(LD, loads).add(ST, stores);
-  e.get(BASE)
-    .i32(4 * w)
-    .op(Op.i32_add)
-    .set(PC);
+  e.address(4 * w).set(PC);
   e.i32(code).set(CODE).br(e.exitLevel);
 }
 
 /** Ends the run before the current instruction (at word `w`) with exit `code`. */
 function exitBefore(e: Emit, w: number, code: number): void {
   exitTo(e, w, code, e.i, e.loads, e.stores);
+}
+
+/** Ends the run as exitBefore does if the i32 on the stack is not zero. */
+function exitBeforeIf(e: Emit, w: number, code: number): void {
+  e.open(Op.if);
+  exitBefore(e, w, code);
+  e.end();
 }
 
 /** Adds the whole block's counts (before its last instruction's jump). */
@@ -230,9 +239,7 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
     e.get(VA)
       .i32(size - 1)
       .op(Op.i32_and);
-    e.open(Op.if);
-    exitBefore(e, w, EXIT_INTERP);
-    e.end();
+    exitBeforeIf(e, w, EXIT_INTERP);
   }
   e.get(VA).i32(12).op(Op.i32_shr_u).i32(2).op(Op.i32_shl);
   e.mem(Op.i32_load, 4, store ? Layout.STORE : Layout.LOAD).set(E);
@@ -243,9 +250,7 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
     // A store into a word compiled code was made from: the interpreter does it (and drops the code).
     e.get(PA).i32(7).op(Op.i32_shr_u).i32(2).op(Op.i32_shl).mem(Op.i32_load, 4, Layout.CODE_WORDS);
     e.get(PA).i32(2).op(Op.i32_shr_u, Op.i32_shr_u).i32(1).op(Op.i32_and);
-    e.open(Op.if);
-    exitBefore(e, w, EXIT_INTERP);
-    e.end();
+    exitBeforeIf(e, w, EXIT_INTERP);
   }
   e.get(E).i32(4095).op(Op.i32_and).i32(3).op(Op.i32_shl);
   e.get(T)
@@ -263,9 +268,7 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
   e.i32(size).call(0);
   e.set(PA);
   e.get(PA).i32(0).op(Op.i32_lt_s);
-  e.open(Op.if);
-  exitBefore(e, w, EXIT_FAULT);
-  e.end();
+  exitBeforeIf(e, w, EXIT_FAULT);
   e.i32(0).mem(Op.i32_load, 4, Layout.EVENT);
   e.open(Op.if);
   e.i32(0).i32(0).mem(Op.i32_store, 4, Layout.EVENT);
@@ -309,11 +312,7 @@ function plain(e: Emit, inst: number, w: number): void {
       if (rd !== 0) e.i32(inst & -4096).assign(rd);
       return;
     case Opcode.Auipc:
-      if (rd !== 0)
-        e.get(BASE)
-          .i32((w * 4 + (inst & -4096)) | 0)
-          .op(Op.i32_add)
-          .assign(rd);
+      if (rd !== 0) e.address((w * 4 + (inst & -4096)) | 0).assign(rd);
       return;
     default:
       return; // fence, fence.i: memory is coherent and in order here
@@ -335,9 +334,7 @@ function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void
   const loop = loops ? e.open(Op.loop) : 0;
   if (length > 0) {
     e.get(LEFT).get(N).op(Op.i32_sub).i32(length).op(Op.i32_lt_s);
-    e.open(Op.if);
-    exitBefore(e, start, EXIT_BUDGET);
-    e.end();
+    exitBeforeIf(e, start, EXIT_BUDGET);
   }
   for (let w = start; w < end; w++, e.i++) {
     const inst = words[w]!;
@@ -360,14 +357,8 @@ function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void
         .op(Op.i32_and)
         .set(VA);
       e.get(VA).i32(3).op(Op.i32_and);
-      e.open(Op.if);
-      exitBefore(e, w, EXIT_INTERP);
-      e.end();
-      if (rd !== 0)
-        e.get(BASE)
-          .i32(w * 4 + 4)
-          .op(Op.i32_add)
-          .assign(rd);
+      exitBeforeIf(e, w, EXIT_INTERP);
+      if (rd !== 0) e.address(w * 4 + 4).assign(rd);
       countBlock(e, length);
       e.get(VA).get(BASE).op(Op.i32_sub).i32(e.chunkBytes).op(Op.i32_lt_u);
       e.open(Op.if);
@@ -380,11 +371,7 @@ function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void
     const off = kind === Branch ? branchOffset(inst) : jumpOffset(inst);
     const away = w + (off >> 2);
     if (kind === Jal) {
-      if (rd !== 0)
-        e.get(BASE)
-          .i32(w * 4 + 4)
-          .op(Op.i32_add)
-          .assign(rd);
+      if (rd !== 0) e.address(w * 4 + 4).assign(rd);
       countBlock(e, length);
       goTo(e, t, away);
       return;

@@ -1,7 +1,7 @@
 // The compiling engine's WebAssembly code generator: the same chunk function as codegen.ts writes
 // in JavaScript, as one WebAssembly function instead. Its blocks, counts, exits and exit codes are
 // codegen.ts's, instruction for instruction (read that file first); what differs is how it is
-// written down.
+// written down, and where the budget is checked (budgetChecks: not in every block).
 //
 // - Memory. The function reads and writes the machine's arena (hw/arena.ts) at fixed offsets:
 //   the guest registers, the fast tables, the LRU stamps, the bit per compiled word and RAM. Its
@@ -10,8 +10,9 @@
 // - Control. WebAssembly has no goto, so the blocks are nested WebAssembly blocks inside one loop:
 //   a br_table on the word index jumps to the end of the right block, where its code starts. A
 //   branch forward to a compiled block goes straight there (its WebAssembly block is still open);
-//   any other jump inside the chunk sets the word index and goes back round the loop. Exits add
-//   their counts inline: WebAssembly does not speculate, so there is no cold path to deoptimise.
+//   a branch back sets the block's number in a small table, any other jump the word index, and
+//   goes back round the loop. Exits add their counts inline: WebAssembly does not speculate, so
+//   there is no cold path to deoptimise.
 //
 // Why bother: V8 compiles WebAssembly ahead of time with no speculation, so a whole page of code
 // costs a few milliseconds to compile (the vmlab command keeps to V8's baseline compiler, see
@@ -91,23 +92,31 @@ class Emit extends Code {
   exitLevel = 0;
   runLevel = 0;
   /**
-   * The level of the WebAssembly block whose end starts each compiled block's code, by word; and
-   * the word the block being written starts at.
+   * By word, for each compiled block: the level of the WebAssembly block whose end a forward
+   * branch goes to (its code starts there), and of the one the dispatch goes to (just before: its
+   * budget check when entered that way). And the word the block being written starts at.
    */
   readonly blockLevel = new Map<number, number>();
+  readonly entryLevel = new Map<number, number>();
   start = 0;
+  /** The budget checks (budgetChecks). */
+  checks: Checks = { bound: new Map(), always: new Set() };
+  /** The number of each block a jump back goes to, for the dispatch's small table. */
+  readonly backId = new Map<number, number>();
   /** Instructions, loads and stores of the block before the current instruction. */
   i = 0;
   loads = 0;
   stores = 0;
   /** Whether the block has set t, the LRU time of its first data access (2 × tick + 1). */
   timed = false;
+  readonly chunkWords: number;
   readonly chunkBytes: number;
   /** Where RAM starts in the arena. */
   readonly ram: number;
 
   constructor(chunkWords: number, ram: number) {
     super();
+    this.chunkWords = chunkWords;
     this.chunkBytes = chunkWords * 4;
     this.ram = ram;
   }
@@ -170,9 +179,23 @@ function countBlock(e: Emit, length: number): void {
  */
 function goTo(e: Emit, t: number, wordOffset: number): void {
   const level = e.blockLevel.get(t);
+  const back = e.backId.get(t);
   if (level !== undefined && t > e.start) e.br(level);
+  else if (back !== undefined)
+    e.i32(e.chunkWords + back)
+      .set(W)
+      .br(e.runLevel);
   else if (t >= 0) e.i32(t).set(W).br(e.runLevel);
   else exitTo(e, wordOffset, EXIT_JUMP, 0, 0, 0);
+}
+
+/** Ends the run before the block at `start` if the budget left is less than `bound`. */
+function checkBudget(e: Emit, start: number, bound: number): void {
+  if (bound === 0) return;
+  e.get(LEFT).get(N).op(Op.i32_sub).i32(bound).op(Op.i32_lt_s);
+  e.open(Op.if);
+  exitTo(e, start, EXIT_BUDGET, 0, 0, 0);
+  e.end();
 }
 
 /** Pushes (with the two operands pushed) the value of OP `f7`/`f3`, encoding already checked. */
@@ -321,21 +344,14 @@ function plain(e: Emit, inst: number, w: number): void {
 
 /** The code of one block, starting at word `start` (codegen.ts block(), in WebAssembly). */
 function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void {
-  const end = start + plan.runTo[start]!;
-  const last = words[end - 1]!;
-  const length = end - start - (kindOf(last) === Special ? 1 : 0);
+  const { end, length, loops } = shape(words, plan, start);
   e.i = 0;
   e.loads = 0;
   e.stores = 0;
   e.timed = false;
   e.start = start;
-  const loops =
-    kindOf(last) === Branch && targetWord(last, Branch, end - 1, words.length) === start;
   const loop = loops ? e.open(Op.loop) : 0;
-  if (length > 0) {
-    e.get(LEFT).get(N).op(Op.i32_sub).i32(length).op(Op.i32_lt_s);
-    exitBeforeIf(e, start, EXIT_BUDGET);
-  }
+  if (e.checks.always.has(start)) checkBudget(e, start, e.checks.bound.get(start)!);
   for (let w = start; w < end; w++, e.i++) {
     const inst = words[w]!;
     const kind = kindOf(inst);
@@ -393,6 +409,72 @@ function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void
 }
 
 /**
+ * The most instructions a budget check covers, beyond the block it is in. Where the budget left
+ * is less than a check's bound, the interpreter runs the rest of it, at about a sixth of the
+ * speed; a quantum (10,000 instructions by default) ends that way every time, so the bound is
+ * kept small.
+ */
+const CHECK_SPAN = 32;
+
+/**
+ * Where the chunk function checks the budget, and for how many instructions. A check at a block
+ * makes sure that the budget left covers every path from it to the next check, so a call never
+ * runs past its budget (where it does not, the run ends before the block and the interpreter runs
+ * what is left: the same place as ever). Blocks entered by the dispatch are checked there; a
+ * forward branch or a fall-through into a block needs no check of its own while the path from the
+ * last check stays within CHECK_SPAN (beyond it, the block is checked on every entry, as are
+ * blocks that loop on themselves).
+ */
+export interface Checks {
+  /** By block: the instructions from its start to the next check, at most (the check's bound). */
+  bound: Map<number, number>;
+  /** The blocks checked on every entry, not only when the dispatch enters them. */
+  always: Set<number>;
+}
+
+/**
+ * A block's shape: where it ends, its length as counted, the word its branch or jal goes to in the
+ * chunk (-1: none), whether it loops on itself, and where it goes on without the dispatch.
+ */
+function shape(
+  words: Int32Array,
+  plan: ChunkPlan,
+  start: number,
+): { end: number; length: number; target: number; loops: boolean; next: number[] } {
+  const end = start + plan.runTo[start]!;
+  const last = words[end - 1]!;
+  const kind = kindOf(last);
+  const length = end - start - (kind === Special ? 1 : 0);
+  const target =
+    kind === Branch || kind === Jal ? targetWord(last, kind, end - 1, words.length) : -1;
+  const loops = kind === Branch && target === start;
+  const next: number[] = [];
+  if (kind === Plain || kind === Branch) next.push(end);
+  if (target > start && !loops) next.push(target);
+  return { end, length, target, loops, next };
+}
+
+/** The budget checks of a chunk whose compiled blocks start at `blocks` (in order). */
+export function budgetChecks(words: Int32Array, plan: ChunkPlan, blocks: number[]): Checks {
+  const bound = new Map<number, number>();
+  const always = new Set<number>();
+  for (let j = blocks.length - 1; j >= 0; j--) {
+    const start = blocks[j]!;
+    const { length, loops, next } = shape(words, plan, start);
+    // Blocks left out of the function, or past the chunk, end the run: they add nothing.
+    const after = next.filter((w) => bound.has(w) && !always.has(w));
+    let most = length + Math.max(0, ...after.map((w) => bound.get(w)!));
+    if (most > length + CHECK_SPAN) {
+      for (const w of after) always.add(w);
+      most = length;
+    }
+    bound.set(start, most);
+    if (loops) always.add(start);
+  }
+  return { bound, always };
+}
+
+/**
  * The WebAssembly module for a chunk of `words` with blocks `plan`, of which those in `include`
  * are compiled, for an arena whose RAM starts at `ram`: it imports the arena's memory as e.m and
  * the slow path as e.tr, and exports the chunk function as f.
@@ -407,16 +489,38 @@ export function wasmChunk(
   const e = new Emit(chunkWords, ram);
   const blocks: number[] = [];
   for (let w = 0; w < chunkWords; w++) if (plan.labels[w] && include[w]) blocks.push(w);
+  e.checks = budgetChecks(words, plan, blocks);
+  // The blocks jumps back go to (loop heads, mostly) get numbers of their own: V8's baseline
+  // compiler turns a br_table into a binary search, and a small table is quicker to search.
+  for (const start of blocks) {
+    const { target, loops } = shape(words, plan, start);
+    if (target >= 0 && target <= start && !loops && include[target] && !e.backId.has(target))
+      e.backId.set(target, e.backId.size);
+  }
+  // The dispatch: W is a word, or (chunkWords + n) the block numbered n above. Each block has two
+  // WebAssembly blocks: the dispatch goes to the end of the inner one, where the budget check is,
+  // and a branch forward to the end of the outer one.
   e.exitLevel = e.open(Op.block);
   e.runLevel = e.open(Op.loop);
-  for (let j = blocks.length - 1; j >= 0; j--) e.blockLevel.set(blocks[j]!, e.open(Op.block));
+  for (let j = blocks.length - 1; j >= 0; j--) {
+    e.blockLevel.set(blocks[j]!, e.open(Op.block));
+    e.entryLevel.set(blocks[j]!, e.open(Op.block));
+  }
   const other = e.open(Op.block); // the default: a word that starts no compiled block
-  const targets = Array.from(words, (_, w) => e.blockLevel.get(w) ?? other);
+  if (e.backId.size > 0) {
+    const words = e.open(Op.block);
+    const back = [...e.backId.keys()].map((t) => e.entryLevel.get(t)!);
+    e.get(W).i32(chunkWords).op(Op.i32_sub).brTable(back, words);
+    e.end();
+  }
+  const targets = Array.from(words, (_, w) => e.entryLevel.get(w) ?? other);
   e.get(W).brTable(targets, other);
   e.end();
   e.get(BASE).get(W).i32(2).op(Op.i32_shl, Op.i32_add).set(PC);
   e.i32(EXIT_JUMP).set(CODE).br(e.exitLevel);
   for (const w of blocks) {
+    e.end();
+    if (!e.checks.always.has(w)) checkBudget(e, w, e.checks.bound.get(w)!);
     e.end();
     block(words, plan, w, e);
     // A block that can fall through to one left out ends the run there.

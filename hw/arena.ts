@@ -8,9 +8,11 @@
 //   0                      x0..x31                            128
 //   OUT                    the compiled code's results        5 × 4
 //   EVENT                  the slow path's "end the run" flag 4
+//   FETCH_SLOT             the fast tables' fetchSlot         4
 //   STAMPS                 the TLB's LRU stamps, by slot      (TLB_MAX_ENTRIES + 2) × 8
 //   FETCH, LOAD, STORE     the fast tables                    3 × 4 MiB
 //   CODE_WORDS             a bit per RAM word                 RAM / 32
+//   pageFunctions          compiled code's function by page   RAM / 1024
 //   ram                    RAM                                its size
 import { TLB_MAX_ENTRIES } from "./tlb.js";
 
@@ -24,6 +26,7 @@ export const Layout = {
   X: 0,
   OUT: 128,
   EVENT: 160,
+  FETCH_SLOT: 164,
   STAMPS: PAGE,
   FETCH: WASM_PAGE,
   LOAD: WASM_PAGE + FAST_PAGES * 4,
@@ -36,6 +39,12 @@ export interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum?: number }) => { buffer: ArrayBuffer };
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Table: new (descriptor: {
+    element: "anyfunc";
+    initial: number;
+  }) => {
+    set(index: number, value: unknown): void;
+  };
 }
 
 /** The host's WebAssembly, if it has one. */
@@ -49,14 +58,21 @@ export class Arena {
   readonly #buffer: ArrayBuffer;
   /** The WebAssembly.Memory over `buffer`, or null where the host has none (a plain buffer). */
   readonly memory: object | null;
-  /** Where RAM starts, and the size of the bit per word table before it. */
+  /**
+   * Where RAM starts; the size of the bit per word table; and where the table of compiled
+   * functions by physical page starts (hw/compile/engine.ts), with its length.
+   */
   readonly ram: number;
   readonly codeWordsBytes: number;
+  readonly pageFunctions: number;
+  readonly pages: number;
 
   /** `webAssembly`: false for a plain buffer even where the host has WebAssembly (tests). */
   constructor(ramSize: number, webAssembly = true) {
     this.codeWordsBytes = Math.ceil(ramSize / 128) * 4;
-    this.ram = roundUp(Layout.CODE_WORDS + this.codeWordsBytes, PAGE);
+    this.pageFunctions = Layout.CODE_WORDS + this.codeWordsBytes;
+    this.pages = Math.ceil(ramSize / PAGE);
+    this.ram = roundUp(this.pageFunctions + 4 * this.pages, PAGE);
     const total = roundUp(this.ram + ramSize, WASM_PAGE);
     let memory: { buffer: ArrayBuffer } | null = null;
     if (wasmApi !== undefined && webAssembly) {

@@ -76,7 +76,7 @@ export class Cpu {
    * after writing guest memory at any other time.
    */
   memoryChanged(): void {
-    if (this.code !== null) this.code.epoch++;
+    this.code?.memoryChanged();
   }
 
   /** The compiled code (a cache: null until the compiling engine first runs, or after forgetting). */

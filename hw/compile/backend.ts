@@ -14,17 +14,38 @@ export type Backend = "wasm" | "js";
 
 /**
  * A chunk's compiled function: runs from word `w` (a block's start) with `base` the virtual
- * address of word 0, `K` the tick of the first instruction and `left` the budget; returns an exit
- * code and leaves its counts in the arena's OUT words (codegen.ts says what each means).
+ * address of word 0, `K` the tick of the first instruction and `left` the budget, having counted
+ * `n` instructions, `loads` and `stores` already (0 when the engine calls it; WebAssembly functions
+ * going on into another page's pass theirs on); returns an exit code and leaves its counts in the
+ * arena's OUT words (codegen.ts says what each means).
  */
-export type ChunkFunction = (w: number, base: number, K: number, left: number) => number;
+export type ChunkFunction = (
+  w: number,
+  base: number,
+  K: number,
+  left: number,
+  n: number,
+  loads: number,
+  stores: number,
+) => number;
 
-/** Makes the function of a chunk's `words`, planned as `plan`, of the blocks in `include`. */
+/**
+ * Makes the function of a chunk's `words`, planned as `plan`, of the blocks in `include`; when the
+ * functions chain (Maker.chains), it goes in the table of functions at `slot` (1 up to
+ * Maker.slots - 1), replacing what was there.
+ */
 export type MakeFunction = (
   words: Int32Array,
   plan: ChunkPlan,
   include: Uint8Array,
+  slot: number,
 ) => ChunkFunction;
+
+/** A backend's function maker, and whether its functions go on into each other's pages. */
+export interface Maker {
+  make: MakeFunction;
+  chains: boolean;
+}
 
 /** A load or store's slow path (engine.ts): the physical address, or negative on a fault. */
 export type SlowPath = (va: number, access: Access, time: number, size: number) => number;
@@ -60,25 +81,36 @@ function canCompileJs(): boolean {
  */
 function canCompileWasm(cpu: Cpu): boolean {
   if (cpu.ram.arena.memory === null || wasmApi === undefined) return false;
-  if (wasmCompiles === undefined) {
-    try {
-      const words = new Int32Array(CHUNK_WORDS.wasm);
-      new wasmApi.Module(wasmChunk(words, planChunk(words), new Uint8Array(words.length), 0));
-      wasmCompiles = true;
-    } catch {
-      wasmCompiles = false;
-    }
-  }
+  wasmCompiles ??= compilesModule(false);
   return wasmCompiles;
 }
 
+/** Whether the host has WebAssembly's tail calls, which chaining needs (wasm.ts WasmTarget). */
+function canChain(): boolean {
+  tailCalls ??= compilesModule(true);
+  return tailCalls;
+}
+
 let wasmCompiles: boolean | undefined;
+let tailCalls: boolean | undefined;
+
+function compilesModule(chain: boolean): boolean {
+  try {
+    const words = new Int32Array(CHUNK_WORDS.wasm);
+    const target = { ram: 0, pageFunctions: 0, chain };
+    new wasmApi!.Module(wasmChunk(words, planChunk(words), new Uint8Array(words.length), target));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The maker of `backend`'s chunk functions for `cpu`: they call `tr` on a fast-table miss, read
  * and clear `ev` after it (1: end the run after this access), and leave their results in `out`.
  * A WebAssembly function reaches all of these, and the rest of the machine's hot arrays, in the
- * arena itself; a JavaScript one through the typed arrays passed to it.
+ * arena itself; a JavaScript one through the typed arrays passed to it. WebAssembly functions
+ * chain where the host has tail calls, through a table of `slots` functions.
  */
 export function functionMaker(
   cpu: Cpu,
@@ -86,14 +118,21 @@ export function functionMaker(
   tr: SlowPath,
   ev: Int32Array,
   out: Int32Array,
-): MakeFunction {
+  slots: number,
+): Maker {
   const { u8, i8, u16, i16, i32, arena } = cpu.ram;
   if (backend === "wasm") {
-    const imports = { e: { m: arena.memory, tr } };
-    return (words, plan, include) => {
-      const module = new wasmApi!.Module(wasmChunk(words, plan, include, arena.ram));
-      return new wasmApi!.Instance(module, imports).exports.f as ChunkFunction;
+    const chain = canChain();
+    const target = { ram: arena.ram, pageFunctions: arena.pageFunctions, chain };
+    const table = chain ? new wasmApi!.Table({ element: "anyfunc", initial: slots }) : null;
+    const imports = { e: { m: arena.memory, tr, t: table ?? undefined } };
+    const make: MakeFunction = (words, plan, include, slot) => {
+      const module = new wasmApi!.Module(wasmChunk(words, plan, include, target));
+      const f = new wasmApi!.Instance(module, imports).exports.f as ChunkFunction;
+      table?.set(slot, f);
+      return f;
     };
+    return { make, chains: chain };
   }
   const fast = cpu.mmu.fast;
   const env = {
@@ -114,8 +153,9 @@ export function functionMaker(
   };
   const names = Object.keys(env);
   const values = Object.values(env);
-  return (words, plan, include) => {
+  const make: MakeFunction = (words, plan, include) => {
     const source = generateChunk(words, plan, include);
     return new Function(...names, source)(...values) as ChunkFunction;
   };
+  return { make, chains: false };
 }

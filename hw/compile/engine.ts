@@ -88,6 +88,8 @@ export interface Chunk {
   /** Extra block starts, and how often other mid-block words were entered. */
   entries: Set<number>;
   misses: Map<number, number>;
+  /** Its function's place in the table of functions (0: none yet; see CodeCache.chains). */
+  slot: number;
 }
 
 export class CodeCache {
@@ -102,15 +104,37 @@ export class CodeCache {
   readonly backend: Backend;
   readonly chunkWords: number;
   readonly chunkBytes: number;
-  /** Moves on after every trap (the kernel may have written memory). */
-  epoch = 0;
-  /** Instructions compiled code has run so far (tests check that it ran at all). */
+  /** Moves on after every trap (the kernel may have written memory): see memoryChanged. */
+  private era = 0;
+  /**
+   * Instructions compiled code has run so far, and the dispatcher's calls of compiled functions
+   * (tests check that it ran at all, and that functions chain).
+   */
   instructions = 0;
+  calls = 0;
   private readonly chunks = new Map<number, Chunk>();
   /** The chunks used last, by the low bits of their number (saves a Map lookup per call). */
   private readonly recent: (Chunk | undefined)[] = new Array(RECENT_MASK + 1).fill(undefined);
   private readonly cpu: Cpu;
   private readonly make: MakeFunction;
+  /**
+   * Whether compiled functions go on into the functions of other pages themselves (WebAssembly
+   * with tail calls; wasm.ts chain()). They find them in pageFunctions, by physical page: the
+   * function's slot in the table of functions, or 0. A page is in it only while its chunk is known
+   * to match memory and is not demoted: the dispatcher puts it there when it calls the function
+   * (runCompiled), and `chained` lists those there, to take them out when that may no longer hold.
+   */
+  readonly chains: boolean;
+  readonly pageFunctions: Int32Array;
+  private readonly chained: number[] = [];
+  /**
+   * The table of functions' size; its slots never used, from nextSlot up; and used ones given back.
+   * (A chunk holds its slot while it is in the cache, and the cache holds at most slots - 1
+   * chunks; should one find none free, its function is simply never chained: slot 0.)
+   */
+  private readonly slots: number;
+  private nextSlot = 1;
+  private readonly freeSlots: number[] = [];
 
   /** `backend`: what to compile to, one the host allows (backendFor). */
   constructor(cpu: Cpu, backend: Backend) {
@@ -139,7 +163,17 @@ export class CodeCache {
       }
       return pa;
     };
-    this.make = functionMaker(cpu, backend, tr, ev, this.out);
+    this.slots = MAX_CODE_BYTES / this.chunkBytes + 1;
+    const maker = functionMaker(cpu, backend, tr, ev, this.out, this.slots);
+    this.make = maker.make;
+    this.chains = maker.chains;
+    this.pageFunctions = arena.int32(arena.pageFunctions, arena.pages);
+    this.pageFunctions.fill(0); // another cache's, perhaps
+  }
+
+  /** The epoch now: a chunk last seen to match memory in an older one is compared again. */
+  get epoch(): number {
+    return this.era;
   }
 
   /** The chunks held now. */
@@ -147,10 +181,47 @@ export class CodeCache {
     return this.chunks.size;
   }
 
+  /**
+   * Compiled code may no longer match memory (the kernel ran, or memory was put back): each chunk
+   * is compared with memory before it runs again.
+   */
+  memoryChanged(): void {
+    this.era++;
+    this.unchainAll();
+  }
+
+  /** Puts `chunk`'s function where other functions going to its page find it. */
+  chain(chunk: Chunk): void {
+    if (chunk.slot === 0) return;
+    const page = chunk.base >>> 12;
+    if (this.pageFunctions[page] === 0) this.chained.push(page);
+    this.pageFunctions[page] = chunk.slot;
+  }
+
+  /** `chunk` goes back to the interpreter for a while: functions must not go on into it. */
+  demoted(chunk: Chunk): void {
+    this.unchain(chunk);
+  }
+
+  /** Takes `chunk`'s function out of pageFunctions: the dispatcher must look at it first. */
+  private unchain(chunk: Chunk): void {
+    if (this.chains) this.pageFunctions[chunk.base >>> 12] = 0;
+  }
+
+  private unchainAll(): void {
+    for (const page of this.chained) this.pageFunctions[page] = 0;
+    this.chained.length = 0;
+  }
+
   /** A store to physical address `pa` is about to change a compiled word: forgets its chunk. */
   storeToCode(pa: number): void {
     const bytes = this.chunkBytes;
     const key = (pa / bytes) | 0;
+    const chunk = this.chunks.get(key);
+    if (chunk !== undefined) {
+      this.unchain(chunk);
+      if (chunk.slot !== 0) this.freeSlots.push(chunk.slot);
+    }
     this.chunks.delete(key);
     this.recent[key & RECENT_MASK] = undefined;
     this.codeWords.fill(0, (key * bytes) >>> 7, ((key + 1) * bytes) >>> 7);
@@ -158,6 +229,9 @@ export class CodeCache {
 
   /** Forgets every chunk. */
   clear(): void {
+    this.unchainAll();
+    this.nextSlot = 1;
+    this.freeSlots.length = 0;
     this.chunks.clear();
     this.recent.fill(undefined);
     this.codeWords.fill(0);
@@ -181,7 +255,13 @@ export class CodeCache {
         return chunk;
       }
     }
-    if (this.chunks.size * bytes >= MAX_CODE_BYTES) this.clear();
+    // The words changed behind its back (it is not chained, as the epoch moved on): a fresh chunk
+    // takes its place, and its slot.
+    let slot = chunk?.slot ?? 0;
+    if (this.chunks.size * bytes >= MAX_CODE_BYTES) {
+      this.clear();
+      slot = 0;
+    }
     const size = this.chunkWords;
     const first = (key * bytes) >>> 2;
     const words = this.cpu.ram.i32.slice(first, first + size);
@@ -200,6 +280,7 @@ export class CodeCache {
       epoch: this.epoch,
       entries: new Set(),
       misses: new Map(),
+      slot,
     };
     this.chunks.set(key, fresh);
     this.recent[key & RECENT_MASK] = fresh;
@@ -245,7 +326,9 @@ export class CodeCache {
     }
     chunk.inFn.set(chunk.include);
     markCompiled(this.codeWords, chunk);
-    chunk.fn = this.make(chunk.words, chunk.plan, chunk.inFn);
+    if (chunk.slot === 0)
+      chunk.slot = this.freeSlots.pop() ?? (this.nextSlot < this.slots ? this.nextSlot++ : 0);
+    chunk.fn = this.make(chunk.words, chunk.plan, chunk.inFn, chunk.slot);
   }
 
   /** Forgets what `chunk` learnt and reads its words again (they changed behind its back). */
@@ -262,6 +345,7 @@ export class CodeCache {
       // Its function's words are unchanged (they are watched), but it was planned from the old
       // words: drop it and its marks.
       chunk.fn = null;
+      this.unchain(chunk);
       chunk.inFn.fill(0);
       this.codeWords.fill(0, chunk.base >>> 7, (chunk.base + this.chunkBytes) >>> 7);
     }
@@ -324,7 +408,9 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
         const k0 = cpu.ticks;
         fast.stampFetch(k0 - 1);
         fast.enterFetchPage(word, k0);
-        const exit = fn(w, (pc - (w << 2)) | 0, k0, left);
+        if (cache.chains && cache.pageFunctions[chunk.base >>> 12] !== chunk.slot)
+          cache.chain(chunk);
+        const exit = fn(w, (pc - (w << 2)) | 0, k0, left, 0, 0, 0);
         const n = out[0]!;
         if (n > 0) {
           cpu.instret += n;
@@ -337,7 +423,8 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
         cpu.pc = out[3]!;
         chunk.ran += n;
         cache.instructions += n;
-        if (++chunk.calls === JUDGE_CALLS) judge(chunk);
+        cache.calls++;
+        if (++chunk.calls === JUDGE_CALLS) judge(cache, chunk);
         if (exit === EXIT_FAULT) return dataFault(cpu, k0 + n, out[4]!);
         if (exit === EXIT_BUDGET) steps = left - n;
         else if (exit !== EXIT_INTERP) continue;
@@ -360,8 +447,11 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
  * for a call (code that jumps in and out of the chunk: calls, returns, loops that straddle two
  * chunks), the chunk goes back to the interpreter for a while, which runs such code faster.
  */
-function judge(chunk: Chunk): void {
-  if (chunk.ran < JUDGE_CALLS * MIN_RUN) chunk.heat = -DEMOTED_FOR;
+function judge(cache: CodeCache, chunk: Chunk): void {
+  if (chunk.ran < JUDGE_CALLS * MIN_RUN) {
+    chunk.heat = -DEMOTED_FOR;
+    cache.demoted(chunk);
+  }
   chunk.calls = 0;
   chunk.ran = 0;
 }

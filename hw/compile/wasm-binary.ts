@@ -1,6 +1,6 @@
 // Just enough of the WebAssembly binary format to write one module of one function: the
 // instructions compile/wasm.ts uses, the encodings of their operands, a function body's writer,
-// and the module around it.
+// and the module around it (which imports the memory, functions and perhaps a table).
 // (The format: https://webassembly.github.io/spec/core/binary/ .)
 
 /** Value and block types. */
@@ -8,6 +8,8 @@ export const I32 = 0x7f;
 export const I64 = 0x7e;
 export const F64 = 0x7c;
 export const VOID = 0x40;
+/** The type of a table of functions. */
+const FUNCREF = 0x70;
 
 /** Opcodes, by their text-format names. */
 export const Op = {
@@ -20,6 +22,7 @@ export const Op = {
   br_if: 0x0d,
   br_table: 0x0e,
   call: 0x10,
+  return_call_indirect: 0x13,
   drop: 0x1a,
   local_get: 0x20,
   local_set: 0x21,
@@ -65,19 +68,28 @@ export const Op = {
   f64_convert_i32_s: 0xb7,
 } as const;
 
+/** An f64's bytes, little-endian as the format has them (and every host we run on). */
+const F64_VALUE = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64_VALUE.buffer);
+
 /** A growing byte buffer with the format's encodings. */
 export class Bytes {
   private data = new Uint8Array(1024);
   length = 0;
 
   byte(b: number): this {
-    if (this.length === this.data.length) {
-      const bigger = new Uint8Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
+    if (this.length === this.data.length) this.grow(1);
     this.data[this.length++] = b;
     return this;
+  }
+
+  /** Makes room for `more` bytes. */
+  private grow(more: number): void {
+    let size = this.data.length * 2;
+    while (size < this.length + more) size *= 2;
+    const bigger = new Uint8Array(size);
+    bigger.set(this.data.subarray(0, this.length));
+    this.data = bigger;
   }
 
   /** An unsigned LEB128 number (sizes, indices, offsets). */
@@ -104,13 +116,14 @@ export class Bytes {
   }
 
   f64(x: number): this {
-    const b = new Uint8Array(new Float64Array([x]).buffer);
-    for (const v of b) this.byte(v);
-    return this;
+    F64_VALUE[0] = x;
+    return this.bytes(F64_BYTES);
   }
 
   bytes(b: Uint8Array): this {
-    for (const v of b) this.byte(v);
+    if (this.length + b.length > this.data.length) this.grow(b.length);
+    this.data.set(b, this.length);
+    this.length += b.length;
     return this;
   }
 
@@ -154,6 +167,11 @@ export class Code {
     return this;
   }
 
+  tee(local: number): this {
+    this.bytes.byte(Op.local_tee).u32(local);
+    return this;
+  }
+
   i32(value: number): this {
     this.bytes.byte(Op.i32_const).s32(value);
     return this;
@@ -178,6 +196,12 @@ export class Code {
 
   call(func: number): this {
     this.bytes.byte(Op.call).u32(func);
+    return this;
+  }
+
+  /** A tail call (return_call_indirect) of type `type` through table 0, the index on the stack. */
+  returnCallIndirect(type: number): this {
+    this.bytes.byte(Op.return_call_indirect).u32(type).u32(0);
     return this;
   }
 
@@ -208,32 +232,49 @@ export class Code {
   }
 }
 
+/** A function type. */
+export interface FunctionType {
+  params: number[];
+  result: number;
+}
+
+/** What moduleOf writes. */
+export interface ModuleSpec {
+  /** The function types; the exported function has the first. */
+  types: FunctionType[];
+  /** The functions it imports, e.<name>, with their type's index. */
+  imports: [name: string, type: number][];
+  /** Whether it imports a table of functions, e.t (what return_call_indirect goes through). */
+  table: boolean;
+  /** The exported function's own locals (counts by value type), and its code without the end. */
+  locals: [count: number, type: number][];
+  body: Bytes;
+}
+
 /**
- * A module that imports memory `e.m` and functions `e.<name>` of type `type`, and exports one
- * function `f` of that type with `locals` (counts by value type) and `body` (its code, without the
- * final end).
+ * A module that imports memory `e.m`, perhaps table `e.t` and the functions `spec.imports`, and
+ * exports one function `f`.
  */
-export function moduleOf(
-  type: { params: number[]; result: number },
-  imports: string[],
-  locals: [count: number, type: number][],
-  body: Bytes,
-): Uint8Array {
+export function moduleOf(spec: ModuleSpec): Uint8Array {
   const m = new Bytes();
   m.bytes(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
-  const types = new Bytes().u32(1).byte(0x60).u32(type.params.length);
-  for (const p of type.params) types.byte(p);
-  types.u32(1).byte(type.result);
+  const types = new Bytes().u32(spec.types.length);
+  for (const type of spec.types) {
+    types.byte(0x60).u32(type.params.length);
+    for (const p of type.params) types.byte(p);
+    types.u32(1).byte(type.result);
+  }
   m.byte(1).sized(types);
-  const imp = new Bytes().u32(imports.length + 1);
+  const imp = new Bytes().u32(spec.imports.length + (spec.table ? 2 : 1));
   imp.name("e").name("m").byte(0x02).byte(0x00).u32(0); // memory, at least 0 pages
-  for (const name of imports) imp.name("e").name(name).byte(0x00).u32(0);
+  if (spec.table) imp.name("e").name("t").byte(0x01).byte(FUNCREF).byte(0x00).u32(0);
+  for (const [name, type] of spec.imports) imp.name("e").name(name).byte(0x00).u32(type);
   m.byte(2).sized(imp);
   m.byte(3).sized(new Bytes().u32(1).u32(0));
-  m.byte(7).sized(new Bytes().u32(1).name("f").byte(0x00).u32(imports.length));
-  const fn = new Bytes().u32(locals.length);
-  for (const [count, t] of locals) fn.u32(count).byte(t);
-  fn.bytes(body.view()).byte(Op.end);
+  m.byte(7).sized(new Bytes().u32(1).name("f").byte(0x00).u32(spec.imports.length));
+  const fn = new Bytes().u32(spec.locals.length);
+  for (const [count, t] of spec.locals) fn.u32(count).byte(t);
+  fn.bytes(spec.body.view()).byte(Op.end);
   m.byte(10).sized(new Bytes().u32(1).sized(fn));
   return m.view().slice();
 }

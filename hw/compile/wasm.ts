@@ -29,7 +29,8 @@ import { Bytes, Code, F64, I32, moduleOf, Op } from "./wasm-binary.js";
 const { Funct7, Opcode } = isa;
 const { Plain, Branch, Jal, Jalr, Special } = Kinds;
 
-// The function's locals: its parameters, then its own.
+// The function's locals: its parameters (the counts too, so that a call of the next page's
+// function can carry them on), then its own.
 const W = 0;
 const BASE = 1;
 const K = 2;
@@ -46,10 +47,12 @@ const PA = 11;
 const REG = 11;
 const T = 43;
 const LOCALS: [number, number][] = [
-  [T - N, I32],
+  [T - PC, I32],
   [1, F64],
 ];
-const SIGNATURE = { params: [I32, I32, F64, I32], result: I32 };
+/** The chunk function's type (ChunkFunction), and the slow path's. */
+const CHUNK_TYPE = { params: [I32, I32, F64, I32, I32, I32, I32], result: I32 };
+const SLOW_TYPE = { params: [I32, I32, F64, I32], result: I32 };
 const INT_MIN = -0x8000_0000;
 
 /** Load opcodes by funct3 (lb lh lw lbu lhu), and their sizes. */
@@ -88,8 +91,12 @@ const OP: Record<number, number> = { ...OP_IMM, 5: Op.i32_shr_u };
 class Emit extends Code {
   readonly used = new Set<number>();
   readonly written = new Set<number>();
-  /** The levels of the function's outer block (exits) and loop (jumps inside the chunk). */
+  /**
+   * The levels of the function's outer block (exits), the block whose end leaves the chunk for
+   * another (see leave()), and the loop (jumps inside the chunk).
+   */
   exitLevel = 0;
+  leaveLevel = 0;
   runLevel = 0;
   /**
    * By word, for each compiled block: the level of the WebAssembly block whose end a forward
@@ -155,6 +162,14 @@ function exitTo(e: Emit, w: number, code: number, i: number, loads: number, stor
   e.i32(code).set(CODE).br(e.exitLevel);
 }
 
+/**
+ * Leaves the chunk for virtual address pc (the local, set): into the function of the page there
+ * if it can (see wasmChunk), else the run ends with EXIT_JUMP.
+ */
+function leave(e: Emit): void {
+  e.br(e.leaveLevel);
+}
+
 /** Ends the run before the current instruction (at word `w`) with exit `code`. */
 function exitBefore(e: Emit, w: number, code: number): void {
   exitTo(e, w, code, e.i, e.loads, e.stores);
@@ -186,7 +201,11 @@ function goTo(e: Emit, t: number, wordOffset: number): void {
       .set(W)
       .br(e.runLevel);
   else if (t >= 0) e.i32(t).set(W).br(e.runLevel);
-  else exitTo(e, wordOffset, EXIT_JUMP, 0, 0, 0);
+  else if (wordOffset >= 0 && wordOffset < e.chunkWords) exitTo(e, wordOffset, EXIT_JUMP, 0, 0, 0);
+  else {
+    e.address(4 * wordOffset).set(PC);
+    leave(e);
+  }
 }
 
 /** Ends the run before the block at `start` if the budget left is less than `bound`. */
@@ -380,7 +399,8 @@ function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void
       e.open(Op.if);
       e.get(VA).get(BASE).op(Op.i32_sub).i32(2).op(Op.i32_shr_s).set(W).br(e.runLevel);
       e.end();
-      e.get(VA).set(PC).i32(EXIT_JUMP).set(CODE).br(e.exitLevel);
+      e.get(VA).set(PC);
+      leave(e);
       return;
     }
     const t = targetWord(inst, kind, w, words.length);
@@ -474,19 +494,32 @@ export function budgetChecks(words: Int32Array, plan: ChunkPlan, blocks: number[
   return { bound, always };
 }
 
+/** Where a chunk function finds the machine in the arena (hw/arena.ts), and what it may do. */
+export interface WasmTarget {
+  /** Where RAM starts, and the table of compiled functions by physical page. */
+  ram: number;
+  pageFunctions: number;
+  /**
+   * Whether a jump to another page goes on into that page's function, if it has one (a tail call
+   * through the table the engine keeps: no WebAssembly stack grows), rather than back to the
+   * engine. Needs WebAssembly's tail calls.
+   */
+  chain: boolean;
+}
+
 /**
  * The WebAssembly module for a chunk of `words` with blocks `plan`, of which those in `include`
- * are compiled, for an arena whose RAM starts at `ram`: it imports the arena's memory as e.m and
- * the slow path as e.tr, and exports the chunk function as f.
+ * are compiled, for `target`: it imports the arena's memory as e.m, the slow path as e.tr and (to
+ * chain) the table of functions as e.t, and exports the chunk function as f.
  */
 export function wasmChunk(
   words: Int32Array,
   plan: ChunkPlan,
   include: Uint8Array,
-  ram: number,
+  target: WasmTarget,
 ): Uint8Array {
   const chunkWords = words.length;
-  const e = new Emit(chunkWords, ram);
+  const e = new Emit(chunkWords, target.ram);
   const blocks: number[] = [];
   for (let w = 0; w < chunkWords; w++) if (plan.labels[w] && include[w]) blocks.push(w);
   e.checks = budgetChecks(words, plan, blocks);
@@ -501,6 +534,7 @@ export function wasmChunk(
   // WebAssembly blocks: the dispatch goes to the end of the inner one, where the budget check is,
   // and a branch forward to the end of the outer one.
   e.exitLevel = e.open(Op.block);
+  e.leaveLevel = e.open(Op.block);
   e.runLevel = e.open(Op.loop);
   for (let j = blocks.length - 1; j >= 0; j--) {
     e.blockLevel.set(blocks[j]!, e.open(Op.block));
@@ -529,6 +563,10 @@ export function wasmChunk(
   }
   goTo(e, -1, chunkWords); // falling off the last block: the next chunk
   e.end().end();
+  // Leaving the chunk, with pc set.
+  e.i32(EXIT_JUMP).set(CODE);
+  if (target.chain) chain(e, target.pageFunctions);
+  e.end();
   // The body above is the function's middle: load the registers it uses first, then save those
   // it writes and the results.
   const body = new Bytes();
@@ -541,12 +579,7 @@ export function wasmChunk(
   }
   body.bytes(head.bytes.view()).bytes(e.bytes.view());
   const tail = new Code();
-  for (const r of [...e.written].sort((a, b) => a - b)) {
-    tail
-      .i32(0)
-      .get(REG + r)
-      .mem(Op.i32_store, 4, Layout.X + 4 * r);
-  }
+  saveRegisters(tail, e.written);
   [N, LD, ST, PC, VA].forEach((local, k) => {
     tail
       .i32(0)
@@ -555,5 +588,56 @@ export function wasmChunk(
   });
   tail.get(CODE);
   body.bytes(tail.bytes.view());
-  return moduleOf(SIGNATURE, ["tr"], LOCALS, body);
+  return moduleOf({
+    types: [CHUNK_TYPE, SLOW_TYPE],
+    imports: [["tr", 1]],
+    table: target.chain,
+    locals: LOCALS,
+    body,
+  });
+}
+
+/** Writes the guest registers in `written` back to the arena. */
+function saveRegisters(code: Code, written: Set<number>): void {
+  for (const r of [...written].sort((a, b) => a - b)) {
+    code
+      .i32(0)
+      .get(REG + r)
+      .mem(Op.i32_store, 4, Layout.X + 4 * r);
+  }
+}
+
+/**
+ * Goes on at pc in the function of its page, if it has one: as the engine's dispatcher would call
+ * it (runCompiled), with the counts so far. Its page must be in the fast fetch table (the fetch's
+ * permission checked), and the engine must have put its function in the table of functions by
+ * page (it does so when it calls a function, and takes it out whenever it must look at the chunk
+ * again first); and some budget must be left. Like the dispatcher, it stamps the LRU time of the
+ * last fetch in the page it leaves and of the first in the page it enters. Otherwise it falls
+ * through (the run ends with pc there).
+ */
+function chain(e: Emit, pageFunctions: number): void {
+  const level = e.exitLevel;
+  // Not with the budget used up: the page entered would be stamped as fetched from, and it is not.
+  e.get(N).get(LEFT).op(Op.i32_ge_s).br(level, Op.br_if);
+  e.get(PC).i32(12).op(Op.i32_shr_u).i32(2).op(Op.i32_shl).mem(Op.i32_load, 4, Layout.FETCH);
+  e.tee(E);
+  e.op(Op.i32_eqz).br(level, Op.br_if);
+  e.get(E).i32(-4096).op(Op.i32_and).get(PC).op(Op.i32_xor).set(PA);
+  e.get(PA).i32(12).op(Op.i32_shr_u).i32(2).op(Op.i32_shl).mem(Op.i32_load, 4, pageFunctions);
+  e.tee(VA);
+  e.op(Op.i32_eqz).br(level, Op.br_if);
+  // The tick of the next instruction is K + n: the page left was last fetched from one before.
+  e.i32(0).mem(Op.i32_load, 4, Layout.FETCH_SLOT).i32(3).op(Op.i32_shl);
+  e.get(K).get(N).op(Op.f64_convert_i32_s, Op.f64_add).f64(2).op(Op.f64_mul).f64(-2).op(Op.f64_add);
+  e.mem(Op.f64_store, 8, Layout.STAMPS);
+  e.i32(0).get(E).i32(4095).op(Op.i32_and).mem(Op.i32_store, 4, Layout.FETCH_SLOT);
+  e.get(E).i32(4095).op(Op.i32_and).i32(3).op(Op.i32_shl);
+  e.get(K).get(N).op(Op.f64_convert_i32_s, Op.f64_add).f64(2).op(Op.f64_mul);
+  e.mem(Op.f64_store, 8, Layout.STAMPS);
+  saveRegisters(e, e.written);
+  e.get(PA).i32(4095).op(Op.i32_and).i32(2).op(Op.i32_shr_u);
+  e.get(PC).i32(-4096).op(Op.i32_and);
+  e.get(K).get(LEFT).get(N).get(LD).get(ST);
+  e.get(VA).returnCallIndirect(0);
 }

@@ -43,8 +43,11 @@ export class FastTables {
   readonly fetch: Int32Array;
   readonly load: Int32Array;
   readonly store: Int32Array;
-  /** The TLB slot of the page the CPU is fetching from (NO_TLB_SLOT: none). */
-  fetchSlot = NO_TLB_SLOT;
+  /**
+   * The TLB slot of the page the CPU is fetching from (NO_TLB_SLOT: none), in the arena: compiled
+   * code that jumps to another page enters it itself (hw/compile/wasm.ts).
+   */
+  private readonly fetchSlotWord: Int32Array;
   /** The TLB's LRU stamps, by slot. */
   private readonly stamps: Float64Array;
   /**
@@ -63,9 +66,19 @@ export class FastTables {
     this.fetch = arena.int32(Layout.FETCH, FAST_PAGES);
     this.load = arena.int32(Layout.LOAD, FAST_PAGES);
     this.store = arena.int32(Layout.STORE, FAST_PAGES);
+    this.fetchSlotWord = arena.int32(Layout.FETCH_SLOT, 1);
+    this.fetchSlotWord[0] = NO_TLB_SLOT;
     this.stamps = stamps;
     this.entryPages = Array.from({ length: entries }, () => []);
     this.entryCounts = new Int32Array(entries);
+  }
+
+  get fetchSlot(): number {
+    return this.fetchSlotWord[0]!;
+  }
+
+  set fetchSlot(slot: number) {
+    this.fetchSlotWord[0] = slot;
   }
 
   /**

@@ -162,6 +162,38 @@ describe("code spread over more pages than the cache holds", () => {
   });
 });
 
+describe("calls into other pages", () => {
+  // A loop in one page calls a function in the next page 3,000 times, and that one calls a
+  // function two pages on; the pages' functions chain (WebAssembly, where the host has tail calls).
+  const program =
+    "        .globl _start\n_start: li s0, 0\n        li s1, 3000\n" +
+    "loop:   call f\n        addi s1, s1, -1\n        bnez s1, loop\n" +
+    "        andi a0, s0, 127\n        li a7, 93\n        ecall\n" +
+    "        .balign 4096\nf:      addi sp, sp, -16\n        sw ra, 12(sp)\n" +
+    "        addi s0, s0, 1\n        call g\n        lw ra, 12(sp)\n        addi sp, sp, 16\n" +
+    "        ret\n        .balign 4096\n        .space 4096\ng:      addi s0, s0, 2\n        ret\n";
+  const file = join(mkdtempSync(join(tmpdir(), "vmlab-calls-")), "calls.s");
+  writeFileSync(file, program);
+
+  it.each(BACKENDS)("stay exact (%s), at any budget and with a small TLB", (backend) => {
+    expectCompiled(
+      ...[1, 3, 7].map((budget) => lockStep(backend, file, budget, {}, 20_000)),
+      lockStep(backend, file, 997, { tlb: 4 }),
+      lockStep(backend, file, 10_000),
+    );
+  });
+
+  it("go on in compiled code without returning to the dispatcher", () => {
+    const { machine, kernel } = boot(file, "compile", {});
+    kernel.run();
+    expect(machine.cpu.x[8]).toBe(9000); // s0
+    const code = machine.cpu.compiledCode!;
+    // Four page crossings a turn: 12,000 in all.
+    if (code.chains) expect(code.calls).toBeLessThan(1000);
+    else expect(code.calls).toBeGreaterThan(6000);
+  });
+});
+
 describe("where the machine's memory is not WebAssembly's", () => {
   /** A bare-mode CPU over 1 MiB of RAM holding `addi t0, t0, 1; j .-4` at 0. */
   function looping(webAssembly: boolean): Cpu {

@@ -17,7 +17,14 @@ function run(
   args: [number, number, number, number],
   tr: (...a: number[]) => number = () => 0,
 ): number {
-  const bytes = moduleOf({ params: [I32, I32, F64, I32], result: I32 }, ["tr"], [[1, I32]], body);
+  const type = { params: [I32, I32, F64, I32], result: I32 };
+  const bytes = moduleOf({
+    types: [type],
+    imports: [["tr", 0]],
+    table: false,
+    locals: [[1, I32]],
+    body,
+  });
   const memory = new (wasmApi as NonNullable<typeof wasmApi>).Memory({ initial: 1 });
   const module = new wasmApi!.Module(bytes);
   const f = new wasmApi!.Instance(module, { e: { m: memory, tr } }).exports.f as (

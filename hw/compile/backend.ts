@@ -31,14 +31,16 @@ export type ChunkFunction = (
 
 /**
  * Makes the function of a chunk's `words`, planned as `plan`, of the blocks in `include`; when the
- * functions chain (Maker.chains), it goes in the table of functions at `slot` (1 up to
- * Maker.slots - 1), replacing what was there.
+ * functions chain (Maker.chains), it goes in the table of functions at `slot` (1 up to the table's
+ * size - 1), replacing what was there. Without `stamps`, a WebAssembly function's loads and stores
+ * leave the TLB's LRU stamps alone (right while the MMU is in a mode without a TLB: wasm.ts).
  */
 export type MakeFunction = (
   words: Int32Array,
   plan: ChunkPlan,
   include: Uint8Array,
   slot: number,
+  stamps: boolean,
 ) => ChunkFunction;
 
 /** A backend's function maker, and whether its functions go on into each other's pages. */
@@ -126,8 +128,8 @@ export function functionMaker(
     const target = { ram: arena.ram, pageFunctions: arena.pageFunctions, chain };
     const table = chain ? new wasmApi!.Table({ element: "anyfunc", initial: slots }) : null;
     const imports = { e: { m: arena.memory, tr, t: table ?? undefined } };
-    const make: MakeFunction = (words, plan, include, slot) => {
-      const module = new wasmApi!.Module(wasmChunk(words, plan, include, target));
+    const make: MakeFunction = (words, plan, include, slot, stamps) => {
+      const module = new wasmApi!.Module(wasmChunk(words, plan, include, target, stamps));
       const f = new wasmApi!.Instance(module, imports).exports.f as ChunkFunction;
       table?.set(slot, f);
       return f;

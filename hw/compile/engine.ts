@@ -24,6 +24,7 @@ import { Layout } from "../arena.js";
 import { NO_RESERVATION } from "../atomic.js";
 import type { Cpu } from "../cpu.js";
 import { NO_TLB_SLOT } from "../mmu/fast.js";
+import { MmuMode } from "../mmu.js";
 import { Access, type Trap } from "../trap.js";
 import { type Backend, type ChunkFunction, functionMaker, type MakeFunction } from "./backend.js";
 import { EXIT_BUDGET, EXIT_FAULT, EXIT_INTERP } from "./codegen.js";
@@ -90,6 +91,8 @@ export interface Chunk {
   misses: Map<number, number>;
   /** Its function's place in the table of functions (0: none yet; see CodeCache.chains). */
   slot: number;
+  /** Whether its function stamps LRU times (it must while the MMU is paged: see stampsNeeded). */
+  stamps: boolean;
 }
 
 export class CodeCache {
@@ -281,6 +284,7 @@ export class CodeCache {
       entries: new Set(),
       misses: new Map(),
       slot,
+      stamps: true,
     };
     this.chunks.set(key, fresh);
     this.recent[key & RECENT_MASK] = fresh;
@@ -316,6 +320,16 @@ export class CodeCache {
     this.compile(chunk);
   }
 
+  /** Whether compiled loads and stores must stamp LRU times: while the MMU is paged (a TLB). */
+  stampsNeeded(): boolean {
+    return this.cpu.mmu.mode === MmuMode.Paged;
+  }
+
+  /** Compiles `chunk`'s function again (the MMU's mode changed: see stampsNeeded). */
+  recompile(chunk: Chunk): void {
+    this.compile(chunk);
+  }
+
   private compile(chunk: Chunk): void {
     chunk.debt = 0;
     // Only compiled words are watched, so a word the interpreter ran may have been rewritten
@@ -328,7 +342,8 @@ export class CodeCache {
     markCompiled(this.codeWords, chunk);
     if (chunk.slot === 0)
       chunk.slot = this.freeSlots.pop() ?? (this.nextSlot < this.slots ? this.nextSlot++ : 0);
-    chunk.fn = this.make(chunk.words, chunk.plan, chunk.inFn, chunk.slot);
+    chunk.stamps = this.stampsNeeded();
+    chunk.fn = this.make(chunk.words, chunk.plan, chunk.inFn, chunk.slot, chunk.stamps);
   }
 
   /** Forgets what `chunk` learnt and reads its words again (they changed behind its back). */
@@ -378,6 +393,7 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
   const out = cache.out;
   let done = 0;
   let resuming = true;
+  const stamps = cache.stampsNeeded();
   while (done < budget) {
     const pc = cpu.pc;
     const word = (pc & 3) === 0 ? fetch[pc >>> 12]! : 0;
@@ -394,6 +410,8 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
       // run) or a cold piece (not worth it: that is somewhere else each time).
       if (chunk.plan.labels[w] === 0 && !resuming) cache.enteredMidBlock(chunk, w);
       resuming = false;
+      // Compiled for another MMU mode (the kernel changed it): compile it again for this one.
+      if (chunk.fn !== null && chunk.stamps !== stamps) cache.recompile(chunk);
       const fn = chunk.fn;
       if (chunk.heat < cpu.compileAfter) {
         // Cold code runs in the interpreter, in long pieces: compiling it would cost more.

@@ -116,6 +116,12 @@ class Emit extends Code {
   stores = 0;
   /** Whether the block has set t, the LRU time of its first data access (2 × tick + 1). */
   timed = false;
+  /**
+   * Whether loads and stores stamp their TLB entry's LRU time: not where the MMU has no TLB in use
+   * (bare, base-limit and segmented modes: their fast-table words all name NO_TLB_SLOT, whose
+   * stamp nobody reads).
+   */
+  stamps = true;
   readonly chunkWords: number;
   readonly chunkBytes: number;
   /** Where RAM starts in the arena. */
@@ -271,7 +277,7 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
         .mem(code, size, e.ram);
     else if (rd !== 0) e.get(PA).mem(code, size, e.ram).assign(rd);
   };
-  if (!e.timed) {
+  if (!e.timed && e.stamps) {
     e.get(K).get(N).op(Op.f64_convert_i32_s, Op.f64_add).f64(2).op(Op.f64_mul);
     e.f64(1).op(Op.f64_add).set(T);
   }
@@ -294,19 +300,29 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
     e.get(PA).i32(2).op(Op.i32_shr_u, Op.i32_shr_u).i32(1).op(Op.i32_and);
     exitBeforeIf(e, w, EXIT_INTERP);
   }
-  e.get(E).i32(4095).op(Op.i32_and).i32(3).op(Op.i32_shl);
-  e.get(T)
-    .f64(2 * e.i)
-    .op(Op.f64_add)
-    .mem(Op.f64_store, 8, Layout.STAMPS);
+  if (e.stamps) {
+    e.get(E).i32(4095).op(Op.i32_and).i32(3).op(Op.i32_shl);
+    e.get(T)
+      .f64(2 * e.i)
+      .op(Op.f64_add)
+      .mem(Op.f64_store, 8, Layout.STAMPS);
+  }
   // The slow path: the MMU's own translation, as the interpreter's. If it evicted the fetch
   // page's entry, or the store hit compiled code, the run ends after this instruction.
   e.op(Op.else);
-  e.get(VA)
-    .i32(store ? Access.Store : Access.Load)
-    .get(T)
-    .f64(2 * e.i)
-    .op(Op.f64_add);
+  e.get(VA).i32(store ? Access.Store : Access.Load);
+  if (e.stamps)
+    e.get(T)
+      .f64(2 * e.i)
+      .op(Op.f64_add);
+  else
+    e.get(K)
+      .get(N)
+      .op(Op.f64_convert_i32_s, Op.f64_add)
+      .f64(2)
+      .op(Op.f64_mul)
+      .f64(2 * e.i + 1)
+      .op(Op.f64_add);
   e.i32(size).call(0);
   e.set(PA);
   e.get(PA).i32(0).op(Op.i32_lt_s);
@@ -510,16 +526,19 @@ export interface WasmTarget {
 /**
  * The WebAssembly module for a chunk of `words` with blocks `plan`, of which those in `include`
  * are compiled, for `target`: it imports the arena's memory as e.m, the slow path as e.tr and (to
- * chain) the table of functions as e.t, and exports the chunk function as f.
+ * chain) the table of functions as e.t, and exports the chunk function as f. Without `stamps`, its
+ * loads and stores stamp no LRU times (Emit.stamps says when that is right).
  */
 export function wasmChunk(
   words: Int32Array,
   plan: ChunkPlan,
   include: Uint8Array,
   target: WasmTarget,
+  stamps = true,
 ): Uint8Array {
   const chunkWords = words.length;
   const e = new Emit(chunkWords, target.ram);
+  e.stamps = stamps;
   const blocks: number[] = [];
   for (let w = 0; w < chunkWords; w++) if (plan.labels[w] && include[w]) blocks.push(w);
   e.checks = budgetChecks(words, plan, blocks);

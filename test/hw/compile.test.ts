@@ -12,9 +12,20 @@ import { readRegularFile } from "../../host/files.js";
 import { type Backend, backendFor } from "../../hw/compile/backend.js";
 import { Cpu, type Engine } from "../../hw/cpu.js";
 import { defaultMachineConfig, type Machine } from "../../hw/machine.js";
-import { Mmu } from "../../hw/mmu.js";
+import { Mmu, MmuMode } from "../../hw/mmu.js";
 import { Prng } from "../../hw/prng.js";
 import { Ram } from "../../hw/ram.js";
+import {
+  makePte,
+  makeSatp,
+  PTE_A,
+  PTE_D,
+  PTE_R,
+  PTE_U,
+  PTE_V,
+  PTE_W,
+  PTE_X,
+} from "../../hw/sv32.js";
 import {
   bootWorld,
   DEFAULT_MACHINE_OPTIONS,
@@ -22,6 +33,7 @@ import {
   machineConfig,
 } from "../../session/boot.js";
 import { loadProgram } from "../../session/program.js";
+import * as E from "./encode.js";
 
 const quiet = { write: () => {}, readStdin: () => new Uint8Array(0), message: () => {} };
 
@@ -191,6 +203,37 @@ describe("calls into other pages", () => {
     // Four page crossings a turn: 12,000 in all.
     if (code.chains) expect(code.calls).toBeLessThan(1000);
     else expect(code.calls).toBeGreaterThan(6000);
+  });
+});
+
+describe("a change of the MMU's mode", () => {
+  it("recompiles code made where no TLB was in use, which stamped no LRU times", () => {
+    // A loop at 0x1000 loading from 0x3000 (t2), run bare, then paged (identity-mapped, A and D
+    // set): the compiled function made bare must not go on running paged.
+    const cpus = (["interpret", "compile"] as const).map((engine) => {
+      const ram = new Ram(1 << 20);
+      ram.i32.set([E.load("lw", 6, 7, 0), E.iop("addi", 5, 5, 1), E.jal(0, -8)], 0x1000 >>> 2);
+      const flags = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D;
+      ram.i32[(8 * 4096) >>> 2] = makePte(9, PTE_V);
+      for (let vpn = 0; vpn < 16; vpn++) ram.i32[(9 * 4096 + 4 * vpn) >>> 2] = makePte(vpn, flags);
+      const cpu = new Cpu(new Mmu(ram, defaultMachineConfig.mmu, new Prng(1)));
+      cpu.engine = engine;
+      cpu.compileAfter = 0;
+      cpu.pc = 0x1000;
+      cpu.x[7] = 0x3000;
+      return cpu;
+    });
+    for (const cpu of cpus) expect(cpu.run(300_000)).toBeNull();
+    expect(cpus[1]!.compiledCode!.instructions).toBeGreaterThan(0);
+    for (const cpu of cpus) {
+      cpu.mmu.setMode(MmuMode.Paged);
+      cpu.mmu.setSatp(makeSatp(8, 1));
+      cpu.memoryChanged(); // as after the trap in which a kernel would do this
+      expect(cpu.run(300_000)).toBeNull();
+    }
+    const [a, b] = cpus;
+    expect([...b!.mmu.tlb.stamps]).toEqual([...a!.mmu.tlb.stamps]);
+    expect([b!.x[5], b!.ticks, b!.loads]).toEqual([a!.x[5], a!.ticks, a!.loads]);
   });
 });
 

@@ -11,8 +11,9 @@
 //   a br_table on the word index jumps to the end of the right block, where its code starts. A
 //   branch forward to a compiled block goes straight there (its WebAssembly block is still open);
 //   a branch back sets the block's number in a small table, any other jump the word index, and
-//   goes back round the loop. Exits add their counts inline: WebAssembly does not speculate, so
-//   there is no cold path to deoptimise.
+//   goes back round the loop; but a loop of blocks is a WebAssembly loop of its own (LoopRegion).
+//   Exits add their counts inline: WebAssembly does not speculate, so there is no cold path to
+//   deoptimise.
 //
 // Why bother: V8 compiles WebAssembly ahead of time with no speculation, so a whole page of code
 // costs a few milliseconds to compile (the vmlab command keeps to V8's baseline compiler, see
@@ -46,9 +47,12 @@ const PA = 11;
 /** Guest register r (1..31) is local REG + r. */
 const REG = 11;
 const T = 43;
+/** Which block of a loop (LoopRegion) the dispatch entered: 0, the head; k, its k-th other. */
+const SKIP = 44;
 const LOCALS: [number, number][] = [
   [T - PC, I32],
   [1, F64],
+  [1, I32],
 ];
 /** The chunk function's type (ChunkFunction), and the slow path's. */
 const CHUNK_TYPE = { params: [I32, I32, F64, I32, I32, I32, I32], result: I32 };
@@ -110,6 +114,8 @@ class Emit extends Code {
   checks: Checks = { bound: new Map(), always: new Set() };
   /** The number of each block a jump back goes to, for the dispatch's small table. */
   readonly backId = new Map<number, number>();
+  /** The level of the WebAssembly loop of the loop being written (LoopRegion), by its head. */
+  readonly loopLevel = new Map<number, number>();
   /** Instructions, loads and stores of the block before the current instruction. */
   i = 0;
   loads = 0;
@@ -201,7 +207,9 @@ function countBlock(e: Emit, length: number): void {
 function goTo(e: Emit, t: number, wordOffset: number): void {
   const level = e.blockLevel.get(t);
   const back = e.backId.get(t);
+  const loop = e.loopLevel.get(t);
   if (level !== undefined && t > e.start) e.br(level);
+  else if (loop !== undefined) e.br(loop);
   else if (back !== undefined)
     e.i32(e.chunkWords + back)
       .set(W)
@@ -490,10 +498,18 @@ function shape(
   return { end, length, target, loops, next };
 }
 
-/** The budget checks of a chunk whose compiled blocks start at `blocks` (in order). */
-export function budgetChecks(words: Int32Array, plan: ChunkPlan, blocks: number[]): Checks {
+/**
+ * The budget checks of a chunk whose compiled blocks start at `blocks` (in order), of which those
+ * in `heads` head loops (LoopRegion: checked on every turn).
+ */
+export function budgetChecks(
+  words: Int32Array,
+  plan: ChunkPlan,
+  blocks: number[],
+  heads: Iterable<number> = [],
+): Checks {
   const bound = new Map<number, number>();
-  const always = new Set<number>();
+  const always = new Set<number>(heads);
   for (let j = blocks.length - 1; j >= 0; j--) {
     const start = blocks[j]!;
     const { length, loops, next } = shape(words, plan, start);
@@ -508,6 +524,50 @@ export function budgetChecks(words: Int32Array, plan: ChunkPlan, blocks: number[
     if (loops) always.add(start);
   }
   return { bound, always };
+}
+
+/**
+ * A loop of several blocks: from the block at `head` to the one a jump back to it ends (`blocks`,
+ * the others, in order). It is written as a WebAssembly loop, so that the jump back is a branch
+ * to the loop's start rather than a trip through the dispatch. The dispatch can still enter any
+ * of its blocks: it enters the loop at its start with SKIP naming the block, and a br_table there
+ * goes on to it.
+ */
+export interface LoopRegion {
+  head: number;
+  blocks: number[];
+}
+
+/**
+ * The loops of a chunk whose compiled blocks start at `blocks`, for each head the jumps back to it
+ * from furthest on; a loop with a block left out of the function (or with a loop inside) is left
+ * to the dispatch, as are loops that overlap one already taken (inner ones are taken first).
+ */
+export function loopRegions(
+  words: Int32Array,
+  plan: ChunkPlan,
+  blocks: number[],
+  include: Uint8Array,
+): LoopRegion[] {
+  const last = new Map<number, number>();
+  for (const start of blocks) {
+    const { target, loops } = shape(words, plan, start);
+    if (target >= 0 && target < start && !loops && include[target]) last.set(target, start);
+  }
+  const spans = [...last].sort((a, b) => a[1] - a[0] - (b[1] - b[0]));
+  const taken: LoopRegion[] = [];
+  const used = new Uint8Array(words.length);
+  for (const [head, end] of spans) {
+    let free = true;
+    for (let w = head; w <= end && free; w++) {
+      if (used[w] || (plan.labels[w] && !include[w])) free = false;
+    }
+    if (!free) continue;
+    used.fill(1, head, end + 1);
+    const inner = blocks.filter((b) => b > head && b <= end);
+    taken.push({ head, blocks: inner });
+  }
+  return taken;
 }
 
 /** Where a chunk function finds the machine in the arena (hw/arena.ts), and what it may do. */
@@ -541,7 +601,11 @@ export function wasmChunk(
   e.stamps = stamps;
   const blocks: number[] = [];
   for (let w = 0; w < chunkWords; w++) if (plan.labels[w] && include[w]) blocks.push(w);
-  e.checks = budgetChecks(words, plan, blocks);
+  const regions = new Map(loopRegions(words, plan, blocks, include).map((r) => [r.head, r]));
+  /** The loop each block inside one (not its head) is in. */
+  const inLoop = new Map<number, LoopRegion>();
+  for (const r of regions.values()) for (const b of r.blocks) inLoop.set(b, r);
+  e.checks = budgetChecks(words, plan, blocks, regions.keys());
   // The blocks jumps back go to (loop heads, mostly) get numbers of their own: V8's baseline
   // compiler turns a br_table into a binary search, and a small table is quicker to search.
   for (const start of blocks) {
@@ -555,9 +619,15 @@ export function wasmChunk(
   e.exitLevel = e.open(Op.block);
   e.leaveLevel = e.open(Op.block);
   e.runLevel = e.open(Op.loop);
+  // A loop's blocks are entered from its start, so their dispatch entries are beside its head's
+  // (inside the outer block of the head); their outer blocks are opened inside the loop.
   for (let j = blocks.length - 1; j >= 0; j--) {
-    e.blockLevel.set(blocks[j]!, e.open(Op.block));
-    e.entryLevel.set(blocks[j]!, e.open(Op.block));
+    const w = blocks[j]!;
+    if (inLoop.has(w)) continue;
+    e.blockLevel.set(w, e.open(Op.block));
+    const inner = regions.get(w)?.blocks ?? [];
+    for (let k = inner.length - 1; k >= 0; k--) e.entryLevel.set(inner[k]!, e.open(Op.block));
+    e.entryLevel.set(w, e.open(Op.block));
   }
   const other = e.open(Op.block); // the default: a word that starts no compiled block
   if (e.backId.size > 0) {
@@ -572,13 +642,25 @@ export function wasmChunk(
   e.get(BASE).get(W).i32(2).op(Op.i32_shl, Op.i32_add).set(PC);
   e.i32(EXIT_JUMP).set(CODE).br(e.exitLevel);
   for (const w of blocks) {
-    e.end();
-    if (!e.checks.always.has(w)) checkBudget(e, w, e.checks.bound.get(w)!);
-    e.end();
+    const loop = inLoop.get(w);
+    const region = regions.get(w);
+    if (loop === undefined) {
+      e.end();
+      if (!e.checks.always.has(w)) checkBudget(e, w, e.checks.bound.get(w)!);
+      if (region !== undefined) enterLoop(e, region);
+      else e.end();
+    } else {
+      e.end();
+    }
     block(words, plan, w, e);
     // A block that can fall through to one left out ends the run there.
     const next = w + plan.runTo[w]!;
     if (next < chunkWords && !include[next]) goTo(e, -1, next);
+    if (loop !== undefined && w === loop.blocks[loop.blocks.length - 1]) {
+      e.end();
+      e.loopLevel.delete(loop.head);
+      for (const b of loop.blocks) e.blockLevel.delete(b);
+    }
   }
   goTo(e, -1, chunkWords); // falling off the last block: the next chunk
   e.end().end();
@@ -614,6 +696,33 @@ export function wasmChunk(
     locals: LOCALS,
     body,
   });
+}
+
+/**
+ * Just after the dispatch's entry to loop `region`'s head: the entries to its other blocks (each
+ * checks the budget, sets SKIP and goes to the loop's start), the end of the head's outer block
+ * (where branches forward to the head arrive), and the loop's start, which goes on to the block
+ * SKIP names (resetting it).
+ */
+function enterLoop(e: Emit, region: LoopRegion): void {
+  const head = region.head;
+  const outer = e.blockLevel.get(head)!;
+  region.blocks.forEach((b, k) => {
+    e.br(outer);
+    e.end();
+    if (!e.checks.always.has(b)) checkBudget(e, b, e.checks.bound.get(b)!);
+    e.i32(k + 1).set(SKIP);
+  });
+  e.end();
+  e.loopLevel.set(head, e.open(Op.loop));
+  for (let k = region.blocks.length - 1; k >= 0; k--)
+    e.blockLevel.set(region.blocks[k]!, e.open(Op.block));
+  e.get(SKIP);
+  e.open(Op.if);
+  e.get(SKIP).i32(0).set(SKIP).i32(1).op(Op.i32_sub);
+  const levels = region.blocks.map((b) => e.blockLevel.get(b)!);
+  e.brTable(levels, levels[0]!);
+  e.end();
 }
 
 /** Writes the guest registers in `written` back to the arena. */

@@ -206,6 +206,47 @@ describe("calls into other pages", () => {
   });
 });
 
+describe("loops of several blocks", () => {
+  // An inner loop with a branch inside it (a WebAssembly loop of its own), inside an outer loop
+  // (left to the dispatch); at the end a jump from outside lands in the inner loop's middle.
+  const program = [
+    "        .globl _start",
+    "_start: li s0, 0",
+    "        li s1, 300",
+    "        li s2, 0",
+    "outer:  li t0, 50",
+    "inner:  andi t1, t0, 1",
+    "        beqz t1, even",
+    "        addi s0, s0, 3",
+    "        j next",
+    "even:   addi s0, s0, 1",
+    "next:   addi t0, t0, -1",
+    "        bnez t0, inner",
+    "        bnez s2, done",
+    "        addi s1, s1, -1",
+    "        bnez s1, outer",
+    "        li s2, 1",
+    "        li t0, 7",
+    "        j even",
+    "done:   andi a0, s0, 127",
+    "        li a7, 93",
+    "        ecall",
+  ].join("\n");
+  const file = join(mkdtempSync(join(tmpdir(), "vmlab-loops-")), "loops.s");
+  writeFileSync(file, `${program}\n`);
+
+  it.each(BACKENDS)("stay exact (%s), entered anywhere at any budget", (backend) => {
+    expectCompiled(
+      ...[1, 2, 3, 7, 13].map((budget) => lockStep(backend, file, budget, {}, 20_000)),
+      lockStep(backend, file, 997, { tlb: 4 }),
+    );
+    const { machine, kernel } = boot(file, "compile", {});
+    machine.cpu.compileTo = backend;
+    kernel.run();
+    expect(machine.cpu.x[8]).toBe(300 * 100 + 13); // s0: 25 odd turns (3) and 25 even (1), then 13
+  });
+});
+
 describe("a change of the MMU's mode", () => {
   it("recompiles code made where no TLB was in use, which stamped no LRU times", () => {
     // A loop at 0x1000 loading from 0x3000 (t2), run bare, then paged (identity-mapped, A and D

@@ -6,9 +6,10 @@
 //
 // Why it is exact. A run of the interpreter may be cut anywhere into shorter runs with the same
 // result (the kernel already relies on this: quanta, single steps). The dispatcher below cuts the
-// run into pieces: compiled calls, each one a run inside one chunk that starts at a block and does
-// only what the interpreter's fast path would, and interpreter runs for everything else. A
-// compiled call enters and leaves the fetch page the way the interpreter's run() does.
+// run into pieces: compiled calls, each one a run that starts at a block and does only what the
+// interpreter's fast path would (inside one chunk, or, in WebAssembly, going on from page to page
+// through the functions of the pages it jumps to), and interpreter runs for everything else. A
+// compiled call enters and leaves each fetch page the way the interpreter's run() does.
 //
 // Stale code. Compiled code is found by physical address, so a new mapping (munmap, mprotect,
 // execve, a swapped page back in another frame, another address space or ASID) simply finds other
@@ -129,7 +130,9 @@ export class CodeCache {
    */
   readonly chains: boolean;
   readonly pageFunctions: Int32Array;
-  private readonly chained: number[] = [];
+  private readonly chained = new Set<number>();
+  /** Whether the functions chained so far stamp LRU times (the MMU's mode when they were). */
+  private chainedStamps = true;
   /**
    * The table of functions' size; its slots never used, from nextSlot up; and used ones given back.
    * (A chunk holds its slot while it is in the cache, and the cache holds at most slots - 1
@@ -197,7 +200,7 @@ export class CodeCache {
   chain(chunk: Chunk): void {
     if (chunk.slot === 0) return;
     const page = chunk.base >>> 12;
-    if (this.pageFunctions[page] === 0) this.chained.push(page);
+    this.chained.add(page);
     this.pageFunctions[page] = chunk.slot;
   }
 
@@ -213,7 +216,7 @@ export class CodeCache {
 
   private unchainAll(): void {
     for (const page of this.chained) this.pageFunctions[page] = 0;
-    this.chained.length = 0;
+    this.chained.clear();
   }
 
   /** A store to physical address `pa` is about to change a compiled word: forgets its chunk. */
@@ -320,9 +323,18 @@ export class CodeCache {
     this.compile(chunk);
   }
 
-  /** Whether compiled loads and stores must stamp LRU times: while the MMU is paged (a TLB). */
+  /**
+   * Whether compiled loads and stores must stamp LRU times: while the MMU is paged (a TLB). When
+   * that changes (a kernel switching spaces may change the mode without a trap), no function may
+   * go on into another compiled for the old mode: the dispatcher must look at each first.
+   */
   stampsNeeded(): boolean {
-    return this.cpu.mmu.mode === MmuMode.Paged;
+    const stamps = this.cpu.mmu.mode === MmuMode.Paged;
+    if (stamps !== this.chainedStamps) {
+      this.chainedStamps = stamps;
+      this.unchainAll();
+    }
+    return stamps;
   }
 
   /** Compiles `chunk`'s function again (the MMU's mode changed: see stampsNeeded). */

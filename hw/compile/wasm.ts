@@ -465,9 +465,10 @@ const CHECK_SPAN = 32;
  * makes sure that the budget left covers every path from it to the next check, so a call never
  * runs past its budget (where it does not, the run ends before the block and the interpreter runs
  * what is left: the same place as ever). Blocks entered by the dispatch are checked there; a
- * forward branch or a fall-through into a block needs no check of its own while the path from the
- * last check stays within CHECK_SPAN (beyond it, the block is checked on every entry, as are
- * blocks that loop on themselves).
+ * forward branch into a block needs no check of its own while the path from the last check stays
+ * within CHECK_SPAN (beyond it, the block is checked on every entry, as are blocks that loop on
+ * themselves and the heads of loops). A fall-through passes the next block's check for the
+ * dispatch, written just before it (never firing then: the bound covers it).
  */
 export interface Checks {
   /** By block: the instructions from its start to the next check, at most (the check's bound). */

@@ -1,7 +1,7 @@
 // `npm run bench`: guest programs timed on the emulator — CPU-bound programs under each memory
 // scheme (and a TLB-thrashing configuration), each by the interpreter and compiled; the same
-// programs as one `vmlab run` each (what a user waits for); the kernel's fork and page-fault
-// costs; and reference-trace replay. Prints a table per section, or everything as JSON with --json. Pass
+// programs and a C benchmark as one `vmlab run` each (what a user waits for); the kernel's fork
+// and page-fault costs; and reference-trace replay. Prints a table per section, or everything as JSON with --json. Pass
 // words to run only the CPU programs whose names contain them. Times are the process's CPU time
 // (user + system), so other work on the machine disturbs them less, except the one-shot runs'
 // (wall time of a whole process). A benchmark, never a test.
@@ -104,6 +104,8 @@ function program(path: string): ElfImage {
 }
 
 const BENCH_DIR = "programs/bench";
+/** The C benchmark, as committed (its default: 60 rounds, about 341 million instructions). */
+const C_BENCH = "programs/c/bin/sortbench.elf";
 
 /** The benchmark programs whose names contain one of `only` (all of them if it is empty). */
 function benchFiles(only: string[]): string[] {
@@ -186,34 +188,45 @@ function traceSection(print: (s: string) => void) {
 const CLI = fileURLToPath(new URL("../cli/bin.js", import.meta.url));
 
 /**
- * What a user waits for: each CPU program as one `vmlab run` in a fresh process, start-up,
- * assembly and the JIT's warm-up included (the sections above run each program three times in one
- * process and keep the best, which the warm-up does not burden). Wall time, best of three.
+ * One `vmlab run` of `path` by `engine` in a fresh process, start-up and the JIT's warm-up
+ * included: wall time, best of three, and the instructions it ran.
+ */
+function oneShot(path: string, engine: string): { seconds: number; instructions: number } {
+  let seconds = Number.POSITIVE_INFINITY;
+  let instructions = 0;
+  for (let i = 0; i < 3; i++) {
+    const args = [CLI, "run", "--engine", engine, "--stats", "--json", path];
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, args, { encoding: "utf8" });
+    seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+    const stats = r.stderr
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .at(-1);
+    if (r.error || stats === undefined)
+      throw new Error(`vmlab run ${path} failed: ${r.error?.message ?? r.stderr}`);
+    instructions = (JSON.parse(stats) as { instructions: number }).instructions;
+  }
+  return { seconds, instructions };
+}
+
+/**
+ * What a user waits for: each CPU program, and the C benchmark (programs/c/sortbench.c, compiled
+ * by GCC with picolibc), as one `vmlab run` in a fresh process (the sections above run each
+ * program three times in one process and keep the best, which the warm-up does not burden).
  */
 function oneShotSection(only: string[], print: (s: string) => void) {
-  const files = benchFiles(only);
+  const paths = benchFiles(only).map((f) => join(BENCH_DIR, f));
+  if (only.length === 0 || only.some((o) => C_BENCH.includes(o))) paths.push(C_BENCH);
   const rows = [];
-  for (const file of files)
+  for (const path of paths)
     for (const engine of ENGINES) {
-      let seconds = Number.POSITIVE_INFINITY;
-      let instructions = 0;
-      for (let i = 0; i < 3; i++) {
-        const args = [CLI, "run", "--engine", engine, "--stats", "--json", join(BENCH_DIR, file)];
-        const t0 = performance.now();
-        const r = spawnSync(process.execPath, args, { encoding: "utf8" });
-        seconds = Math.min(seconds, (performance.now() - t0) / 1000);
-        const stats = r.stderr
-          .split("\n")
-          .filter((l) => l.startsWith("{"))
-          .at(-1);
-        if (r.error || stats === undefined)
-          throw new Error(`vmlab run ${file} failed: ${r.error?.message ?? r.stderr}`);
-        instructions = (JSON.parse(stats) as { instructions: number }).instructions;
-      }
+      const { seconds, instructions } = oneShot(path, engine);
       const mips = instructions / seconds / 1e6;
-      rows.push({ program: file, engine, instructions, seconds, mips });
+      const program = path.split("/").at(-1)!;
+      rows.push({ program, engine, instructions, seconds, mips });
       print(
-        `${file.padEnd(11)} ${"vmlab run, one shot".padEnd(19)} ${engine.padEnd(9)} ${String(instructions).padStart(10)} instr ${seconds.toFixed(3).padStart(7)} s ${mips.toFixed(1).padStart(7)} MIPS`,
+        `${program.padEnd(13)} ${"vmlab run, one shot".padEnd(19)} ${engine.padEnd(9)} ${String(instructions).padStart(10)} instr ${seconds.toFixed(3).padStart(7)} s ${mips.toFixed(1).padStart(7)} MIPS`,
       );
     }
   return rows;

@@ -62,6 +62,7 @@ export const cProgramCases: readonly CProgramCase[] = [
   { name: "wc", program: "wc", stdin: WC_INPUT, status: 0, schemes: ALL },
   { name: "wc-empty", program: "wc", stdin: "", status: 0, schemes: ["paged"] },
   { name: "mprotect", program: "mprotect", status: SIGSEGV_STATUS, schemes: MMAP },
+  { name: "sortbench-2", program: "sortbench", args: ["2"], status: 0, schemes: ALL },
 ];
 
 const REPOSITORY = fileURLToPath(new URL("../../../", import.meta.url));

@@ -158,9 +158,12 @@ export class CodeCache {
     const ev = arena.int32(Layout.EVENT, 1);
     /** A load or store's slow path, as the interpreter's (Cpu.interpret). */
     const tr = (va: number, access: Access, time: number, size: number): number => {
+      const fetchSlot = fast.fetchSlot;
       const pa = mmu.translate(va, access, time, size);
       if (pa < 0) return pa; // the run ends with the fault
-      if (fast.fetchSlot === NO_TLB_SLOT) ev[0] = 1;
+      // The translation dropped the fetch page's TLB entry: the next fetch must find it again.
+      // (Where the MMU has no TLB in use, there is no such entry: the run goes on.)
+      if (fetchSlot !== NO_TLB_SLOT && fast.fetchSlot === NO_TLB_SLOT) ev[0] = 1;
       if (access !== Access.Store) return pa;
       if (cpu.reservation !== NO_RESERVATION) cpu.storeNearReservation(va, pa);
       if ((codeWords[pa >>> 7]! >>> (pa >>> 2)) & 1) {

@@ -163,7 +163,12 @@ class Emit extends Code {
 
   /** Pushes the virtual address `offset` bytes from the chunk's first word. */
   address(offset: number): this {
-    return this.get(BASE).i32(offset).op(Op.i32_add);
+    return this.get(BASE).plus(offset);
+  }
+
+  /** Adds `n` to the i32 on the stack (nothing to write for 0: V8's baseline compiler would). */
+  plus(n: number): this {
+    return n === 0 ? this : this.i32(n).op(Op.i32_add);
   }
 }
 
@@ -290,7 +295,7 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
     e.f64(1).op(Op.f64_add).set(T);
   }
   e.timed = true;
-  e.reg(rs1).i32(imm).op(Op.i32_add).set(VA);
+  e.reg(rs1).plus(imm).set(VA);
   if (size > 1) {
     e.get(VA)
       .i32(size - 1)
@@ -356,9 +361,14 @@ function plain(e: Emit, inst: number, w: number): void {
     case Opcode.OpImm: {
       if (rd === 0) return;
       const imm = inst >> 20;
+      if (f3 === 0 && rs1 === 0) {
+        e.i32(imm).assign(rd); // li
+        return;
+      }
       e.reg(rs1);
       if (f3 === 1) e.i32(imm & 31).op(Op.i32_shl);
       else if (f3 === 5) e.i32(imm & 31).op(imm & 0x400 ? Op.i32_shr_s : Op.i32_shr_u);
+      else if (f3 === 0) e.plus(imm);
       else e.i32(imm).op(OP_IMM[f3]!);
       e.assign(rd);
       return;
@@ -410,8 +420,7 @@ function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void
     if (kind === Jalr) {
       // The target first: rd may be rs1.
       e.reg((inst >> 15) & 31)
-        .i32(inst >> 20)
-        .op(Op.i32_add)
+        .plus(inst >> 20)
         .i32(-2)
         .op(Op.i32_and)
         .set(VA);

@@ -189,7 +189,7 @@ describe("calls into other pages", () => {
 
   it.each(BACKENDS)("stay exact (%s), at any budget and with a small TLB", (backend) => {
     expectCompiled(
-      ...[1, 3, 7].map((budget) => lockStep(backend, file, budget, {}, 20_000)),
+      ...[1, 3, 7].map((budget) => lockStep(backend, file, budget, {}, 8_000)),
       lockStep(backend, file, 997, { tlb: 4 }),
       lockStep(backend, file, 10_000),
     );
@@ -237,7 +237,7 @@ describe("loops of several blocks", () => {
 
   it.each(BACKENDS)("stay exact (%s), entered anywhere at any budget", (backend) => {
     expectCompiled(
-      ...[1, 2, 3, 7, 13].map((budget) => lockStep(backend, file, budget, {}, 20_000)),
+      ...[1, 3, 7, 13].map((budget) => lockStep(backend, file, budget, {}, 8_000)),
       lockStep(backend, file, 997, { tlb: 4 }),
     );
     const { machine, kernel } = boot(file, "compile", {});

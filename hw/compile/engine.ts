@@ -326,13 +326,18 @@ export class CodeCache {
     this.compile(chunk);
   }
 
-  /**
-   * Whether compiled loads and stores must stamp LRU times: while the MMU is paged (a TLB). When
-   * that changes (a kernel switching spaces may change the mode without a trap), no function may
-   * go on into another compiled for the old mode: the dispatcher must look at each first.
-   */
+  /** Whether compiled loads and stores must stamp LRU times: while the MMU is paged (a TLB). */
   stampsNeeded(): boolean {
-    const stamps = this.cpu.mmu.mode === MmuMode.Paged;
+    return this.cpu.mmu.mode === MmuMode.Paged;
+  }
+
+  /**
+   * Before a run: if the MMU's mode changed since functions were chained (a kernel switching
+   * spaces may change it without a trap), none may go on into another compiled for the old mode,
+   * so the dispatcher must look at each first. Returns stampsNeeded().
+   */
+  followMode(): boolean {
+    const stamps = this.stampsNeeded();
     if (stamps !== this.chainedStamps) {
       this.chainedStamps = stamps;
       this.unchainAll();
@@ -408,7 +413,7 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
   const out = cache.out;
   let done = 0;
   let resuming = true;
-  const stamps = cache.stampsNeeded();
+  const stamps = cache.followMode();
   while (done < budget) {
     const pc = cpu.pc;
     const word = (pc & 3) === 0 ? fetch[pc >>> 12]! : 0;

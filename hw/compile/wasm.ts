@@ -1,7 +1,8 @@
 // The compiling engine's WebAssembly code generator: the same chunk function as codegen.ts writes
 // in JavaScript, as one WebAssembly function instead. Its blocks, counts, exits and exit codes are
 // codegen.ts's, instruction for instruction (read that file first); what differs is how it is
-// written down, and where the budget is checked (budgetChecks: not in every block).
+// written down, where the budget is checked (flow.ts budgetChecks: not in every block), and that
+// a jump to another page may go on into that page's function (chain()).
 //
 // - Memory. The function reads and writes the machine's arena (hw/arena.ts) at fixed offsets:
 //   the guest registers, the fast tables, the LRU stamps, the bit per compiled word and RAM. Its
@@ -14,6 +15,9 @@
 //   goes back round the loop; but a loop of blocks is a WebAssembly loop of its own (LoopRegion).
 //   Exits add their counts inline: WebAssembly does not speculate, so there is no cold path to
 //   deoptimise.
+// - Leaving the page. A jump out of the chunk tail-calls the function of the page it goes to,
+//   found through the engine's table of functions by physical page, where it can; otherwise the
+//   run ends there (EXIT_JUMP) and the engine's dispatcher goes on.
 //
 // Why bother: V8 compiles WebAssembly ahead of time with no speculation, so a whole page of code
 // costs a few milliseconds to compile (the vmlab command keeps to V8's baseline compiler, see

@@ -7,7 +7,7 @@ import { wasmApi } from "../arena.js";
 import type { Cpu } from "../cpu.js";
 import type { Access } from "../trap.js";
 import { generateChunk } from "./codegen.js";
-import { CHUNK_WORDS, type ChunkPlan, planChunk } from "./plan.js";
+import { type Addressing, CHUNK_WORDS, type ChunkPlan, planChunk } from "./plan.js";
 import { wasmChunk } from "./wasm.js";
 
 export type Backend = "wasm" | "js";
@@ -32,15 +32,15 @@ export type ChunkFunction = (
 /**
  * Makes the function of a chunk's `words`, planned as `plan`, of the blocks in `include`; when the
  * functions chain (Maker.chains), it goes in the table of functions at `slot` (1 up to the table's
- * size - 1), replacing what was there. Without `stamps`, a WebAssembly function's loads and stores
- * leave the TLB's LRU stamps alone (right while the MMU is in a mode without a TLB: wasm.ts).
+ * size - 1), replacing what was there. Its loads and stores find physical addresses as
+ * `addressing` says (a WebAssembly function's; a JavaScript one's read the tables in every mode).
  */
 export type MakeFunction = (
   words: Int32Array,
   plan: ChunkPlan,
   include: Uint8Array,
   slot: number,
-  stamps: boolean,
+  addressing: Addressing,
 ) => ChunkFunction;
 
 /** A backend's function maker, and whether its functions go on into each other's pages. */
@@ -99,7 +99,7 @@ let tailCalls: boolean | undefined;
 function compilesModule(chain: boolean): boolean {
   try {
     const words = new Int32Array(CHUNK_WORDS.wasm);
-    const target = { ram: 0, pageFunctions: 0, chain };
+    const target = { ram: 0, ramSize: 0, pageFunctions: 0, chain };
     new wasmApi!.Module(wasmChunk(words, planChunk(words), new Uint8Array(words.length), target));
     return true;
   } catch {
@@ -125,11 +125,16 @@ export function functionMaker(
   const { u8, i8, u16, i16, i32, arena } = cpu.ram;
   if (backend === "wasm") {
     const chain = canChain();
-    const target = { ram: arena.ram, pageFunctions: arena.pageFunctions, chain };
+    const target = {
+      ram: arena.ram,
+      ramSize: cpu.ram.size,
+      pageFunctions: arena.pageFunctions,
+      chain,
+    };
     const table = chain ? new wasmApi!.Table({ element: "anyfunc", initial: slots }) : null;
     const imports = { e: { m: arena.memory, tr, t: table ?? undefined } };
-    const make: MakeFunction = (words, plan, include, slot, stamps) => {
-      const module = new wasmApi!.Module(wasmChunk(words, plan, include, target, stamps));
+    const make: MakeFunction = (words, plan, include, slot, addressing) => {
+      const module = new wasmApi!.Module(wasmChunk(words, plan, include, target, addressing));
       const f = new wasmApi!.Instance(module, imports).exports.f as ChunkFunction;
       table?.set(slot, f);
       return f;

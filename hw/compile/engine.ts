@@ -29,7 +29,7 @@ import { MmuMode } from "../mmu.js";
 import { Access, type Trap } from "../trap.js";
 import { type Backend, type ChunkFunction, functionMaker, type MakeFunction } from "./backend.js";
 import { EXIT_BUDGET, EXIT_FAULT, EXIT_INTERP } from "./codegen.js";
-import { CHUNK_WORDS, type ChunkPlan, planChunk } from "./plan.js";
+import { Addressing, CHUNK_WORDS, type ChunkPlan, planChunk } from "./plan.js";
 
 /**
  * Guest code the cache holds chunks of (2 MiB: 512 pages compiled to WebAssembly, 8,192 chunks
@@ -92,8 +92,8 @@ export interface Chunk {
   misses: Map<number, number>;
   /** Its function's place in the table of functions (0: none yet; see CodeCache.chains). */
   slot: number;
-  /** Whether its function stamps LRU times (it must while the MMU is paged: see stampsNeeded). */
-  stamps: boolean;
+  /** How its function finds physical addresses (right for the MMU's mode: see addressingNow). */
+  addressing: Addressing;
 }
 
 export class CodeCache {
@@ -131,8 +131,8 @@ export class CodeCache {
   readonly chains: boolean;
   readonly pageFunctions: Int32Array;
   private readonly chained = new Set<number>();
-  /** Whether the functions chained so far stamp LRU times (the MMU's mode when they were). */
-  private chainedStamps = true;
+  /** How the functions chained so far find physical addresses (by the MMU's mode then). */
+  private chainedAddressing: Addressing = Addressing.Tlb;
   /**
    * The table of functions' size; its slots never used, from nextSlot up; and used ones given back.
    * (A chunk holds its slot while it is in the cache, and the cache holds at most slots - 1
@@ -290,7 +290,7 @@ export class CodeCache {
       entries: new Set(),
       misses: new Map(),
       slot,
-      stamps: true,
+      addressing: Addressing.Tlb,
     };
     this.chunks.set(key, fresh);
     this.recent[key & RECENT_MASK] = fresh;
@@ -326,26 +326,31 @@ export class CodeCache {
     this.compile(chunk);
   }
 
-  /** Whether compiled loads and stores must stamp LRU times: while the MMU is paged (a TLB). */
-  stampsNeeded(): boolean {
-    return this.cpu.mmu.mode === MmuMode.Paged;
+  /**
+   * How compiled loads and stores must find physical addresses in the MMU's mode now: paged, with
+   * the TLB's LRU stamps; bare, as the addresses themselves; otherwise through the fast tables.
+   */
+  addressingNow(): Addressing {
+    const mode = this.cpu.mmu.mode;
+    if (mode === MmuMode.Paged) return Addressing.Tlb;
+    return mode === MmuMode.Bare ? Addressing.Identity : Addressing.Tables;
   }
 
   /**
    * Before a run: if the MMU's mode changed since functions were chained (a kernel switching
    * spaces may change it without a trap), none may go on into another compiled for the old mode,
-   * so the dispatcher must look at each first. Returns stampsNeeded().
+   * so the dispatcher must look at each first. Returns addressingNow().
    */
-  followMode(): boolean {
-    const stamps = this.stampsNeeded();
-    if (stamps !== this.chainedStamps) {
-      this.chainedStamps = stamps;
+  followMode(): Addressing {
+    const addressing = this.addressingNow();
+    if (addressing !== this.chainedAddressing) {
+      this.chainedAddressing = addressing;
       this.unchainAll();
     }
-    return stamps;
+    return addressing;
   }
 
-  /** Compiles `chunk`'s function again (the MMU's mode changed: see stampsNeeded). */
+  /** Compiles `chunk`'s function again (the MMU's mode changed: see addressingNow). */
   recompile(chunk: Chunk): void {
     this.compile(chunk);
   }
@@ -362,8 +367,8 @@ export class CodeCache {
     markCompiled(this.codeWords, chunk);
     if (chunk.slot === 0)
       chunk.slot = this.freeSlots.pop() ?? (this.nextSlot < this.slots ? this.nextSlot++ : 0);
-    chunk.stamps = this.stampsNeeded();
-    chunk.fn = this.make(chunk.words, chunk.plan, chunk.inFn, chunk.slot, chunk.stamps);
+    chunk.addressing = this.addressingNow();
+    chunk.fn = this.make(chunk.words, chunk.plan, chunk.inFn, chunk.slot, chunk.addressing);
   }
 
   /** Forgets what `chunk` learnt and reads its words again (they changed behind its back). */
@@ -413,7 +418,7 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
   const out = cache.out;
   let done = 0;
   let resuming = true;
-  const stamps = cache.followMode();
+  const addressing = cache.followMode();
   while (done < budget) {
     const pc = cpu.pc;
     const word = (pc & 3) === 0 ? fetch[pc >>> 12]! : 0;
@@ -431,7 +436,7 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
       if (chunk.plan.labels[w] === 0 && !resuming) cache.enteredMidBlock(chunk, w);
       resuming = false;
       // Compiled for another MMU mode (the kernel changed it): compile it again for this one.
-      if (chunk.fn !== null && chunk.stamps !== stamps) cache.recompile(chunk);
+      if (chunk.fn !== null && chunk.addressing !== addressing) cache.recompile(chunk);
       const fn = chunk.fn;
       if (chunk.heat < cpu.compileAfter) {
         // Cold code runs in the interpreter, in long pieces: compiling it would cost more.
@@ -440,6 +445,11 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
         resuming = true; // the piece stops wherever its count runs out
       } else if (chunk.plan.labels[w] === 0 || fn === null || chunk.inFn[w] === 0) {
         if (chunk.plan.labels[w] !== 0) cache.ranBlock(chunk, w);
+        steps = Math.min(left, chunk.plan.runTo[w]!);
+      } else if (cpu.reservation !== NO_RESERVATION && addressing === Addressing.Identity) {
+        // An lr.w's reservation must see every store while it is held, and the stores of a
+        // function for the bare MMU do not look for it (wasm.ts identityMemory): the interpreter
+        // runs until an sc.w or a trap ends it.
         steps = Math.min(left, chunk.plan.runTo[w]!);
       } else {
         // Enter the fetch page as the interpreter's run() does, and leave it the same way.

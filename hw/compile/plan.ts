@@ -11,6 +11,20 @@ const { Funct7, Opcode } = isa;
  */
 export const CHUNK_WORDS = { wasm: 1024, js: 64 } as const;
 
+/**
+ * How a chunk function's loads and stores find their physical addresses, chosen by the MMU's mode
+ * when it is made (CodeCache.addressingNow) and part of it, so a change of mode recompiles it:
+ * - Tlb (paged): through the fast tables, stamping the TLB entry's LRU time;
+ * - Tables (base-limit, segmented): through the fast tables, whose words name no TLB entry, so
+ *   nothing to stamp;
+ * - Identity (bare): the physical address is the virtual one, checked against RAM's size inline,
+ *   with no table to read (a store still reads the store table, where a held lr.w reservation
+ *   sends it to the slow path). (The JavaScript backend reads the tables and stamps in every mode:
+ *   the same results, more slowly.)
+ */
+export const Addressing = { Tlb: 0, Tables: 1, Identity: 2 } as const;
+export type Addressing = (typeof Addressing)[keyof typeof Addressing];
+
 /** What a word is to the compiler. */
 export const Kinds = { Plain: 0, Branch: 1, Jal: 2, Jalr: 3, Special: 4 } as const;
 export type Kind = (typeof Kinds)[keyof typeof Kinds];

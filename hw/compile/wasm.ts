@@ -29,7 +29,7 @@ import * as isa from "../isa.js";
 import { Access } from "../trap.js";
 import { EXIT_BUDGET, EXIT_FAULT, EXIT_INTERP, EXIT_JUMP } from "./codegen.js";
 import { budgetChecks, type Checks, type LoopRegion, loopRegions, shape } from "./flow.js";
-import { type ChunkPlan, Kinds, kindOf, targetWord } from "./plan.js";
+import { Addressing, type ChunkPlan, Kinds, kindOf, targetWord } from "./plan.js";
 import { Bytes, Code, F64, I32, moduleOf, Op } from "./wasm-binary.js";
 
 const { Funct7, Opcode } = isa;
@@ -54,10 +54,12 @@ const REG = 11;
 const T = 43;
 /** Which block of a loop (LoopRegion) the dispatch entered: 0, the head; k, its k-th other. */
 const SKIP = 44;
+/** A store's word of bits for compiled words (exitIfCode). */
+const CW = 45;
 const LOCALS: [number, number][] = [
   [T - PC, I32],
   [1, F64],
-  [1, I32],
+  [2, I32],
 ];
 /** The chunk function's type (ChunkFunction), and the slow path's. */
 const CHUNK_TYPE = { params: [I32, I32, F64, I32, I32, I32, I32], result: I32 };
@@ -127,22 +129,29 @@ class Emit extends Code {
   stores = 0;
   /** Whether the block has set t, the LRU time of its first data access (2 × tick + 1). */
   timed = false;
+  /** How loads and stores find physical addresses (plan.ts Addressing). */
+  addressing: Addressing = Addressing.Tlb;
+  readonly chunkWords: number;
+  readonly chunkBytes: number;
+  /** Where RAM starts in the arena, and its size. */
+  readonly ram: number;
+  readonly ramSize: number;
+
+  constructor(chunkWords: number, ram: number, ramSize: number) {
+    super();
+    this.chunkWords = chunkWords;
+    this.chunkBytes = chunkWords * 4;
+    this.ram = ram;
+    this.ramSize = ramSize;
+  }
+
   /**
    * Whether loads and stores stamp their TLB entry's LRU time: not where the MMU has no TLB in use
    * (bare, base-limit and segmented modes: their fast-table words all name NO_TLB_SLOT, whose
    * stamp nobody reads).
    */
-  stamps = true;
-  readonly chunkWords: number;
-  readonly chunkBytes: number;
-  /** Where RAM starts in the arena. */
-  readonly ram: number;
-
-  constructor(chunkWords: number, ram: number) {
-    super();
-    this.chunkWords = chunkWords;
-    this.chunkBytes = chunkWords * 4;
-    this.ram = ram;
+  get stamps(): boolean {
+    return this.addressing === Addressing.Tlb;
   }
 
   /** Pushes guest register r (x0 reads as 0). */
@@ -283,18 +292,23 @@ function opValue(e: Emit, f7: number, f3: number, rs1: number, rs2: number): voi
  * misaligned access, or a fast store into a compiled word, exits before it for the interpreter.
  */
 function memory(e: Emit, inst: number, w: number, store: boolean): void {
-  const f3 = (inst >> 12) & 7;
   const rs1 = (inst >> 15) & 31;
   const rd = (inst >> 7) & 31;
   const imm = store ? ((inst >> 20) & -32) | ((inst >> 7) & 31) : inst >> 20;
-  const [code, size] = (store ? STORES : LOADS)[f3]!;
-  const access = (): void => {
+  const [code, size] = (store ? STORES : LOADS)[(inst >> 12) & 7]!;
+  /** The access itself, at the physical address in local `at`. */
+  const access = (at: number): void => {
     if (store)
-      e.get(PA)
+      e.get(at)
         .reg((inst >> 20) & 31)
         .mem(code, size, e.ram);
-    else if (rd !== 0) e.get(PA).mem(code, size, e.ram).assign(rd);
+    else if (rd !== 0) e.get(at).mem(code, size, e.ram).assign(rd);
   };
+  if (e.addressing === Addressing.Identity) {
+    e.reg(rs1).plus(imm).set(VA);
+    identityMemory(e, w, store, size, access);
+    return;
+  }
   if (!e.timed && e.stamps) {
     e.get(K).get(N).op(Op.f64_convert_i32_s, Op.f64_add).f64(2).op(Op.f64_mul);
     e.f64(1).op(Op.f64_add).set(T);
@@ -312,12 +326,7 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
   e.get(E);
   e.open(Op.if);
   e.get(E).i32(-4096).op(Op.i32_and).get(VA).op(Op.i32_xor).set(PA);
-  if (store) {
-    // A store into a word compiled code was made from: the interpreter does it (and drops the code).
-    e.get(PA).i32(7).op(Op.i32_shr_u).i32(2).op(Op.i32_shl).mem(Op.i32_load, 4, Layout.CODE_WORDS);
-    e.get(PA).i32(2).op(Op.i32_shr_u, Op.i32_shr_u).i32(1).op(Op.i32_and);
-    exitBeforeIf(e, w, EXIT_INTERP);
-  }
+  if (store) exitIfCode(e, w, PA);
   if (e.stamps) {
     e.get(E).i32(4095).op(Op.i32_and).i32(3).op(Op.i32_shl);
     e.get(T)
@@ -325,9 +334,41 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
       .op(Op.f64_add)
       .mem(Op.f64_store, 8, Layout.STAMPS);
   }
-  // The slow path: the MMU's own translation, as the interpreter's. If it evicted the fetch
-  // page's entry, or the store hit compiled code, the run ends after this instruction.
   e.op(Op.else);
+  slowPath(e, w, store, size, access);
+  e.end();
+  access(PA);
+  if (store) e.stores++;
+  else e.loads++;
+}
+
+/**
+ * A store at word `w` to physical address `local` into a word compiled code was made from: the
+ * run ends before it, and the interpreter does it (and drops the code). Its word of bits, for 32
+ * words of RAM, is nearly always 0: only where it is not is the bit itself looked at.
+ */
+function exitIfCode(e: Emit, w: number, local: number): void {
+  e.get(local).i32(7).op(Op.i32_shr_u).i32(2).op(Op.i32_shl).mem(Op.i32_load, 4, Layout.CODE_WORDS);
+  e.tee(CW);
+  e.open(Op.if);
+  e.get(CW).get(local).i32(2).op(Op.i32_shr_u, Op.i32_shr_u).i32(1).op(Op.i32_and);
+  exitBeforeIf(e, w, EXIT_INTERP);
+  e.end();
+}
+
+/**
+ * A load or store's slow path, with its virtual address in VA: the MMU's own translation, as the
+ * interpreter's, into PA. On a fault the run ends before the instruction; if the translation
+ * evicted the fetch page's entry, or the store hit compiled code, the access is made (`access`)
+ * and the run ends after it.
+ */
+function slowPath(
+  e: Emit,
+  w: number,
+  store: boolean,
+  size: number,
+  access: (at: number) => void,
+): void {
   e.get(VA).i32(store ? Access.Store : Access.Load);
   if (e.stamps)
     e.get(T)
@@ -348,11 +389,39 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
   e.i32(0).mem(Op.i32_load, 4, Layout.EVENT);
   e.open(Op.if);
   e.i32(0).i32(0).mem(Op.i32_store, 4, Layout.EVENT);
-  access();
+  access(PA);
   exitTo(e, w + 1, EXIT_JUMP, e.i + 1, e.loads + (store ? 0 : 1), e.stores + (store ? 1 : 0));
   e.end();
-  e.end();
-  access();
+}
+
+/**
+ * memory() where the physical address is the virtual one in VA (Addressing.Identity: the MMU is
+ * bare). An aligned access inside RAM goes straight there; the interpreter does the rest (a
+ * misaligned access, or a bus error past RAM), from before the instruction. (Not one compare of
+ * the address rotated by log2(size): V8's baseline compiler calls out to C for a rotate.) No
+ * fast-table word is read, so a store does not see an lr.w reservation (which drops its page's
+ * store word, sending the interpreter's stores there to the slow path): the engine runs no such
+ * function while one is held (runCompiled).
+ */
+function identityMemory(
+  e: Emit,
+  w: number,
+  store: boolean,
+  size: number,
+  access: (at: number) => void,
+): void {
+  if (size > 1) {
+    e.get(VA)
+      .i32(size - 1)
+      .op(Op.i32_and);
+    exitBeforeIf(e, w, EXIT_INTERP);
+  }
+  e.get(VA)
+    .i32((e.ramSize - size + 1) | 0)
+    .op(Op.i32_ge_u);
+  exitBeforeIf(e, w, EXIT_INTERP);
+  if (store) exitIfCode(e, w, VA);
+  access(VA);
   if (store) e.stores++;
   else e.loads++;
 }
@@ -468,8 +537,9 @@ function block(words: Int32Array, plan: ChunkPlan, start: number, e: Emit): void
 
 /** Where a chunk function finds the machine in the arena (hw/arena.ts), and what it may do. */
 export interface WasmTarget {
-  /** Where RAM starts, and the table of compiled functions by physical page. */
+  /** Where RAM starts, its size, and where the table of compiled functions by physical page is. */
   ram: number;
+  ramSize: number;
   pageFunctions: number;
   /**
    * Whether a jump to another page goes on into that page's function, if it has one (a tail call
@@ -482,19 +552,19 @@ export interface WasmTarget {
 /**
  * The WebAssembly module for a chunk of `words` with blocks `plan`, of which those in `include`
  * are compiled, for `target`: it imports the arena's memory as e.m, the slow path as e.tr and (to
- * chain) the table of functions as e.t, and exports the chunk function as f. Without `stamps`, its
- * loads and stores stamp no LRU times (Emit.stamps says when that is right).
+ * chain) the table of functions as e.t, and exports the chunk function as f. Its loads and stores
+ * find physical addresses as `addressing` says (the MMU's mode must be one it is right for).
  */
 export function wasmChunk(
   words: Int32Array,
   plan: ChunkPlan,
   include: Uint8Array,
   target: WasmTarget,
-  stamps = true,
+  addressing: Addressing = Addressing.Tlb,
 ): Uint8Array {
   const chunkWords = words.length;
-  const e = new Emit(chunkWords, target.ram);
-  e.stamps = stamps;
+  const e = new Emit(chunkWords, target.ram, target.ramSize);
+  e.addressing = addressing;
   const blocks: number[] = [];
   for (let w = 0; w < chunkWords; w++) if (plan.labels[w] && include[w]) blocks.push(w);
   const regions = new Map(loopRegions(words, plan, blocks, include).map((r) => [r.head, r]));

@@ -25,6 +25,7 @@ const FUZZ_OPTIONS: readonly string[][] = [
   [],
   ["--quantum", "7"],
   ["--quantum", "13", "--tlb", "4", "--tlb-refill", "software", "--ad", "trap"],
+  ["--mm", "bare", "--quantum", "11"],
 ];
 
 const dir = scratchDir("generated");

@@ -105,6 +105,26 @@ function expectCompiled(...runs: number[]): void {
   expect(runs.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
 }
 
+/**
+ * A loop over every 256th word from 64 KiB on, until a load just past RAM's end (a bus error),
+ * that loads the byte before it and stores beside it too.
+ */
+const PAST_RAM = join(mkdtempSync(join(tmpdir(), "vmlab-past-")), "past.s");
+writeFileSync(
+  PAST_RAM,
+  [
+    "        .globl _start",
+    "_start: li t0, 0x10000",
+    "        li t2, 1024",
+    "loop:   lbu t1, -1(t0)",
+    "        lw t1, 0(t0)",
+    "        sh t0, 2(t0)",
+    "        add t0, t0, t2",
+    "        j loop",
+    "",
+  ].join("\n"),
+);
+
 /** What the engine compiles to: WebAssembly where the host allows it, else JavaScript. */
 const BACKENDS: Backend[] = ["wasm", "js"];
 
@@ -127,6 +147,14 @@ describe.each(BACKENDS)(
         expectCompiled(lockStep(backend, file, 997, { tlb: 8 }));
       });
     }
+    it("with the MMU bare (loads and stores of every width, misaligned ones, past RAM)", () => {
+      const bare = { mm: "bare", ram: 1 << 20 };
+      expectCompiled(
+        ...["programs/memory.s", "programs/misaligned.s", "programs/sort.s", PAST_RAM].flatMap(
+          (file) => [3, 997].map((budget) => lockStep(backend, file, budget, bare, 30_000)),
+        ),
+      );
+    });
     it("under software refill, a 4-entry 2-way FIFO TLB and A/D traps", () => {
       const changes = { tlb: 4, tlbWays: 2, tlbPolicy: "fifo", tlbRefill: "software", ad: "trap" };
       expectCompiled(
@@ -284,6 +312,47 @@ describe("a change of the MMU's mode", () => {
       expect([...b!.mmu.tlb.stamps]).toEqual([...a!.mmu.tlb.stamps]);
       expect([b!.x[5], b!.ticks, b!.loads]).toEqual([a!.x[5], a!.ticks, a!.loads]);
     }
+  });
+});
+
+describe("an lr.w reservation with the MMU bare", () => {
+  // Between each lr.w and its sc.w, a loop stores near the reserved word (on its page); every
+  // other turn a store hits the word itself, and that sc.w must fail. Functions made for the bare
+  // MMU store with no look at the fast tables, where the interpreter finds the reservation.
+  const program = [
+    "        .globl _start",
+    "_start: la a0, cell",
+    "        li s0, 0",
+    "        li s1, 200",
+    "outer:  lr.w t0, (a0)",
+    "        li t2, 20",
+    "inner:  sw t2, 8(a0)",
+    "        addi t2, t2, -1",
+    "        bnez t2, inner",
+    "        andi t4, s1, 1",
+    "        beqz t4, skip",
+    "        sw t2, 0(a0)",
+    "skip:   sc.w t3, s1, (a0)",
+    "        add s0, s0, t3",
+    "        addi s1, s1, -1",
+    "        bnez s1, outer",
+    "        mv a0, s0",
+    "        li a7, 93",
+    "        ecall",
+    "        .data",
+    "cell:   .word 0, 0, 0",
+  ].join("\n");
+  const file = join(mkdtempSync(join(tmpdir(), "vmlab-lrsc-")), "lrsc.s");
+  writeFileSync(file, `${program}\n`);
+
+  it.each(BACKENDS)("is broken by a compiled store to its word, only (%s)", (backend) => {
+    expectCompiled(
+      ...[1, 5, 997].map((budget) => lockStep(backend, file, budget, { mm: "bare" }, 20_000)),
+    );
+    const { machine, kernel } = boot(file, "compile", { mm: "bare" });
+    machine.cpu.compileTo = backend;
+    kernel.run();
+    expect(machine.cpu.x[8]).toBe(100); // s0: the sc.w of every other turn failed
   });
 });
 

@@ -34,6 +34,8 @@ export type ChunkFunction = (
  * functions chain (Maker.chains), it goes in the table of functions at `slot` (1 up to the table's
  * size - 1), replacing what was there. Its loads and stores find physical addresses as
  * `addressing` says (a WebAssembly function's; a JavaScript one's read the tables in every mode).
+ * It can be entered at the blocks in `wanted`, and others it picks (a JavaScript function at
+ * every block); `enter` says which.
  */
 export type MakeFunction = (
   words: Int32Array,
@@ -41,7 +43,8 @@ export type MakeFunction = (
   include: Uint8Array,
   slot: number,
   addressing: Addressing,
-) => ChunkFunction;
+  wanted: Uint8Array,
+) => { fn: ChunkFunction; enter: Uint8Array };
 
 /** A backend's function maker, and whether its functions go on into each other's pages. */
 export interface Maker {
@@ -100,7 +103,9 @@ function compilesModule(chain: boolean): boolean {
   try {
     const words = new Int32Array(CHUNK_WORDS.wasm);
     const target = { ram: 0, ramSize: 0, pageFunctions: 0, chain };
-    new wasmApi!.Module(wasmChunk(words, planChunk(words), new Uint8Array(words.length), target));
+    new wasmApi!.Module(
+      wasmChunk(words, planChunk(words), new Uint8Array(words.length), target).bytes,
+    );
     return true;
   } catch {
     return false;
@@ -133,11 +138,12 @@ export function functionMaker(
     };
     const table = chain ? new wasmApi!.Table({ element: "anyfunc", initial: slots }) : null;
     const imports = { e: { m: arena.memory, tr, t: table ?? undefined } };
-    const make: MakeFunction = (words, plan, include, slot, addressing) => {
-      const module = new wasmApi!.Module(wasmChunk(words, plan, include, target, addressing));
-      const f = new wasmApi!.Instance(module, imports).exports.f as ChunkFunction;
-      table?.set(slot, f);
-      return f;
+    const make: MakeFunction = (words, plan, include, slot, addressing, wanted) => {
+      const made = wasmChunk(words, plan, include, target, addressing, wanted);
+      const module = new wasmApi!.Module(made.bytes);
+      const fn = new wasmApi!.Instance(module, imports).exports.f as ChunkFunction;
+      table?.set(slot, fn);
+      return { fn, enter: made.enter };
     };
     return { make, chains: chain };
   }
@@ -162,7 +168,8 @@ export function functionMaker(
   const values = Object.values(env);
   const make: MakeFunction = (words, plan, include) => {
     const source = generateChunk(words, plan, include);
-    return new Function(...names, source)(...values) as ChunkFunction;
+    const fn = new Function(...names, source)(...values) as ChunkFunction;
+    return { fn, enter: include.slice() };
   };
   return { make, chains: false };
 }

@@ -28,7 +28,7 @@ import { NO_TLB_SLOT } from "../mmu/fast.js";
 import { MmuMode } from "../mmu.js";
 import { Access, type Trap } from "../trap.js";
 import { type Backend, type ChunkFunction, functionMaker, type MakeFunction } from "./backend.js";
-import { EXIT_BUDGET, EXIT_FAULT, EXIT_INTERP } from "./codegen.js";
+import { EXIT_BUDGET, EXIT_FAULT, EXIT_INTERP, EXIT_JUMP } from "./codegen.js";
 import { Addressing, CHUNK_WORDS, type ChunkPlan, planChunk } from "./plan.js";
 
 /**
@@ -90,6 +90,14 @@ export interface Chunk {
   /** Extra block starts, and how often other mid-block words were entered. */
   entries: Set<number>;
   misses: Map<number, number>;
+  /**
+   * The blocks its function can be entered at (WebAssembly: not all, see flow.ts
+   * dispatchEntries), those it must be (compiled code kept going to them), and how often compiled
+   * code has gone to others.
+   */
+  enter: Uint8Array;
+  wanted: Uint8Array;
+  jumpsIn: Map<number, number>;
   /** Its function's place in the table of functions (0: none yet; see CodeCache.chains). */
   slot: number;
   /** How its function finds physical addresses (right for the MMU's mode: see addressingNow). */
@@ -289,6 +297,9 @@ export class CodeCache {
       epoch: this.epoch,
       entries: new Set(),
       misses: new Map(),
+      enter: new Uint8Array(size),
+      wanted: new Uint8Array(size),
+      jumpsIn: new Map(),
       slot,
       addressing: Addressing.Tlb,
     };
@@ -323,6 +334,19 @@ export class CodeCache {
     chunk.entries.add(w);
     chunk.plan = planChunk(chunk.words, chunk.entries);
     chunk.include[w] = 1;
+    chunk.wanted[w] = 1;
+    this.compile(chunk);
+  }
+
+  /**
+   * Compiled code has gone to the block at word `w` of `chunk`, whose function cannot be entered
+   * there: after HOT_ENTRY such jumps it can (the function is made again).
+   */
+  jumpedInBetween(chunk: Chunk, w: number): void {
+    const seen = (chunk.jumpsIn.get(w) ?? 0) + 1;
+    chunk.jumpsIn.set(w, seen);
+    if (seen < HOT_ENTRY) return;
+    chunk.wanted[w] = 1;
     this.compile(chunk);
   }
 
@@ -368,7 +392,16 @@ export class CodeCache {
     if (chunk.slot === 0)
       chunk.slot = this.freeSlots.pop() ?? (this.nextSlot < this.slots ? this.nextSlot++ : 0);
     chunk.addressing = this.addressingNow();
-    chunk.fn = this.make(chunk.words, chunk.plan, chunk.inFn, chunk.slot, chunk.addressing);
+    const made = this.make(
+      chunk.words,
+      chunk.plan,
+      chunk.inFn,
+      chunk.slot,
+      chunk.addressing,
+      chunk.wanted,
+    );
+    chunk.fn = made.fn;
+    chunk.enter = made.enter;
   }
 
   /** Forgets what `chunk` learnt and reads its words again (they changed behind its back). */
@@ -377,6 +410,8 @@ export class CodeCache {
     chunk.words.set(this.cpu.ram.i32.subarray(first, first + this.chunkWords));
     chunk.entries.clear();
     chunk.misses.clear();
+    chunk.wanted.fill(0);
+    chunk.jumpsIn.clear();
     chunk.plan = planChunk(chunk.words);
     chunk.include.fill(0);
     chunk.runs.fill(0);
@@ -387,6 +422,7 @@ export class CodeCache {
       chunk.fn = null;
       this.unchain(chunk);
       chunk.inFn.fill(0);
+      chunk.enter.fill(0);
       this.codeWords.fill(0, chunk.base >>> 7, (chunk.base + this.chunkBytes) >>> 7);
     }
   }
@@ -418,6 +454,8 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
   const out = cache.out;
   let done = 0;
   let resuming = true;
+  /** Whether compiled code went to pc (the last piece was a call that ended with a jump). */
+  let jumped = false;
   const addressing = cache.followMode();
   while (done < budget) {
     const pc = cpu.pc;
@@ -451,6 +489,12 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
         // function for the bare MMU do not look for it (wasm.ts identityMemory): the interpreter
         // runs until an sc.w or a trap ends it.
         steps = Math.min(left, chunk.plan.runTo[w]!);
+      } else if (chunk.enter[w] === 0) {
+        // A block the function cannot be entered at (reached inside it by falling or branching
+        // forward): the interpreter runs it, and on to one it can, unless compiled code keeps
+        // going there.
+        if (jumped) cache.jumpedInBetween(chunk, w);
+        steps = Math.min(left, chunk.plan.runTo[w]!);
       } else {
         // Enter the fetch page as the interpreter's run() does, and leave it the same way.
         const k0 = cpu.ticks;
@@ -474,6 +518,7 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
         cache.calls++;
         if (++chunk.calls === JUDGE_CALLS) judge(cache, chunk);
         if (exit === EXIT_FAULT) return dataFault(cpu, k0 + n, out[4]!);
+        jumped = exit === EXIT_JUMP;
         if (exit === EXIT_BUDGET) steps = left - n;
         else if (exit !== EXIT_INTERP) continue;
       }
@@ -481,6 +526,7 @@ export function runCompiled(cpu: Cpu, cache: CodeCache, budget: number): Trap | 
     // The interpreter runs `steps` instructions: a slow fetch, an instruction the compiled code
     // leaves to it, the end of a block, or what the budget leaves of one.
     steps = Math.min(steps, budget - done);
+    jumped = false;
     if (steps <= 0) continue;
     const before = cpu.instret;
     const trap = cpu.interpret(steps);

@@ -124,3 +124,45 @@ export function loopRegions(
   }
   return taken;
 }
+
+/**
+ * The blocks the dispatch at the function's start can enter (among `blocks`, with loops
+ * `regions`): those the function itself goes to through it (jumps back, except a loop's own; a
+ * jump forward into a loop from outside it; the head of every loop), those likely entered from
+ * outside the function (where the block before cannot fall into it: after a jump, a call's
+ * return, an instruction left to the interpreter, a block left out), and `wanted` (where the
+ * engine has found the function needed entering). The others are reached only by falling or
+ * branching forward into them inside the function, which lets V8's baseline compiler keep guest
+ * registers in machine registers from block to block: a block the dispatch enters starts with
+ * every register in memory. The engine runs the interpreter to the next entry where the run
+ * starts at one of the others (after a quantum, say).
+ */
+export function dispatchEntries(
+  words: Int32Array,
+  plan: ChunkPlan,
+  blocks: number[],
+  include: Uint8Array,
+  regions: LoopRegion[],
+  wanted: Uint8Array,
+): Set<number> {
+  const entries = new Set<number>();
+  const regionOf = new Map<number, LoopRegion>();
+  for (const r of regions) {
+    entries.add(r.head);
+    for (const b of r.blocks) regionOf.set(b, r);
+  }
+  /** The blocks the one before falls into. */
+  const fallenInto = new Set<number>();
+  for (const start of blocks) {
+    const { end, next, target, loops } = shape(words, plan, start);
+    if (next[0] === end) fallenInto.add(end);
+    if (target < 0 || loops || !include[target]) continue;
+    if (target <= start) entries.add(target);
+    else {
+      const r = regionOf.get(target);
+      if (r !== undefined && regionOf.get(start) !== r && r.head !== start) entries.add(target);
+    }
+  }
+  for (const start of blocks) if (wanted[start] || !fallenInto.has(start)) entries.add(start);
+  return entries;
+}

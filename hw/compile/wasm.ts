@@ -28,7 +28,14 @@ import { Layout } from "../arena.js";
 import * as isa from "../isa.js";
 import { Access } from "../trap.js";
 import { EXIT_BUDGET, EXIT_FAULT, EXIT_INTERP, EXIT_JUMP } from "./codegen.js";
-import { budgetChecks, type Checks, type LoopRegion, loopRegions, shape } from "./flow.js";
+import {
+  budgetChecks,
+  type Checks,
+  dispatchEntries,
+  type LoopRegion,
+  loopRegions,
+  shape,
+} from "./flow.js";
 import { Addressing, type ChunkPlan, Kinds, kindOf, targetWord } from "./plan.js";
 import { Bytes, Code, F64, I32, moduleOf, Op } from "./wasm-binary.js";
 
@@ -119,6 +126,8 @@ class Emit extends Code {
   start = 0;
   /** The budget checks (budgetChecks). */
   checks: Checks = { bound: new Map(), always: new Set() };
+  /** The blocks the dispatch can enter (flow.ts dispatchEntries). */
+  entries = new Set<number>();
   /** The number of each block a jump back goes to, for the dispatch's small table. */
   readonly backId = new Map<number, number>();
   /** The level of the WebAssembly loop of the loop being written (LoopRegion), by its head. */
@@ -549,11 +558,18 @@ export interface WasmTarget {
   chain: boolean;
 }
 
+/** A chunk's WebAssembly module, and the words its function can be entered at (1: yes). */
+export interface WasmChunk {
+  bytes: Uint8Array;
+  enter: Uint8Array;
+}
+
 /**
  * The WebAssembly module for a chunk of `words` with blocks `plan`, of which those in `include`
  * are compiled, for `target`: it imports the arena's memory as e.m, the slow path as e.tr and (to
  * chain) the table of functions as e.t, and exports the chunk function as f. Its loads and stores
- * find physical addresses as `addressing` says (the MMU's mode must be one it is right for).
+ * find physical addresses as `addressing` says (the MMU's mode must be one it is right for). The
+ * blocks in `wanted` can be entered, besides those dispatchEntries picks.
  */
 export function wasmChunk(
   words: Int32Array,
@@ -561,16 +577,20 @@ export function wasmChunk(
   include: Uint8Array,
   target: WasmTarget,
   addressing: Addressing = Addressing.Tlb,
-): Uint8Array {
+  wanted: Uint8Array = new Uint8Array(words.length),
+): WasmChunk {
   const chunkWords = words.length;
   const e = new Emit(chunkWords, target.ram, target.ramSize);
   e.addressing = addressing;
   const blocks: number[] = [];
   for (let w = 0; w < chunkWords; w++) if (plan.labels[w] && include[w]) blocks.push(w);
-  const regions = new Map(loopRegions(words, plan, blocks, include).map((r) => [r.head, r]));
+  const loops = loopRegions(words, plan, blocks, include);
+  const regions = new Map(loops.map((r) => [r.head, r]));
   /** The loop each block inside one (not its head) is in. */
   const inLoop = new Map<number, LoopRegion>();
   for (const r of regions.values()) for (const b of r.blocks) inLoop.set(b, r);
+  const entries = dispatchEntries(words, plan, blocks, include, loops, wanted);
+  e.entries = entries;
   e.checks = budgetChecks(words, plan, blocks, regions.keys());
   // The blocks jumps back go to (loop heads, mostly) get numbers of their own: V8's baseline
   // compiler turns a br_table into a binary search, and a small table is quicker to search.
@@ -579,9 +599,9 @@ export function wasmChunk(
     if (target >= 0 && target <= start && !loops && include[target] && !e.backId.has(target))
       e.backId.set(target, e.backId.size);
   }
-  // The dispatch: W is a word, or (chunkWords + n) the block numbered n above. Each block has two
-  // WebAssembly blocks: the dispatch goes to the end of the inner one, where the budget check is,
-  // and a branch forward to the end of the outer one.
+  // The dispatch: W is a word, or (chunkWords + n) the block numbered n above. Each block has a
+  // WebAssembly block a branch forward goes to the end of; one the dispatch enters (entries) has
+  // a second inside it, whose end the dispatch goes to, where the budget check is.
   e.exitLevel = e.open(Op.block);
   e.leaveLevel = e.open(Op.block);
   e.runLevel = e.open(Op.loop);
@@ -592,8 +612,9 @@ export function wasmChunk(
     if (inLoop.has(w)) continue;
     e.blockLevel.set(w, e.open(Op.block));
     const inner = regions.get(w)?.blocks ?? [];
-    for (let k = inner.length - 1; k >= 0; k--) e.entryLevel.set(inner[k]!, e.open(Op.block));
-    e.entryLevel.set(w, e.open(Op.block));
+    for (let k = inner.length - 1; k >= 0; k--)
+      if (entries.has(inner[k]!)) e.entryLevel.set(inner[k]!, e.open(Op.block));
+    if (entries.has(w)) e.entryLevel.set(w, e.open(Op.block));
   }
   const other = e.open(Op.block); // the default: a word that starts no compiled block
   if (e.backId.size > 0) {
@@ -611,8 +632,10 @@ export function wasmChunk(
     const loop = inLoop.get(w);
     const region = regions.get(w);
     if (loop === undefined) {
-      e.end();
-      if (!e.checks.always.has(w)) checkBudget(e, w, e.checks.bound.get(w)!);
+      if (entries.has(w)) {
+        e.end();
+        if (!e.checks.always.has(w)) checkBudget(e, w, e.checks.bound.get(w)!);
+      }
       if (region !== undefined) enterLoop(e, region);
       else e.end();
     } else {
@@ -655,13 +678,16 @@ export function wasmChunk(
   });
   tail.get(CODE);
   body.bytes(tail.bytes.view());
-  return moduleOf({
+  const bytes = moduleOf({
     types: [CHUNK_TYPE, SLOW_TYPE],
     imports: [["tr", 1]],
     table: target.chain,
     locals: LOCALS,
     body,
   });
+  const enter = new Uint8Array(chunkWords);
+  for (const w of entries) enter[w] = 1;
+  return { bytes, enter };
 }
 
 /**
@@ -673,7 +699,10 @@ export function wasmChunk(
 function enterLoop(e: Emit, region: LoopRegion): void {
   const head = region.head;
   const outer = e.blockLevel.get(head)!;
+  let entered = false;
   region.blocks.forEach((b, k) => {
+    if (!e.entries.has(b)) return;
+    entered = true;
     e.br(outer);
     e.end();
     if (!e.checks.always.has(b)) checkBudget(e, b, e.checks.bound.get(b)!);
@@ -683,6 +712,7 @@ function enterLoop(e: Emit, region: LoopRegion): void {
   e.loopLevel.set(head, e.open(Op.loop));
   for (let k = region.blocks.length - 1; k >= 0; k--)
     e.blockLevel.set(region.blocks[k]!, e.open(Op.block));
+  if (!entered) return; // entered only at its head: no SKIP to look at on every turn
   e.get(SKIP);
   e.open(Op.if);
   e.get(SKIP).i32(0).set(SKIP).i32(1).op(Op.i32_sub);

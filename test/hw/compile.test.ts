@@ -234,6 +234,46 @@ describe("calls into other pages", () => {
   });
 });
 
+describe("a block that compiled code keeps jumping to, where its function has no entry", () => {
+  // g is reached inside its page's function only by falling or branching forward into it, so the
+  // function is made without an entry there; then a loop in the first page calls g 3,000 times.
+  const program = [
+    "        .globl _start",
+    "_start: li s0, 0",
+    "        li s2, 0",
+    "        li s1, 4",
+    "warm:   call f",
+    "        addi s1, s1, -1",
+    "        bnez s1, warm",
+    "        li s1, 3000",
+    "loop:   call g",
+    "        addi s1, s1, -1",
+    "        bnez s1, loop",
+    "        andi a0, s0, 127",
+    "        li a7, 93",
+    "        ecall",
+    "        .balign 4096",
+    "f:      bnez s2, g",
+    "        addi s0, s0, 5",
+    "g:      addi s0, s0, 1",
+    "        ret",
+  ].join("\n");
+  const file = join(mkdtempSync(join(tmpdir(), "vmlab-entry-")), "entry.s");
+  writeFileSync(file, `${program}\n`);
+
+  it.each(BACKENDS)("stays exact (%s)", (backend) => {
+    expectCompiled(...[1, 5, 997].map((budget) => lockStep(backend, file, budget, {}, 30_000)));
+  });
+
+  it("gets an entry there, so the calls go on in compiled code", () => {
+    const { machine, kernel } = boot(file, "compile", {});
+    kernel.run();
+    expect(machine.cpu.x[8]).toBe(4 * 6 + 3000); // s0
+    const code = machine.cpu.compiledCode!;
+    if (code.chains) expect(code.calls).toBeLessThan(1000);
+  });
+});
+
 describe("loops of several blocks", () => {
   // An inner loop with a branch inside it (a WebAssembly loop of its own), inside an outer loop
   // (left to the dispatch); at the end a jump from outside lands in the inner loop's middle.

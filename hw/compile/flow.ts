@@ -128,14 +128,16 @@ export function loopRegions(
 /**
  * The blocks the dispatch at the function's start can enter (among `blocks`, with loops
  * `regions`): those the function itself goes to through it (jumps back, except a loop's own; a
- * jump forward into a loop from outside it; the head of every loop), those likely entered from
- * outside the function (where the block before cannot fall into it: after a jump, a call's
- * return, an instruction left to the interpreter, a block left out), and `wanted` (where the
- * engine has found the function needed entering). The others are reached only by falling or
+ * jump forward into a loop from outside it); the first block of every loop and every block
+ * `checked` on each entry (Checks.always), so that a run that starts just after one (the next
+ * quantum, after a budget check ended the last) is soon back in compiled code; those likely
+ * entered from outside the function (where the block before cannot fall into it: after a jump,
+ * a call's return, an instruction left to the interpreter, a block left out); and `wanted` (where
+ * the engine has found the function needed entering). The others are reached only by falling or
  * branching forward into them inside the function, which lets V8's baseline compiler keep guest
  * registers in machine registers from block to block: a block the dispatch enters starts with
- * every register in memory. The engine runs the interpreter to the next entry where the run
- * starts at one of the others (after a quantum, say).
+ * every register in memory. Where a run starts at one of the others, the engine's interpreter
+ * runs on to the next entry.
  */
 export function dispatchEntries(
   words: Int32Array,
@@ -143,6 +145,7 @@ export function dispatchEntries(
   blocks: number[],
   include: Uint8Array,
   regions: LoopRegion[],
+  checked: Set<number>,
   wanted: Uint8Array,
 ): Set<number> {
   const entries = new Set<number>();
@@ -154,15 +157,16 @@ export function dispatchEntries(
   /** The blocks the one before falls into. */
   const fallenInto = new Set<number>();
   for (const start of blocks) {
-    const { end, next, target, loops } = shape(words, plan, start);
+    const { end, next, target } = shape(words, plan, start);
     if (next[0] === end) fallenInto.add(end);
-    if (target < 0 || loops || !include[target]) continue;
+    if (target < 0 || !include[target]) continue;
     if (target <= start) entries.add(target);
     else {
       const r = regionOf.get(target);
       if (r !== undefined && regionOf.get(start) !== r && r.head !== start) entries.add(target);
     }
   }
-  for (const start of blocks) if (wanted[start] || !fallenInto.has(start)) entries.add(start);
+  for (const start of blocks)
+    if (wanted[start] || checked.has(start) || !fallenInto.has(start)) entries.add(start);
   return entries;
 }

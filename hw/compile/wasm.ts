@@ -589,9 +589,9 @@ export function wasmChunk(
   /** The loop each block inside one (not its head) is in. */
   const inLoop = new Map<number, LoopRegion>();
   for (const r of regions.values()) for (const b of r.blocks) inLoop.set(b, r);
-  const entries = dispatchEntries(words, plan, blocks, include, loops, wanted);
-  e.entries = entries;
   e.checks = budgetChecks(words, plan, blocks, regions.keys());
+  const entries = dispatchEntries(words, plan, blocks, include, loops, e.checks.always, wanted);
+  e.entries = entries;
   // The blocks jumps back go to (loop heads, mostly) get numbers of their own: V8's baseline
   // compiler turns a br_table into a binary search, and a small table is quicker to search.
   for (const start of blocks) {

@@ -274,6 +274,32 @@ describe("a block that compiled code keeps jumping to, where its function has no
   });
 });
 
+describe("a run that starts inside a loop (the next quantum)", () => {
+  it("is back in compiled code within a turn, even where the loop is fallen into", () => {
+    // The inner loop is one block that jumps to its own start, and the outer loop's block falls
+    // into it; five short turns of the outer loop, then one of 2^30 inner turns. A budget check
+    // ends each quantum's compiled call, so every quantum after that starts somewhere in the
+    // inner loop's block.
+    const file = join(mkdtempSync(join(tmpdir(), "vmlab-resume-")), "resume.s");
+    const program = [
+      "        .globl _start",
+      "_start: li s1, 6",
+      "outer:  addi s1, s1, -1",
+      "        sltiu t3, s1, 1",
+      "        slli t3, t3, 30",
+      "        addi t0, t3, 100",
+      "loop:   addi t0, t0, -1",
+      "        addi t1, t1, 3",
+      "        bnez t0, loop",
+      "        j outer",
+    ];
+    writeFileSync(file, `${program.join("\n")}\n`);
+    const { machine, kernel } = boot(file, "compile", { quantum: 1000 });
+    kernel.step(1_000_000);
+    expect(machine.cpu.compiledCode!.instructions).toBeGreaterThan(950_000);
+  });
+});
+
 describe("loops of several blocks", () => {
   // An inner loop with a branch inside it (a WebAssembly loop of its own), inside an outer loop
   // (left to the dispatch); at the end a jump from outside lands in the inner loop's middle.

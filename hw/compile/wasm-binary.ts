@@ -61,6 +61,7 @@ export const Op = {
   i64_mul: 0x7e,
   i64_shr_u: 0x88,
   f64_add: 0xa0,
+  f64_sub: 0xa1,
   f64_mul: 0xa2,
   i32_wrap_i64: 0xa7,
   i64_extend_i32_s: 0xac,

@@ -48,7 +48,11 @@ const W = 0;
 const BASE = 1;
 const K = 2;
 const LEFT = 3;
-const N = 4;
+/**
+ * The instructions counted so far (the parameter n) become at once the budget left after them,
+ * R = LEFT - n, counted down: a budget check is then one compare with a constant.
+ */
+const R = 4;
 const LD = 5;
 const ST = 6;
 const PC = 7;
@@ -59,13 +63,15 @@ const PA = 11;
 /** Guest register r (1..31) is local REG + r. */
 const REG = 11;
 const T = 43;
+/** K + LEFT: the tick of instruction n is KL - R. */
+const KL = 44;
 /** Which block of a loop (LoopRegion) the dispatch entered: 0, the head; k, its k-th other. */
-const SKIP = 44;
+const SKIP = 45;
 /** A store's word of bits for compiled words (exitIfCode). */
-const CW = 45;
+const CW = 46;
 const LOCALS: [number, number][] = [
   [T - PC, I32],
-  [1, F64],
+  [2, F64],
   [2, I32],
 ];
 /** The chunk function's type (ChunkFunction), and the slow path's. */
@@ -195,9 +201,19 @@ class Emit extends Code {
   }
 }
 
+/** Pushes the tick of the block's first instruction (as an f64: K + n = KL - R). */
+function tick(e: Emit): Emit {
+  return e.get(KL).get(R).op(Op.f64_convert_i32_s, Op.f64_sub);
+}
+
+/** Pushes n, the instructions counted so far (LEFT - R). */
+function counted(e: Code): void {
+  e.get(LEFT).get(R).op(Op.i32_sub);
+}
+
 /** Ends the run with pc at word `w` of the chunk and exit `code`, having counted what it says. */
 function exitTo(e: Emit, w: number, code: number, i: number, loads: number, stores: number): void {
-  e.add(N, i).add(LD, loads).add(ST, stores);
+  e.add(R, -i).add(LD, loads).add(ST, stores);
   e.address(4 * w).set(PC);
   e.i32(code).set(CODE).br(e.exitLevel);
 }
@@ -224,7 +240,7 @@ function exitBeforeIf(e: Emit, w: number, code: number): void {
 
 /** Adds the whole block's counts (before its last instruction's jump). */
 function countBlock(e: Emit, length: number): void {
-  e.add(N, length).add(LD, e.loads).add(ST, e.stores);
+  e.add(R, -length).add(LD, e.loads).add(ST, e.stores);
 }
 
 /**
@@ -253,7 +269,7 @@ function goTo(e: Emit, t: number, wordOffset: number): void {
 /** Ends the run before the block at `start` if the budget left is less than `bound`. */
 function checkBudget(e: Emit, start: number, bound: number): void {
   if (bound === 0) return;
-  e.get(LEFT).get(N).op(Op.i32_sub).i32(bound).op(Op.i32_lt_s);
+  e.get(R).i32(bound).op(Op.i32_lt_s);
   e.open(Op.if);
   exitTo(e, start, EXIT_BUDGET, 0, 0, 0);
   e.end();
@@ -319,7 +335,7 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
     return;
   }
   if (!e.timed && e.stamps) {
-    e.get(K).get(N).op(Op.f64_convert_i32_s, Op.f64_add).f64(2).op(Op.f64_mul);
+    tick(e).f64(2).op(Op.f64_mul);
     e.f64(1).op(Op.f64_add).set(T);
   }
   e.timed = true;
@@ -384,9 +400,7 @@ function slowPath(
       .f64(2 * e.i)
       .op(Op.f64_add);
   else
-    e.get(K)
-      .get(N)
-      .op(Op.f64_convert_i32_s, Op.f64_add)
+    tick(e)
       .f64(2)
       .op(Op.f64_mul)
       .f64(2 * e.i + 1)
@@ -661,6 +675,8 @@ export function wasmChunk(
   // it writes and the results.
   const body = new Bytes();
   const head = new Code();
+  head.get(LEFT).get(R).op(Op.i32_sub).set(R);
+  head.get(K).get(LEFT).op(Op.f64_convert_i32_s, Op.f64_add).set(KL);
   for (const r of [...e.used].sort((a, b) => a - b)) {
     head
       .i32(0)
@@ -670,11 +686,14 @@ export function wasmChunk(
   body.bytes(head.bytes.view()).bytes(e.bytes.view());
   const tail = new Code();
   saveRegisters(tail, e.written);
-  [N, LD, ST, PC, VA].forEach((local, k) => {
+  tail.i32(0);
+  counted(tail);
+  tail.mem(Op.i32_store, 4, Layout.OUT);
+  [LD, ST, PC, VA].forEach((local, k) => {
     tail
       .i32(0)
       .get(local)
-      .mem(Op.i32_store, 4, Layout.OUT + 4 * k);
+      .mem(Op.i32_store, 4, Layout.OUT + 4 * (k + 1));
   });
   tail.get(CODE);
   body.bytes(tail.bytes.view());
@@ -743,7 +762,7 @@ function saveRegisters(code: Code, written: Set<number>): void {
 function chain(e: Emit, pageFunctions: number): void {
   const level = e.exitLevel;
   // Not with the budget used up: the page entered would be stamped as fetched from, and it is not.
-  e.get(N).get(LEFT).op(Op.i32_ge_s).br(level, Op.br_if);
+  e.get(R).i32(1).op(Op.i32_lt_s).br(level, Op.br_if);
   e.get(PC).i32(12).op(Op.i32_shr_u).i32(2).op(Op.i32_shl).mem(Op.i32_load, 4, Layout.FETCH);
   e.tee(E);
   e.op(Op.i32_eqz).br(level, Op.br_if);
@@ -753,15 +772,17 @@ function chain(e: Emit, pageFunctions: number): void {
   e.op(Op.i32_eqz).br(level, Op.br_if);
   // The tick of the next instruction is K + n: the page left was last fetched from one before.
   e.i32(0).mem(Op.i32_load, 4, Layout.FETCH_SLOT).i32(3).op(Op.i32_shl);
-  e.get(K).get(N).op(Op.f64_convert_i32_s, Op.f64_add).f64(2).op(Op.f64_mul).f64(-2).op(Op.f64_add);
+  tick(e).f64(2).op(Op.f64_mul).f64(-2).op(Op.f64_add);
   e.mem(Op.f64_store, 8, Layout.STAMPS);
   e.i32(0).get(E).i32(4095).op(Op.i32_and).mem(Op.i32_store, 4, Layout.FETCH_SLOT);
   e.get(E).i32(4095).op(Op.i32_and).i32(3).op(Op.i32_shl);
-  e.get(K).get(N).op(Op.f64_convert_i32_s, Op.f64_add).f64(2).op(Op.f64_mul);
+  tick(e).f64(2).op(Op.f64_mul);
   e.mem(Op.f64_store, 8, Layout.STAMPS);
   saveRegisters(e, e.written);
   e.get(PA).i32(4095).op(Op.i32_and).i32(2).op(Op.i32_shr_u);
   e.get(PC).i32(-4096).op(Op.i32_and);
-  e.get(K).get(LEFT).get(N).get(LD).get(ST);
+  e.get(K).get(LEFT);
+  counted(e);
+  e.get(LD).get(ST);
   e.get(VA).returnCallIndirect(0);
 }

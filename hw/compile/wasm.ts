@@ -329,11 +329,6 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
         .mem(code, size, e.ram);
     else if (rd !== 0) e.get(at).mem(code, size, e.ram).assign(rd);
   };
-  if (e.addressing === Addressing.Identity) {
-    e.reg(rs1).plus(imm).set(VA);
-    identityMemory(e, w, store, size, access);
-    return;
-  }
   if (!e.timed && e.stamps) {
     tick(e).f64(2).op(Op.f64_mul);
     e.f64(1).op(Op.f64_add).set(T);
@@ -345,6 +340,10 @@ function memory(e: Emit, inst: number, w: number, store: boolean): void {
       .i32(size - 1)
       .op(Op.i32_and);
     exitBeforeIf(e, w, EXIT_INTERP);
+  }
+  if (e.addressing === Addressing.Identity) {
+    identityMemory(e, w, store, size, access);
+    return;
   }
   e.get(VA).i32(12).op(Op.i32_shr_u).i32(2).op(Op.i32_shl);
   e.mem(Op.i32_load, 4, store ? Layout.STORE : Layout.LOAD).set(E);
@@ -418,13 +417,13 @@ function slowPath(
 }
 
 /**
- * memory() where the physical address is the virtual one in VA (Addressing.Identity: the MMU is
- * bare). An aligned access inside RAM goes straight there; the interpreter does the rest (a
- * misaligned access, or a bus error past RAM), from before the instruction. (Not one compare of
- * the address rotated by log2(size): V8's baseline compiler calls out to C for a rotate.) No
- * fast-table word is read, so a store does not see an lr.w reservation (which drops its page's
- * store word, sending the interpreter's stores there to the slow path): the engine runs no such
- * function while one is held (runCompiled).
+ * The rest of memory() where the physical address is the virtual one in VA, aligned
+ * (Addressing.Identity: the MMU is bare). An access inside RAM goes straight there; the
+ * interpreter does one past its end (a bus error), from before the instruction. (Alignment and
+ * range are not one compare of the address rotated by log2(size): V8's baseline compiler calls
+ * out to C for a rotate.) No fast-table word is read, so a store does not see an lr.w
+ * reservation (which drops its page's store word, sending the interpreter's stores there to the
+ * slow path): the engine runs no such function while one is held (runCompiled).
  */
 function identityMemory(
   e: Emit,
@@ -433,12 +432,6 @@ function identityMemory(
   size: number,
   access: (at: number) => void,
 ): void {
-  if (size > 1) {
-    e.get(VA)
-      .i32(size - 1)
-      .op(Op.i32_and);
-    exitBeforeIf(e, w, EXIT_INTERP);
-  }
   e.get(VA)
     .i32((e.ramSize - size + 1) | 0)
     .op(Op.i32_ge_u);

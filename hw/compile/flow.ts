@@ -84,9 +84,9 @@ export function budgetChecks(
 /**
  * A loop of several blocks: from the block at `head` to the one a jump back to it ends (`blocks`,
  * the others, in order). It is written as a WebAssembly loop, so that the jump back is a branch
- * to the loop's start rather than a trip through the dispatch. The dispatch can still enter any
- * of its blocks: it enters the loop at its start with SKIP naming the block, and a br_table there
- * goes on to it.
+ * to the loop's start rather than a trip through the dispatch. The dispatch enters it at its head,
+ * and at those of its other blocks that are entries (dispatchEntries): for those it goes to the
+ * loop's start with SKIP naming the block, and a br_table there goes on to it.
  */
 export interface LoopRegion {
   head: number;

@@ -703,10 +703,10 @@ export function wasmChunk(
 }
 
 /**
- * Just after the dispatch's entry to loop `region`'s head: the entries to its other blocks (each
- * checks the budget, sets SKIP and goes to the loop's start), the end of the head's outer block
- * (where branches forward to the head arrive), and the loop's start, which goes on to the block
- * SKIP names (resetting it).
+ * Just after the dispatch's entry to loop `region`'s head: the entries to those of its other
+ * blocks that have one (each checks the budget, sets SKIP and goes to the loop's start), the end
+ * of the head's outer block (where branches forward to the head arrive), and the loop's start,
+ * which goes on to the block SKIP names (resetting it), if any block but the head has an entry.
  */
 function enterLoop(e: Emit, region: LoopRegion): void {
   const head = region.head;
